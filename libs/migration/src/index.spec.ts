@@ -1,0 +1,2 @@
+import { describe, it, expect } from 'vitest';
+describe('x', () => { it('y', () => { expect(1).toBe(1); }); });
