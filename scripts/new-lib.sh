@@ -30,7 +30,7 @@ cat > "$dir/tsconfig.json" <<JSON
 }
 JSON
 cat > "$dir/vitest.config.ts" <<TS
-import { projectConfig } from '../../vitest.shared';
+import { projectConfig } from '../../vitest.shared.ts';
 
 export default projectConfig();
 TS

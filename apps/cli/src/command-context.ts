@@ -1,0 +1,5 @@
+export interface CommandContext {
+  readonly args: string[];
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+}

@@ -1,0 +1,71 @@
+import { renderHtml, renderJson, renderText, type Report } from '@migsim/report';
+import { simulate } from '@migsim/sim';
+import { parseOptions } from '../args';
+import { CliError, EXIT_CHECK_FAILED, EXIT_OK } from '../cli-error';
+import type { CommandContext } from '../command-context';
+import { writeOutputFile } from '../files';
+import { ProgressBar } from '../progress-bar';
+import { readScenarioFile } from '../scenario-file';
+
+const FORMATS = ['text', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+export function runSimulate(ctx: CommandContext): number {
+  const { values, positionals } = parseOptions(
+    ctx.args,
+    {
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      html: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      'no-color': { type: 'boolean', default: false },
+    },
+    'simulate',
+  );
+  if (positionals.length !== 1) {
+    throw new CliError('migsim simulate: expected one scenario file, e.g. migsim simulate scenarios/failed-migration-recovery.yaml');
+  }
+  const file = positionals[0]!;
+  const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+  const format = parseFormat(values.format);
+
+  // Validate everything before simulating: a bad file never starts a run.
+  const scenario = readScenarioFile(file);
+  const progress = new ProgressBar(`simulating ${scenario.name}`, ctx.stderr);
+  let report: Report;
+  try {
+    report = simulate(scenario, { seed, scenarioFile: file, onProgress: (fraction) => progress.update(fraction) });
+  } finally {
+    progress.done();
+  }
+
+  const json = renderJson(report);
+  if (values.out) writeOutputFile(values.out, json);
+  if (values.html) writeOutputFile(values.html, renderHtml(report));
+  if (format === 'json') ctx.stdout.write(json);
+  else ctx.stdout.write(renderText(report, { color: !values['no-color'] && Boolean(ctx.stdout.isTTY) }));
+  if (format === 'text') {
+    for (const [label, path] of [['report', values.out], ['html', values.html]] as const) {
+      if (path) ctx.stdout.write(`${label}: ${path}\n`);
+    }
+  }
+  return failedChecks(report) > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
+}
+
+export function failedChecks(report: Report): number {
+  return report.variants.reduce((sum, variant) => sum + variant.checks.filter((check) => !check.passed).length, 0);
+}
+
+function parseSeed(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 0xffff_ffff) {
+    throw new CliError(`migsim simulate: --seed: found "${text}", expected a whole number from 0 to 4294967295`);
+  }
+  return Number(text);
+}
+
+function parseFormat(text: string | undefined): Format {
+  if (!FORMATS.includes(text as Format)) {
+    throw new CliError(`migsim simulate: --format: found "${text}", expected one of ${FORMATS.join(', ')}`);
+  }
+  return text as Format;
+}

@@ -1,0 +1,57 @@
+import { CliError, EXIT_BAD_INPUT, EXIT_INTERNAL } from './cli-error';
+import type { CommandContext } from './command-context';
+import { runSimulate } from './commands/simulate';
+import { runSchema } from './commands/schema';
+import { runReport } from './commands/report';
+import { runValidate } from './commands/validate';
+
+const USAGE = `migsim — a simulator of KVM live migration and of the huge-page recovery after a failed one
+
+Usage:
+  migsim simulate <scenario.yaml> [--seed N] [--out report.json] [--html report.html] [--format text|json] [--no-color]
+      Run a scenario in the deterministic in-process engine. Exit 0 when every
+      check passed, 1 when a check failed, 2 on bad input.
+  migsim validate <scenario.yaml>   Check a scenario file and list every problem in it.
+  migsim schema                     Print the scenario file's JSON Schema (for editors).
+  migsim report <report.json> [--html report.html] [--format text|json]
+      Re-render a saved JSON report.
+  migsim help                       This text.
+`;
+
+type Command = (ctx: CommandContext) => Promise<number> | number;
+
+const COMMANDS: Record<string, Command> = {
+  simulate: runSimulate,
+  validate: runValidate,
+  schema: runSchema,
+  report: runReport,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return name ? 0 : EXIT_BAD_INPUT;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    throw new CliError(`migsim: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}. Run 'migsim help'.`);
+  }
+  return command({ args, stdout: process.stdout, stderr: process.stderr });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    const detail = process.env.MIGSIM_DEBUG ? (error as Error).stack : (error as Error)?.message;
+    process.stderr.write(`migsim: internal error: ${detail}\n(set MIGSIM_DEBUG=1 for the stack trace)\n`);
+    process.exitCode = EXIT_INTERNAL;
+  },
+);
