@@ -1,1 +1,11 @@
-export {};
+export * from './errors';
+export * from './random-source';
+export * from './workload-spec';
+export * from './zipf-sampler';
+export * from './write-stream';
+export * from './tlb-profile';
+export * from './translation-cost';
+export * from './coverage-shares';
+export * from './throughput-model';
+export * from './guest-vm';
+export * from './recovery-tracker';

@@ -1,1 +1,19 @@
-export {};
+export * from './report-model';
+export { ReportError, ReportParseError, type ReportErrorCode, type ReportProblem } from './report-error';
+export { buildReport, summarizeVariants, failedCheckCount, type ReportInput } from './build-report';
+export { normalizeReport } from './normalize-report';
+export {
+  FRACTION_DECIMALS,
+  TIME_MS_DECIMALS,
+  OTHER_SIGNIFICANT_DIGITS,
+  precisionRuleFor,
+  roundForKey,
+  type PrecisionRule,
+} from './precision';
+export { renderJson } from './render-json';
+export { parseReport } from './parse-report';
+export { renderText, DEFAULT_TEXT_WIDTH, type TextOptions } from './render-text';
+export { renderHtml } from './render-html';
+export { recoveryComparisonRows, type RecoveryComparisonRow } from './recovery-comparison';
+export { migrationTotals, phaseLabel, type MigrationTotals } from './migration-totals';
+export { formatBytes, formatDurationMs, formatPercent, formatCount } from './format';

@@ -1,0 +1,198 @@
+import { formatBytes, formatCount, formatDurationMs, formatNumber, formatPercent } from './format';
+import { migrationTotals } from './migration-totals';
+import { comparisonHighlights, comparisonVerdict, recoveryComparisonRows, type RecoveryComparisonRow } from './recovery-comparison';
+import type { HostReport, MigrationOutcome, Report, VariantReport } from './report-model';
+import { paint, renderTable, type AnsiStyle, type TextCell, type TextColumn } from './text-table';
+
+export interface TextOptions {
+  /** ANSI colours (only when the output is a terminal). Default false. */
+  color?: boolean;
+  /** Line width to fit tables and wrap text into. Default 120. */
+  width?: number;
+}
+
+export const DEFAULT_TEXT_WIDTH = 120;
+const INDENT = '  ';
+
+const OUTCOME_STYLE: Record<MigrationOutcome, AnsiStyle> = {
+  completed: 'green',
+  failed: 'red',
+  cancelled: 'yellow',
+  aborted: 'yellow',
+  unfinished: 'dim',
+};
+
+/**
+ * A terminal summary of a report: header, each variant's hosts and
+ * migrations, the side-by-side recovery comparison, the failed checks and
+ * a closing result line. Pure string building.
+ */
+export function renderText(report: Report, options: TextOptions = {}): string {
+  const color = options.color ?? false;
+  const width = Math.max(40, options.width ?? DEFAULT_TEXT_WIDTH);
+  const table = { indent: INDENT, width, color };
+  const lines: string[] = [];
+  const heading = (title: string): void => {
+    lines.push('', paint(`== ${title} ${'='.repeat(Math.max(0, Math.min(width, 80) - title.length - 4))}`, 'bold', color));
+  };
+
+  lines.push(paint(`migsim report: ${report.scenario.name}`, 'bold', color));
+  if (report.scenario.description) lines.push(...wrap(report.scenario.description, width, ''));
+  const facts = [
+    report.scenario.file === null ? null : `file ${report.scenario.file}`,
+    `seed ${report.seed}`,
+    `engine ${report.engine}`,
+    `horizon ${formatDurationMs(report.horizonMs)}`,
+    `${report.variants.length} variant${report.variants.length === 1 ? '' : 's'}`,
+    `${report.generatedBy.tool} ${report.generatedBy.version}`,
+  ];
+  lines.push(...wrap(facts.filter((fact) => fact !== null).join(' · '), width, ''));
+
+  for (const variant of report.variants) {
+    heading(`Variant ${variant.name}`);
+    if (variant.description) lines.push(...wrap(variant.description, width, INDENT));
+    lines.push(...wrap(`hosts: ${variant.hosts.map(describeHost).join(' · ')}`, width, INDENT));
+    lines.push('');
+    lines.push(...migrationTable(variant, table));
+    const passed = variant.checks.filter((check) => check.passed).length;
+    const failed = variant.checks.length - passed;
+    lines.push('', `${INDENT}checks: ${passed} passed, ${paint(`${failed} failed`, failed > 0 ? 'red' : undefined, color)}`);
+  }
+
+  const rows = recoveryComparisonRows(report);
+  heading('Recovery comparison: after dirty logging was switched off');
+  if (rows.length === 0) {
+    lines.push(`${INDENT}No VM had dirty logging switched off after a failure, cancel or probe.`);
+  } else {
+    lines.push(...comparisonTable(rows, table));
+    lines.push('');
+    lines.push(...wrap(comparisonVerdict(rows, formatDurationMs) ?? '', width, INDENT).map((line) => paint(line, 'bold', color)));
+    lines.push(
+      ...wrap(
+        'disable = simulated time of the disable-dirty-logging operation; flushes = TLB flushes it issued; ' +
+          're-faults = faults to rebuild dropped mappings; to 90/95/99 % = time from logging off until throughput ' +
+          'reached that share of baseline (— = never, within the horizon); lost work = vCPU-seconds lost to the ' +
+          'deficit until the horizon; huge at end = huge-page coverage at the horizon.',
+        width,
+        INDENT,
+      ).map((line) => paint(line, 'dim', color)),
+    );
+  }
+
+  const failedChecks = report.variants.flatMap((variant) =>
+    variant.checks.filter((check) => !check.passed).map((check) => ({ variant: variant.name, check })),
+  );
+  heading('Failed checks');
+  if (failedChecks.length === 0) lines.push(`${INDENT}none`);
+  for (const { variant, check } of failedChecks) {
+    const at = check.firstViolationMs === undefined ? '' : ` (first violated at ${formatDurationMs(check.firstViolationMs)})`;
+    // Wrapped before painting: escape codes take no room on screen.
+    const wrapped = wrap(`✗ [${variant}] ${check.name} (${check.kind}): ${check.detail}${at}`, width, INDENT);
+    lines.push(wrapped[0]!.replace('✗', paint('✗', 'red', color)), ...wrapped.slice(1));
+  }
+
+  const { passed, failed } = report.summary.checks;
+  lines.push('');
+  lines.push(
+    failed === 0
+      ? paint(`Result: all ${passed} checks passed.`, 'green', color)
+      : paint(`Result: ${failed} of ${passed + failed} checks failed.`, 'red', color),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function describeHost(host: HostReport): string {
+  const kernel = host.kernel;
+  const traits = [kernel.mmu, kernel.pml ? 'pml' : 'no pml', kernel.eagerSplit ? 'eager split' : null, `recovery ${kernel.recovery}`];
+  const preset = kernel.preset === null ? '' : ` ${kernel.preset}`;
+  return `${host.name}${preset} (${traits.filter((trait) => trait !== null).join(', ')})`;
+}
+
+const MIGRATION_COLUMNS: TextColumn[] = [
+  { header: 'id', align: 'left', shrinkPriority: 1 },
+  { header: 'vm', align: 'left', shrinkPriority: 1 },
+  { header: 'route', align: 'left', shrinkPriority: 1 },
+  { header: 'outcome', align: 'left' },
+  { header: 'attempts', align: 'right' },
+  { header: 'total-time', align: 'right' },
+  { header: 'downtime', align: 'right' },
+  { header: 'rounds', align: 'right' },
+  { header: 'transferred', align: 'right' },
+];
+
+function migrationTable(variant: VariantReport, table: { indent: string; width: number; color: boolean }): string[] {
+  if (variant.migrations.length === 0) return [`${INDENT}no migrations`];
+  const rows = variant.migrations.map((migration) => {
+    const totals = migrationTotals(migration);
+    return [
+      migration.id,
+      migration.vm,
+      `${migration.source} → ${migration.destination}`,
+      { text: migration.outcome, style: OUTCOME_STYLE[migration.outcome] },
+      String(totals.attemptCount),
+      formatDurationMs(totals.totalTimeMs),
+      formatDurationMs(totals.downtimeMs),
+      totals.dirtySyncCount === null ? '—' : String(totals.dirtySyncCount),
+      formatBytes(totals.transferredBytes),
+    ];
+  });
+  const lines = renderTable(MIGRATION_COLUMNS, rows, table);
+  for (const migration of variant.migrations) {
+    const error = migrationTotals(migration).errorDescription;
+    if (error) lines.push(...wrap(`${migration.id}: ${error}`, table.width, INDENT + INDENT));
+  }
+  return lines;
+}
+
+const COMPARISON_COLUMNS: TextColumn[] = [
+  // The variant is the answer: cut VM names first.
+  { header: 'variant / strategy', align: 'left', shrinkPriority: 1 },
+  { header: 'vm', align: 'left', shrinkPriority: 2 },
+  { header: 'disable', align: 'right' },
+  { header: 'flushes', align: 'right' },
+  { header: 're-faults', align: 'right' },
+  { header: 'to 90 %', align: 'right' },
+  { header: 'to 95 %', align: 'right' },
+  { header: 'to 99 %', align: 'right' },
+  { header: 'lost work', align: 'right' },
+  { header: 'huge at end', align: 'right' },
+];
+
+function comparisonTable(rows: readonly RecoveryComparisonRow[], table: { indent: string; width: number; color: boolean }): string[] {
+  // The best value of each "lower is better" column is highlighted.
+  const best = comparisonHighlights(rows);
+  const mark = (text: string, isBest: boolean): TextCell => (isBest ? { text, style: 'green' } : { text });
+  const textRows = rows.map((row, index) => {
+    const recovery = row.recovery;
+    const label = row.variant === row.strategy ? row.variant : `${row.variant} / ${row.strategy}`;
+    return [
+      { text: label, style: 'bold' as const },
+      row.vm,
+      formatDurationMs(recovery.disable.simulatedMs),
+      formatCount(recovery.disable.tlbFlushes),
+      mark(formatCount(recovery.refaults), best.refaults.has(index)),
+      formatDurationMs(recovery.timeTo90PctMs),
+      mark(formatDurationMs(recovery.timeTo95PctMs), best.to95.has(index)),
+      formatDurationMs(recovery.timeTo99PctMs),
+      mark(`${formatNumber(recovery.lostWorkVcpuSeconds, 1)} vCPU·s`, best.lostWork.has(index)),
+      formatPercent(recovery.finalHugeFraction),
+    ];
+  });
+  return renderTable(COMPARISON_COLUMNS, textRows, table);
+}
+
+/** Greedy word wrap; words longer than the line stay whole. */
+function wrap(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(/\s+/).filter((part) => part !== '')) {
+    if (current !== '' && indent.length + current.length + 1 + word.length > width) {
+      lines.push(indent + current);
+      current = word;
+    } else {
+      current = current === '' ? word : `${current} ${word}`;
+    }
+  }
+  if (current !== '') lines.push(indent + current);
+  return lines;
+}

@@ -1,0 +1,234 @@
+import type { QueryMigrateInfo } from '@migsim/migration';
+
+/**
+ * The report of one migsim run: plain data, identical in shape whichever
+ * driver produced it (the in-process engine or the distributed services).
+ *
+ * Units are last in every name: `...Ms` milliseconds of simulated time since
+ * the start of the run, `...Bytes` bytes, `...Fraction` a number in [0, 1].
+ * Values that are not known are `null`, never absent, so that every report of
+ * one schema version has the same keys (optional `?` fields are the few
+ * documented exceptions).
+ */
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type ReportEngine = 'in-process' | 'services';
+export const REPORT_ENGINES: readonly ReportEngine[] = ['in-process', 'services'];
+
+/** What disabling dirty logging does on the source host (libs/mmu `RecoveryStrategy`). */
+export type RecoveryStrategyName = 'none' | 'zap-rmap' | 'zap-max-level' | 'zap-tdp' | 'recover-in-place';
+export const RECOVERY_STRATEGY_NAMES: readonly RecoveryStrategyName[] = [
+  'none',
+  'zap-rmap',
+  'zap-max-level',
+  'zap-tdp',
+  'recover-in-place',
+];
+
+/**
+ * How a migration ended. `aborted` is the orchestrator giving up (timeout,
+ * no progress); `cancelled` is an explicit cancel; `unfinished` means the
+ * horizon was reached while it was still queued or running.
+ */
+export type MigrationOutcome = 'completed' | 'failed' | 'cancelled' | 'aborted' | 'unfinished';
+export const MIGRATION_OUTCOMES: readonly MigrationOutcome[] = ['completed', 'failed', 'cancelled', 'aborted', 'unfinished'];
+
+export type PhaseKind = 'setup' | 'round' | 'stop-and-copy' | 'postcopy';
+export const PHASE_KINDS: readonly PhaseKind[] = ['setup', 'round', 'stop-and-copy', 'postcopy'];
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  /** Which migsim wrote it: a package version, never a wall-clock time, so reruns are byte-identical. */
+  generatedBy: { tool: 'migsim'; version: string };
+  scenario: ScenarioRef;
+  seed: number;
+  engine: ReportEngine;
+  /** Simulated time the run covers. */
+  horizonMs: number;
+  variants: VariantReport[];
+  summary: ReportSummary;
+}
+
+export interface ScenarioRef {
+  name: string;
+  description: string | null;
+  /** The scenario file as the user named it, or null when built in memory. */
+  file: string | null;
+}
+
+/** One run of the scenario with a set of overrides (e.g. one recovery strategy). */
+export interface VariantReport {
+  name: string;
+  description: string | null;
+  hosts: HostReport[];
+  migrations: MigrationReport[];
+  vms: VmReport[];
+  events: ReportEvent[];
+  checks: CheckResult[];
+}
+
+export interface HostReport {
+  name: string;
+  kernel: KernelSummary;
+}
+
+/** The parts of a libs/mmu `KernelProfile` that explain a recovery. */
+export interface KernelSummary {
+  /** Preset name such as `linux-6.13`, or null for a custom profile. */
+  preset: string | null;
+  mmu: 'tdp' | 'shadow';
+  pml: boolean;
+  eagerSplit: boolean;
+  recovery: RecoveryStrategyName;
+}
+
+export interface MigrationReport {
+  id: string;
+  vm: string;
+  source: string;
+  destination: string;
+  /** e.g. `qemu-precopy`, `qemu-postcopy`, `xen`. */
+  algorithm: string;
+  outcome: MigrationOutcome;
+  attempts: MigrationAttempt[];
+}
+
+export interface MigrationAttempt {
+  /** 1 for the first try, 2 for the first retry, ... */
+  attempt: number;
+  startMs: number;
+  /** null while it was still running at the horizon. */
+  endMs: number | null;
+  outcome: MigrationOutcome;
+  phases: PhaseInterval[];
+  /** The last `query-migrate` reply of this attempt (QEMU names and units). */
+  info: QueryMigrateInfo;
+}
+
+export interface PhaseInterval {
+  phase: PhaseKind;
+  /** Pre-copy iteration number (1-based) for `round`, null otherwise. */
+  round: number | null;
+  startMs: number;
+  endMs: number;
+}
+
+export interface VmReport {
+  name: string;
+  /** Where the VM runs at the end of the run. */
+  host: string;
+  memoryBytes: number;
+  vcpus: number;
+  timeline: TimelinePoint[];
+  /** One entry per time dirty logging was switched off after a failure, cancel or probe. */
+  recoveries: RecoveryReport[];
+}
+
+/** One sample of a VM's performance; fractions are of the VM's mapped memory. */
+export interface TimelinePoint {
+  tMs: number;
+  /** Work per second relative to the same VM never migrated (1 = baseline). */
+  relativeThroughput: number;
+  /** Memory mapped by 2 MiB or 1 GiB SPTEs. */
+  hugeFraction: number;
+  /** Memory mapped by 4 KiB SPTEs. */
+  fraction4k: number;
+  /** Whether dirty logging was on for any memslot of the VM. */
+  dirtyLogging: boolean;
+}
+
+export interface RecoveryReport {
+  strategy: RecoveryStrategyName;
+  /** What turned dirty logging off. */
+  trigger: 'migration-failed' | 'migration-cancelled' | 'migration-aborted' | 'probe-ended';
+  /** The migration id for a migration trigger, the probe name otherwise. */
+  cause: string;
+  /** When dirty logging was switched off. */
+  startMs: number;
+  /** Time from `startMs` until throughput reached 90/95/99 % of baseline; null = not reached before the horizon. */
+  timeTo90PctMs: number | null;
+  timeTo95PctMs: number | null;
+  timeTo99PctMs: number | null;
+  /** Integral of (1 - relativeThroughput) x vCPUs from `startMs` to the horizon. */
+  lostWorkVcpuSeconds: number;
+  /** Guest page faults taken to rebuild mappings the recovery dropped. */
+  refaults: number;
+  /** Huge coverage and throughput at the horizon. */
+  finalHugeFraction: number;
+  finalRelativeThroughput: number;
+  disable: DisableCost;
+}
+
+/** The cost of the disable-dirty-logging operation itself (libs/mmu `OperationReport`). */
+export interface DisableCost {
+  simulatedMs: number;
+  tlbFlushes: number;
+  sptesZapped: number;
+  rmapEntriesScanned: number;
+  lockYields: number;
+  lockHoldMaxMs: number;
+  /** Huge SPTEs installed in place (recover-in-place), 0 for the zapping strategies. */
+  hugeInstalled: number;
+}
+
+/** Well-known event kinds; producers may add others (a reader must accept any non-empty kind). */
+export type KnownEventKind =
+  | 'migration-queued'
+  | 'migration-started'
+  | 'phase'
+  | 'fault'
+  | 'migration-completed'
+  | 'migration-failed'
+  | 'migration-cancelled'
+  | 'migration-aborted'
+  | 'retry-scheduled'
+  | 'dirty-logging-enabled'
+  | 'dirty-logging-disabled'
+  | 'recovery-started'
+  | 'recovery-reached-90'
+  | 'recovery-reached-95'
+  | 'recovery-reached-99'
+  | 'probe-started'
+  | 'probe-ended'
+  | 'check-failed';
+export type ReportEventKind = KnownEventKind | (string & {});
+
+export interface ReportEvent {
+  tMs: number;
+  kind: ReportEventKind;
+  /** What it happened to: a migration id, VM, host or check name. */
+  subject: string;
+  detail: string;
+}
+
+export interface CheckResult {
+  name: string;
+  /** Checker kind, e.g. `vm-never-lost`, `recovers`, `downtime-within-budget`. */
+  kind: string;
+  passed: boolean;
+  detail: string;
+  /** When the check first failed, for checks that fail at a point in time. */
+  firstViolationMs?: number;
+}
+
+export interface ReportSummary {
+  variants: VariantSummary[];
+  checks: { passed: number; failed: number };
+}
+
+export interface VariantSummary {
+  variant: string;
+  outcomes: Record<MigrationOutcome, number>;
+  checks: { passed: number; failed: number };
+  recoveries: VmRecoverySummary[];
+}
+
+export interface VmRecoverySummary {
+  vm: string;
+  strategy: RecoveryStrategyName;
+  startMs: number;
+  timeTo95PctMs: number | null;
+  lostWorkVcpuSeconds: number;
+  refaults: number;
+  finalHugeFraction: number;
+}
