@@ -1,1 +1,17 @@
-export {};
+export * from './query-migrate';
+export * from './errors';
+export * from './params';
+export * from './events';
+export * from './actions';
+export * from './page-batch';
+export * from './page-version';
+export * from './ram-layout';
+export * from './switchover-check';
+export * from './recovery-report';
+export * from './source-vm';
+export * from './machine';
+export * from './create-migration';
+export * from './destination';
+export { NORMAL_PAGE_WIRE_BYTES, ZERO_PAGE_WIRE_BYTES, PAGE_SIZE_BYTES, BUFFER_DELAY_NS } from './qemu-constants';
+export * from './driver/schedule';
+export * from './driver/run-migration';

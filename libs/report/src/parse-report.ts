@@ -1,3 +1,4 @@
+import { MIGRATION_STATUSES } from '@migsim/migration';
 import { ReportParseError } from './report-error';
 import {
   MIGRATION_OUTCOMES,
@@ -9,7 +10,6 @@ import {
 } from './report-model';
 import { describeValue, ShapeChecker, type JsonObject } from './shape-checker';
 
-const MIGRATION_STATUSES = ['setup', 'active', 'postcopy-active', 'completed', 'failed', 'cancelled'];
 const RAM_FIELDS = [
   'transferred',
   'remaining',

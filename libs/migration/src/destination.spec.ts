@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { MigrationDestination } from './destination';
+import type { PageBatch } from './page-batch';
+import { allocateVersions, versionsDigest } from './page-version';
+
+const LAYOUT = { slots: [{ id: 0, baseGfn: 0, npages: 64 }] };
+
+function destination(): MigrationDestination {
+  return new MigrationDestination({ migrationId: 'm', layout: LAYOUT, memoryModel: 'pages' });
+}
+
+function pages(seq: number, ranges: number[], versionRuns: number[], extra: Partial<PageBatch> = {}): PageBatch {
+  let count = 0;
+  for (let i = 1; i < ranges.length; i += 2) count += ranges[i]!;
+  return { migrationId: 'm', seq, kind: 'pages', phase: 'round', syncCount: 1, ranges, versionRuns, zeroPageCount: 0, normalPageCount: count, wireBytes: count * 4104, ...extra };
+}
+
+/** Digest of a 64-page source whose pages all have version `base`, except `overrides`. */
+function sourceDigest(base: number, overrides: Record<number, number> = {}, absent: number[] = []): number {
+  const versions = allocateVersions(64, base);
+  for (const [page, version] of Object.entries(overrides)) versions[Number(page)] = version;
+  for (const page of absent) versions[page] = 0;
+  return versionsDigest(versions);
+}
+
+describe('migration destination', () => {
+  it('resumes once every batch sent before the command is applied, and confirms memory matches', () => {
+    const dest = destination();
+    expect(dest.receive(pages(0, [0, 32], [1, 32]))).toEqual([]);
+    const check = { migrationId: 'm', mode: 'precopy' as const, precedingBatchCount: 2, versionsDigest: sourceDigest(1, { 40: 2 }), absentPageCount: 0 };
+    expect(dest.resume(check)).toEqual([]);
+    expect(dest.state()).toBe('receiving');
+    const out = dest.receive(pages(1, [32, 32], [1, 8, 2, 1, 1, 23]));
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ type: 'resumed', verification: { verified: true, mode: 'precopy', absentPageCount: 0 } });
+    expect(dest.state()).toBe('running');
+  });
+
+  it('batches applied out of order keep each page\'s newest version, and a duplicate is applied once', () => {
+    const dest = destination();
+    dest.receive(pages(1, [0, 4], [3, 4]));
+    dest.receive(pages(0, [0, 64], [2, 64]));
+    dest.receive(pages(1, [0, 4], [3, 4]));
+    expect(dest.receivedBatchCount()).toBe(2);
+    expect(Array.from(dest.pageVersions().subarray(0, 6))).toEqual([3, 3, 3, 3, 2, 2]);
+  });
+
+  it('a missing page fails the check and says how many pages are absent', () => {
+    const dest = destination();
+    dest.receive(pages(0, [0, 63], [1, 63]));
+    const [out] = dest.resume({ migrationId: 'm', mode: 'precopy', precedingBatchCount: 1, versionsDigest: sourceDigest(1), absentPageCount: 0 });
+    expect(out).toMatchObject({ type: 'resumed', verification: { verified: false, absentPageCount: 1, detail: '1 pages absent, expected 0' } });
+  });
+
+  it('a stale page (version behind the source) fails the check although every page is present', () => {
+    const dest = destination();
+    dest.receive(pages(0, [0, 64], [1, 64]));
+    const [out] = dest.resume({ migrationId: 'm', mode: 'precopy', precedingBatchCount: 1, versionsDigest: sourceDigest(1, { 7: 2 }), absentPageCount: 0 });
+    expect(out).toMatchObject({ verification: { verified: false, detail: 'page versions differ from the source (a lost or corrupted page)' } });
+  });
+
+  it('post-copy: pages sent after the switch wait for the package\'s discards, and never overwrite a page already here', () => {
+    const dest = destination();
+    dest.receive(pages(0, [0, 64], [1, 64]));
+    // The first post-copy page arrives before the package: held, or the discard would drop it.
+    dest.receive(pages(2, [10, 1], [2, 1], { phase: 'postcopy' }));
+    dest.receive({ ...pages(1, [], []), kind: 'postcopy-package', normalPageCount: 0, wireBytes: 16, discardRanges: [10, 2] });
+    const [resumed] = dest.resume({ migrationId: 'm', mode: 'postcopy-start', precedingBatchCount: 2, versionsDigest: sourceDigest(1, {}, [10, 11]), absentPageCount: 2 });
+    expect(resumed).toMatchObject({ type: 'resumed', verification: { verified: true, mode: 'postcopy-start', absentPageCount: 2 } });
+    expect(dest.state()).toBe('running-postcopy');
+    expect(dest.pageVersions()[10]).toBe(2);
+    expect(dest.pageVersions()[11]).toBe(0);
+    // A stale copy of a page the destination holds is ignored (UFFDIO_COPY never overwrites).
+    dest.receive(pages(3, [10, 2], [9, 1, 2, 1], { phase: 'postcopy' }));
+    expect(Array.from(dest.pageVersions().subarray(10, 12))).toEqual([2, 2]);
+    const [done] = dest.complete({ migrationId: 'm', mode: 'postcopy-end', precedingBatchCount: 4, versionsDigest: sourceDigest(1, { 10: 2, 11: 2 }), absentPageCount: 0 });
+    expect(done).toMatchObject({ type: 'completed', verification: { verified: true } });
+  });
+
+  it('post-copy: a guest write to an absent page is a remote fault, requested once', () => {
+    const dest = destination();
+    dest.receive(pages(0, [0, 60], [1, 60]));
+    dest.receive({ ...pages(1, [], []), kind: 'postcopy-package', normalPageCount: 0, wireBytes: 0, discardRanges: [] });
+    dest.resume({ migrationId: 'm', mode: 'postcopy-start', precedingBatchCount: 2, versionsDigest: sourceDigest(1, {}, [60, 61, 62, 63]), absentPageCount: 4 });
+    expect(dest.guestWrite(58, 4)).toEqual({ faultPages: 2, requests: [{ type: 'page-request', migrationId: 'm', gfns: [60, 61] }] });
+    expect(dest.guestWrite(60, 1)).toEqual({ faultPages: 1, requests: [] });
+    dest.channelReset();
+    expect(dest.guestWrite(60, 1).requests).toEqual([{ type: 'page-request', migrationId: 'm', gfns: [60] }]);
+  });
+
+  it('dropping the half-received VM frees its memory and ignores what still arrives', () => {
+    const dest = destination();
+    dest.receive(pages(0, [0, 64], [1, 64]));
+    expect(dest.modelBytes()).toBeGreaterThan(0);
+    dest.drop();
+    expect(dest.state()).toBe('dropped');
+    expect(dest.modelBytes()).toBe(0);
+    expect(dest.receive(pages(1, [0, 1], [2, 1]))).toEqual([]);
+  });
+});

@@ -1,0 +1,35 @@
+import type { MigrationAction, MigrationPhase } from './actions';
+import type { MigrationEvent } from './events';
+import type { MigrationAlgorithm, MigrationParameters } from './params';
+import type { MigrationStatus, QueryMigrateInfo } from './query-migrate';
+import type { RamLayout } from './ram-layout';
+
+/**
+ * The source side of one live migration, as a sans-IO state machine: it is
+ * fed events (each stamped with the driver's time) and returns the actions
+ * the driver must carry out, in order. It never reads a clock, never touches
+ * a socket and never schedules anything; it calls the source VM's MMU model
+ * (an in-memory, deterministic object) for dirty logging and bitmap syncs.
+ *
+ * Drivers call `handle` for every event and `nextWakeNs` to know when to
+ * feed a `tick` (the earliest time the machine may act without another
+ * event; null = only an event can move it on).
+ */
+export interface MigrationMachine {
+  readonly id: string;
+  readonly algorithm: MigrationAlgorithm;
+  readonly params: Readonly<MigrationParameters>;
+  readonly layout: RamLayout;
+  handle(event: MigrationEvent): MigrationAction[];
+  nextWakeNs(): number | null;
+  /** QEMU `query-migrate`, at the time of the last event. */
+  info(): QueryMigrateInfo;
+  status(): MigrationStatus;
+  phase(): MigrationPhase;
+  /** True once completed, failed or cancelled. */
+  isFinished(): boolean;
+  /** The source's page versions (null for fluid models and once the migration ended). Read-only for callers. */
+  sourcePageVersions(): Uint8Array | null;
+  /** Bytes of typed-array state held now (0 once ended). */
+  modelBytes(): number;
+}

@@ -1,0 +1,11 @@
+import type { VmMmu } from '@migsim/mmu';
+
+/**
+ * What a migration needs of the VM on the source: its MMU (dirty logging and
+ * recovery go through libs/mmu) and a stream of the guest's writes (to keep
+ * page versions). A `GuestVm` from libs/guest satisfies it.
+ */
+export interface SourceVm {
+  readonly mmu: VmMmu;
+  onWrite(listener: (gfnStart: number, count: number) => void): () => void;
+}

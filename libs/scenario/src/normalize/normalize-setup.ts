@@ -1,0 +1,35 @@
+import type { ScenarioDocument } from '../document/scenario-schema';
+import type { ScenarioSetup } from '../model/scenario';
+import type { Issues } from '../schema/issues';
+import { normalizeChecks, normalizeFaults } from './faults-and-checks';
+import { checkHostMemory, normalizeHosts, normalizeVms } from './hosts-and-vms';
+import { normalizeMigrations } from './migrations';
+import { NormalizeContext } from './normalize-context';
+import { normalizePlans, normalizeProbes } from './plans-and-probes';
+import { normalizePolicy } from './policy';
+import { References } from './references';
+
+/**
+ * Cross-reference checks and dynamic defaults of one structurally valid
+ * document. Problems go to `issues`; the result is only meaningful when none
+ * were added.
+ */
+export function normalizeSetup(document: ScenarioDocument, raw: unknown, variantNames: readonly string[], issues: Issues): ScenarioSetup {
+  const context = new NormalizeContext(issues, raw);
+  const refs = new References(context, variantNames);
+  const horizonNs = document.horizon;
+  if (document.sampling.interval > horizonNs) {
+    const path = ['sampling', 'interval'];
+    context.add(path, context.found(path, ''), 'at most the horizon');
+  }
+  const hosts = normalizeHosts(document.hosts, refs, context);
+  const vms = normalizeVms(document.vms, refs, context);
+  checkHostMemory(hosts, vms, refs, context);
+  const policy = normalizePolicy(document.policy);
+  const migrations = normalizeMigrations(document.migrations, policy, horizonNs, refs, context);
+  const plans = normalizePlans(document.plans, policy, horizonNs, refs, context);
+  const probes = normalizeProbes(document.probes, horizonNs, refs, context);
+  const faults = normalizeFaults(document.faults, horizonNs, refs, context);
+  const checks = normalizeChecks(document.checks, horizonNs, refs, context);
+  return { hosts, vms, migrations, plans, probes, policy, faults, checks };
+}
