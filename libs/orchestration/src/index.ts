@@ -1,1 +1,12 @@
-export {};
+export * from './policy';
+export * from './errors';
+export * from './admission';
+export * from './pending-queue';
+export * from './drain-plan';
+export * from './watchdog';
+export * from './retry-backoff';
+export * from './faults/fault-spec';
+export * from './faults/fault-target';
+export * from './faults/fault-kind';
+export * from './faults/fault-schedule';
+export * from './faults/registry';

@@ -1,0 +1,95 @@
+import type { PageBatch } from '@migsim/migration';
+
+interface LinkItem {
+  batch: PageBatch;
+  remainingBytes: number;
+}
+
+/**
+ * One migration's stream on the network: batches leave the source in order
+ * (FIFO) at the flow's current max-min fair rate, and reach the destination
+ * `latencyNs` after their last byte left. The link remembers the time up to
+ * which it has moved bytes (`timeNs`), so the engine only touches it when
+ * this migration has something to do or when rates change. Rate 0 (link or
+ * host down) moves nothing.
+ */
+export class AttemptLink {
+  private items: LinkItem[] = [];
+  private head = 0;
+
+  constructor(
+    public bytesPerSec: number,
+    public latencyNs: number,
+    public timeNs: number,
+  ) {}
+
+  enqueue(batch: PageBatch): void {
+    this.items.push({ batch, remainingBytes: batch.wireBytes });
+  }
+
+  isIdle(): boolean {
+    return this.head === this.items.length;
+  }
+
+  queuedBytes(): number {
+    let bytes = 0;
+    for (let i = this.head; i < this.items.length; i += 1) bytes += this.items[i]!.remainingBytes;
+    return bytes;
+  }
+
+  /** When the head batch will have fully left, or null (idle, or rate 0). */
+  nextDepartureNs(): number | null {
+    const item = this.items[this.head];
+    if (item === undefined) return null;
+    if (item.remainingBytes <= 0) return this.timeNs;
+    if (this.bytesPerSec <= 0) return null;
+    return this.timeNs + (item.remainingBytes / this.bytesPerSec) * 1e9;
+  }
+
+  /** Moves bytes up to `toNs` at the current rate; returns the batches that fully left, in order. */
+  advance(toNs: number): PageBatch[] {
+    const departed: PageBatch[] = [];
+    if (toNs <= this.timeNs) {
+      this.collectEmptyHead(departed);
+      return departed;
+    }
+    let budget = this.bytesPerSec > 0 ? ((toNs - this.timeNs) * this.bytesPerSec) / 1e9 : 0;
+    this.timeNs = toNs;
+    while (this.head < this.items.length) {
+      const item = this.items[this.head]!;
+      if (item.remainingBytes > 0) {
+        const take = Math.min(budget, item.remainingBytes);
+        item.remainingBytes -= take;
+        budget -= take;
+        // Floating point: a sub-byte remainder counts as sent.
+        if (item.remainingBytes > 0.01) break;
+        item.remainingBytes = 0;
+      }
+      departed.push(item.batch);
+      this.head += 1;
+    }
+    this.compact();
+    return departed;
+  }
+
+  /** Drops everything queued (the connection is gone). */
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+  }
+
+  private collectEmptyHead(departed: PageBatch[]): void {
+    while (this.head < this.items.length && this.items[this.head]!.remainingBytes <= 0) {
+      departed.push(this.items[this.head]!.batch);
+      this.head += 1;
+    }
+    this.compact();
+  }
+
+  private compact(): void {
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

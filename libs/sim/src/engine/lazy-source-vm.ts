@@ -1,0 +1,32 @@
+import type { GuestVm } from '@migsim/guest';
+import type { SourceVm } from '@migsim/migration';
+import type { VmMmu } from '@migsim/mmu';
+
+const CATCH_UP_BEFORE = new Set<PropertyKey>(['getDirtyLog', 'clearDirtyLog', 'setDirtyLogging']);
+
+/**
+ * The VM as a migration machine sees it (libs/migration `SourceVm`), with
+ * the guest run lazily: before the machine reads or changes dirty-logging
+ * state (a bitmap sync, a clear, logging on or off) the guest is brought up
+ * to the engine's current time (`catchUp`). Between those calls nothing the
+ * machine does depends on the guest: KVM keeps every write in its dirty log
+ * until the next sync whether it happened before or after a page was sent
+ * in the round, so the pages each round resends, the final stop-and-copy
+ * and the memory compared at switchover are the same as if the guest had
+ * been stepped at every event — at a small fraction of the cost.
+ */
+export function lazySourceVm(guest: GuestVm, catchUp: () => void): SourceVm {
+  const mmu = new Proxy(guest.mmu, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (!CATCH_UP_BEFORE.has(property)) return method.bind(target);
+      return (...args: unknown[]) => {
+        catchUp();
+        return method.apply(target, args);
+      };
+    },
+  }) as VmMmu;
+  return { mmu, onWrite: (listener) => guest.onWrite(listener) };
+}

@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LinkModel } from './link-model';
+
+const GBPS_1 = 125_000_000; // 1 Gbps in bytes/s
+
+function model(hosts: Record<string, number>): LinkModel {
+  const links = new LinkModel();
+  for (const [name, rate] of Object.entries(hosts)) links.addHost(name, rate);
+  return links;
+}
+
+describe('LinkModel: max-min fair sharing', () => {
+  it('two migrations on one 1 Gbps source link get 62.5 MB/s each; one ends, the other gets the full rate', () => {
+    const links = model({ src: GBPS_1, dst1: 10 * GBPS_1, dst2: 10 * GBPS_1 });
+    links.startFlow({ id: 'm1', sourceHost: 'src', destinationHost: 'dst1', capBytesPerSec: Infinity });
+    links.startFlow({ id: 'm2', sourceHost: 'src', destinationHost: 'dst2', capBytesPerSec: Infinity });
+    expect(links.rateBytesPerSec('m1')).toBeCloseTo(62_500_000, 3);
+    expect(links.rateBytesPerSec('m2')).toBeCloseTo(62_500_000, 3);
+    links.stopFlow('m1');
+    expect(links.rateBytesPerSec('m2')).toBeCloseTo(125_000_000, 3);
+  });
+
+  it('a flow capped below its fair share leaves the rest to the others', () => {
+    const links = model({ src: GBPS_1, a: GBPS_1, b: GBPS_1 });
+    links.startFlow({ id: 'slow', sourceHost: 'src', destinationHost: 'a', capBytesPerSec: 25_000_000 });
+    links.startFlow({ id: 'fast', sourceHost: 'src', destinationHost: 'b', capBytesPerSec: Infinity });
+    expect(links.rateBytesPerSec('slow')).toBeCloseTo(25_000_000, 3);
+    expect(links.rateBytesPerSec('fast')).toBeCloseTo(100_000_000, 3);
+  });
+
+  it('the destination ingress is a bottleneck too', () => {
+    const links = model({ s1: 10 * GBPS_1, s2: 10 * GBPS_1, dst: GBPS_1 });
+    links.startFlow({ id: 'x', sourceHost: 's1', destinationHost: 'dst', capBytesPerSec: Infinity });
+    links.startFlow({ id: 'y', sourceHost: 's2', destinationHost: 'dst', capBytesPerSec: Infinity });
+    expect(links.rateBytesPerSec('x')).toBeCloseTo(62_500_000, 3);
+    expect(links.rateBytesPerSec('y')).toBeCloseTo(62_500_000, 3);
+  });
+
+  it('link down gives 0, and the bandwidth returns to the others', () => {
+    const links = model({ src: GBPS_1, a: GBPS_1, b: GBPS_1 });
+    links.startFlow({ id: 'toA', sourceHost: 'src', destinationHost: 'a', capBytesPerSec: Infinity });
+    links.startFlow({ id: 'toB', sourceHost: 'src', destinationHost: 'b', capBytesPerSec: Infinity });
+    links.setPathDown('src', 'a', true);
+    expect(links.rateBytesPerSec('toA')).toBe(0);
+    expect(links.rateBytesPerSec('toB')).toBeCloseTo(GBPS_1, 3);
+    links.setPathDown('a', 'src', false);
+    expect(links.rateBytesPerSec('toA')).toBeCloseTo(GBPS_1 / 2, 3);
+  });
+
+  it('a down host carries nothing; a path cap and a NIC rate drop lower the rate', () => {
+    const links = model({ src: GBPS_1, dst: GBPS_1 });
+    links.startFlow({ id: 'm', sourceHost: 'src', destinationHost: 'dst', capBytesPerSec: Infinity });
+    links.setHostUp('dst', false);
+    expect(links.rateBytesPerSec('m')).toBe(0);
+    links.setHostUp('dst', true);
+    links.setPathCap('src', 'dst', 10_000_000);
+    expect(links.rateBytesPerSec('m')).toBeCloseTo(10_000_000, 3);
+    links.setPathCap('src', 'dst', Infinity);
+    links.setHostNicRate('src', 50_000_000);
+    expect(links.rateBytesPerSec('m')).toBeCloseTo(50_000_000, 3);
+  });
+
+  it('a path crosses both hosts\' access links: their latencies add up', () => {
+    const links = new LinkModel();
+    links.addHost('a', GBPS_1, 200_000);
+    links.addHost('b', GBPS_1, 300_000);
+    expect(links.latencyNs('a', 'b')).toBe(500_000);
+  });
+
+  it('added latency accumulates on a path, in both directions', () => {
+    const links = new LinkModel(100_000);
+    links.addHost('a', GBPS_1);
+    links.addHost('b', GBPS_1);
+    links.addPathLatency('a', 'b', 5_000_000);
+    expect(links.latencyNs('b', 'a')).toBe(5_100_000);
+    links.addPathLatency('a', 'b', -5_000_000);
+    expect(links.latencyNs('a', 'b')).toBe(100_000);
+  });
+
+  it('any set of flows: no NIC oversubscribed, no flow above its cap, and every flow is bottlenecked somewhere', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ s: fc.integer({ min: 0, max: 4 }), d: fc.integer({ min: 0, max: 4 }), cap: fc.option(fc.integer({ min: 1, max: 200 }), { nil: undefined }) }), { minLength: 1, maxLength: 12 }),
+        (specs) => {
+          const links = new LinkModel();
+          const nic = [100, 50, 80, 120, 30];
+          nic.forEach((rate, i) => links.addHost(`h${i}`, rate));
+          specs.forEach((spec, i) => links.startFlow({ id: `f${i}`, sourceHost: `h${spec.s}`, destinationHost: `h${spec.d}`, capBytesPerSec: spec.cap ?? Infinity }));
+          const out = new Array(5).fill(0);
+          const inn = new Array(5).fill(0);
+          specs.forEach((spec, i) => {
+            const rate = links.rateBytesPerSec(`f${i}`);
+            expect(rate).toBeLessThanOrEqual((spec.cap ?? Infinity) + 1e-6);
+            out[spec.s] += rate;
+            inn[spec.d] += rate;
+          });
+          nic.forEach((rate, i) => {
+            expect(out[i]).toBeLessThanOrEqual(rate + 1e-6);
+            expect(inn[i]).toBeLessThanOrEqual(rate + 1e-6);
+          });
+          // Max-min: each flow is at its cap, or crosses a saturated NIC where it has the largest rate.
+          specs.forEach((spec, i) => {
+            const rate = links.rateBytesPerSec(`f${i}`);
+            if (spec.cap !== undefined && rate >= spec.cap - 1e-6) return;
+            const maxOn = (side: 's' | 'd', host: number) =>
+              Math.max(...specs.map((o, j) => (o[side] === host ? links.rateBytesPerSec(`f${j}`) : 0)));
+            const egressBottleneck = out[spec.s] >= nic[spec.s]! - 1e-6 && rate >= maxOn('s', spec.s) - 1e-6;
+            const ingressBottleneck = inn[spec.d] >= nic[spec.d]! - 1e-6 && rate >= maxOn('d', spec.d) - 1e-6;
+            expect(egressBottleneck || ingressBottleneck).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,71 @@
+import { buildReport, type Report } from '@migsim/report';
+import type { Scenario } from '@migsim/scenario';
+import { INVARIANT_CHECKERS } from './checkers/invariant-checkers';
+import type { InvariantChecker } from './checkers/checker';
+import { Rng } from './core/rng';
+import { NS_PER_MS } from './engine/constants';
+import { EngineError } from './engine/engine-error';
+import type { EngineTestHooks } from './engine/engine-hooks';
+import { VariantRun } from './engine/variant-run';
+
+/** The version written into every report's `generatedBy` (never a wall-clock time). */
+export const MIGSIM_VERSION = '0.1.0';
+
+export interface SimulateOptions {
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Progress in [0, 1]: variants done plus the simulated fraction of the current one's horizon. */
+  onProgress?: (fraction: number) => void;
+  /** The scenario file as the user named it, for the report (default: the scenario's `fileName`). */
+  scenarioFile?: string;
+  /** Run only these variants (by name), in scenario order. */
+  variants?: readonly string[];
+  /** Test only: re-create a bug so a test can show its checker catches it. */
+  testHooks?: EngineTestHooks;
+  /** Replaces the invariant checkers (default: `INVARIANT_CHECKERS`). */
+  checkers?: readonly InvariantChecker[];
+}
+
+/**
+ * Runs a whole study in process, deterministically: every variant of the
+ * scenario one after the other, each on its own virtual clock with its own
+ * seed forked from the run's seed and the variant's name, and returns the
+ * report. The same scenario and seed always give a byte-identical
+ * `renderJson(report)`. Never prints; progress goes to `onProgress`.
+ */
+export function simulate(scenario: Scenario, options: SimulateOptions = {}): Report {
+  const seed = options.seed ?? scenario.seed;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new EngineError('ENGINE_INVALID_OPTION', `seed must be an integer in [0, 4294967295], got ${seed}`);
+  }
+  const selected = options.variants === undefined ? scenario.variants : scenario.variants.filter((variant) => options.variants!.includes(variant.name));
+  if (options.variants !== undefined) {
+    const unknown = options.variants.filter((name) => !scenario.variants.some((variant) => variant.name === name));
+    if (unknown.length > 0) {
+      throw new EngineError('ENGINE_INVALID_OPTION', `no variant named ${unknown.join(', ')} (variants: ${scenario.variants.map((v) => v.name).join(', ')})`);
+    }
+  }
+  const root = new Rng(seed);
+  const count = selected.length;
+  const variants = selected.map((variant, index) => {
+    const run = new VariantRun(scenario, variant, root.fork(`variant:${variant.name}`), {
+      hooks: options.testHooks,
+      checkers: options.checkers ?? INVARIANT_CHECKERS,
+      onProgress: options.onProgress === undefined ? undefined : (fraction) => options.onProgress!((index + fraction) / count),
+    });
+    return run.run();
+  });
+  options.onProgress?.(1);
+  return buildReport({
+    generatedBy: { tool: 'migsim', version: MIGSIM_VERSION },
+    scenario: {
+      name: scenario.name,
+      description: scenario.description === '' ? null : scenario.description,
+      file: (options.scenarioFile ?? scenario.fileName) || null,
+    },
+    seed,
+    engine: 'in-process',
+    horizonMs: scenario.horizonNs / NS_PER_MS,
+    variants,
+  });
+}
