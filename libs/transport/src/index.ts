@@ -1,0 +1,77 @@
+// Errors
+export { isTransportError, RedisUnavailableError, TransportError, transportError, type TransportErrorCode } from './errors';
+
+// Redis resolution
+export { resolveRedis, type RedisSource, type ResolvedRedis, type ResolveRedisOptions } from './redis/resolve-redis';
+export { PrivateRedisServer, type PrivateRedisServerOptions } from './redis/private-redis-server';
+export { DEFAULT_REDIS_IMAGE } from './redis/container-redis';
+export { findContainerRuntime, type ContainerRuntime } from './redis/container-runtime';
+export { namespaceKeys, purgeNamespace } from './redis/purge-namespace';
+
+// Naming
+export {
+  CONTROLLER_EVENTS_QUEUE,
+  DEAD_LETTER_QUEUE,
+  assertQueueName,
+  hashTagPrefix,
+  queueLayout,
+  type QueueLayout,
+} from './naming/queue-layout';
+export {
+  assertJobId,
+  deadLetterJobId,
+  encodeIdPart,
+  migrationJobId,
+  parseMigrationJobId,
+  type MigrationJobIdParts,
+} from './naming/job-id';
+export { hashTagOf, redisKeySlot, REDIS_CLUSTER_SLOTS } from './naming/key-slot';
+
+// Messages
+export type { Envelope, JsonValue } from './messages/envelope';
+export { checkFields, checks, formatIssues, type FieldCheck, type FieldIssue, type FieldSpec, type OptionalFieldCheck } from './messages/field-checks';
+export { CodecRegistry, defineCodec, type MessageCodec, type MessageFields } from './messages/codec-registry';
+export {
+  decodePageBatch,
+  encodePageBatch,
+  MAX_PAGES_PER_BATCH,
+  maxEncodedPageBatchChars,
+  type DecodedPageBatch,
+  type EncodedPageBatch,
+  type PageBatch,
+} from './messages/page-batch';
+export {
+  PAGE_BATCH_TYPE,
+  pageBatchCodecV1,
+  pageBatchJobId,
+  pageBatchMessage,
+  readPageBatch,
+  type PageBatchHeader,
+  type PageBatchMessageV1,
+} from './messages/page-batch-message';
+export {
+  DEAD_LETTER_CODES,
+  DEAD_LETTER_TYPE,
+  deadLetterCodecV1,
+  type DeadLetterCode,
+  type DeadLetterMessageV1,
+} from './messages/dead-letter-message';
+export { transportCodecs } from './messages/transport-codecs';
+
+// Queue port
+export type {
+  BulkEntry,
+  ConsumeOptions,
+  Consumer,
+  DeliveryContext,
+  MessageHandler,
+  QueuePort,
+  SendOptions,
+} from './interfaces/queue-port';
+export { stderrLogger, type TransportLogger } from './interfaces/transport-logger';
+export { DEFAULT_DELIVERY_POLICY, deliveryPolicy, type DeliveryPolicy } from './queue/delivery-policy';
+export { BullmqQueuePort, type BullmqQueuePortOptions } from './queue/bullmq-queue-port';
+export { InMemoryQueuePort, type InMemoryQueuePortOptions, type TimerPort } from './queue/in-memory-queue-port';
+
+// Benchmark helper
+export { measureRawBullmq, type RawBullmqMeasurement, type RawBullmqOptions } from './queue/measure-raw-bullmq';
