@@ -9,10 +9,17 @@ export interface ContainerRuntime {
   dockerHost: string;
 }
 
-/** The sockets testcontainers itself would try, plus podman's, resolved from `env`. */
-export function containerRuntimeCandidates(env: Env): string[] {
+/** Where Docker and rootful podman listen by default. */
+export const WELL_KNOWN_CONTAINER_SOCKETS: readonly string[] = ['/var/run/docker.sock', '/run/podman/podman.sock'];
+
+/**
+ * The sockets testcontainers itself would try, plus podman's, resolved from
+ * `env`; `wellKnown` replaces the fixed system-wide sockets (tests pass `[]`
+ * to model a machine with no container runtime).
+ */
+export function containerRuntimeCandidates(env: Env, wellKnown: readonly string[] = WELL_KNOWN_CONTAINER_SOCKETS): string[] {
   if (env.DOCKER_HOST) return [env.DOCKER_HOST];
-  const sockets = ['/var/run/docker.sock', '/run/podman/podman.sock'];
+  const sockets = [...wellKnown];
   if (env.XDG_RUNTIME_DIR) sockets.push(`${env.XDG_RUNTIME_DIR}/podman/podman.sock`, `${env.XDG_RUNTIME_DIR}/docker.sock`);
   if (env.HOME) sockets.push(`${env.HOME}/.docker/run/docker.sock`);
   return sockets.filter((socket) => existsSync(socket)).map((socket) => `unix://${socket}`);
@@ -41,8 +48,12 @@ export function pingContainerApi(dockerHost: string, timeoutMs: number): Promise
 }
 
 /** The first candidate whose API answers, or undefined when no runtime is reachable. */
-export async function findContainerRuntime(env: Env, timeoutMs = 1_000): Promise<ContainerRuntime | undefined> {
-  for (const dockerHost of containerRuntimeCandidates(env)) {
+export async function findContainerRuntime(
+  env: Env,
+  timeoutMs = 1_000,
+  wellKnown: readonly string[] = WELL_KNOWN_CONTAINER_SOCKETS,
+): Promise<ContainerRuntime | undefined> {
+  for (const dockerHost of containerRuntimeCandidates(env, wellKnown)) {
     if (await pingContainerApi(dockerHost, timeoutMs)) return { dockerHost };
   }
   return undefined;

@@ -46,7 +46,7 @@ describe('resolveRedis', () => {
   });
 
   it('resolve-redis: with no redis-server on PATH and no container runtime, the error says what to install', async () => {
-    const attempt = resolveRedis({ env: { PATH: '' } });
+    const attempt = resolveRedis({ env: { PATH: '' }, containerSockets: [] });
     await expect(attempt).rejects.toBeInstanceOf(RedisUnavailableError);
     await expect(attempt).rejects.toMatchObject({ code: 'REDIS_UNAVAILABLE' });
     const message = await attempt.catch((error: Error) => error.message);

@@ -26,6 +26,11 @@ export interface ResolveRedisOptions {
   /** Persist every write (AOF, fsync always) in a Redis we start ourselves. */
   persistent?: boolean;
   /**
+   * System-wide sockets to probe for a Docker-compatible API when DOCKER_HOST
+   * is unset; defaults to Docker's and rootful podman's.
+   */
+  containerSockets?: readonly string[];
+  /**
    * Ignore REDIS_URL and start a Redis of our own: for tests that kill or
    * restart Redis, which must never touch a shared server.
    */
@@ -66,7 +71,7 @@ export async function resolveRedis(options: ResolveRedisOptions = {}): Promise<R
     tried.push(`no redis-server on PATH (${env.PATH || 'empty'})`);
   }
 
-  const runtime = await findContainerRuntime(env);
+  const runtime = await findContainerRuntime(env, undefined, options.containerSockets);
   if (runtime !== undefined) {
     try {
       const container = await startContainerRedis(env, runtime, persistent);
@@ -77,7 +82,7 @@ export async function resolveRedis(options: ResolveRedisOptions = {}): Promise<R
       );
     }
   } else {
-    const candidates = containerRuntimeCandidates(env);
+    const candidates = containerRuntimeCandidates(env, options.containerSockets);
     tried.push(
       env.DOCKER_HOST
         ? `DOCKER_HOST=${env.DOCKER_HOST} does not answer`
