@@ -3,6 +3,7 @@ import type { CommandContext } from './command-context';
 import { runSimulate } from './commands/simulate';
 import { runSchema } from './commands/schema';
 import { runReport } from './commands/report';
+import { runRun } from './commands/run';
 import { runValidate } from './commands/validate';
 
 const USAGE = `migsim — a simulator of KVM live migration and of the huge-page recovery after a failed one
@@ -15,6 +16,9 @@ Usage:
   migsim schema                     Print the scenario file's JSON Schema (for editors).
   migsim report <report.json> [--html report.html] [--format text|json]
       Re-render a saved JSON report.
+  migsim run <scenario.yaml> [--controller URL] [--out report.json] [--html report.html] [--no-color]
+      Submit a scenario to a running controller (the distributed services) and
+      wait for its report; same exit codes as simulate.
   migsim help                       This text.
 `;
 
@@ -25,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
   validate: runValidate,
   schema: runSchema,
   report: runReport,
+  run: runRun,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, readControllerConfig } from './config/controller-config';
+import { ControllerModule } from './controller.module';
+
+let config;
+try {
+  config = readControllerConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`controller: ${error.message}\n`);
+  process.exit(2);
+}
+// Body parsers off: POST /runs reads YAML or JSON text itself.
+const app = await NestFactory.create(ControllerModule.forRoot(config), { bodyParser: false, forceCloseConnections: true, logger: ['error', 'warn'] });
+app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+await app.listen(config.port, config.host);
+const address = app.getHttpServer().address();
+const port = typeof address === 'object' && address !== null ? address.port : config.port;
+// The first line on stdout is the URL: scripts and tests read it.
+process.stdout.write(`controller listening on http://${config.host}:${port}\n`);

@@ -1,0 +1,47 @@
+import type { QueryMigrateInfo } from '@migsim/migration';
+import type { PhaseInterval } from '@migsim/report';
+import type { ScenarioVariant } from '@migsim/scenario';
+import type { MigrationState } from './run-record';
+
+const NS_PER_MS = 1e6;
+
+const REPORT_PHASES = new Set(['setup', 'round', 'stop-and-copy', 'postcopy']);
+
+/** Phase marks -> the report's intervals (each ends where the next begins, the last at the attempt's end). */
+export function phaseIntervals(marks: readonly { phase: string; round: number | null; atNs: number }[], endNs: number): PhaseInterval[] {
+  const kept = marks.filter((mark) => REPORT_PHASES.has(mark.phase));
+  return kept.map((mark, index) => ({
+    phase: mark.phase as PhaseInterval['phase'],
+    round: mark.phase === 'round' ? mark.round : null,
+    startMs: mark.atNs / NS_PER_MS,
+    endMs: (kept[index + 1]?.atNs ?? endNs) / NS_PER_MS,
+  }));
+}
+
+/** A placeholder `query-migrate` reply for an attempt that never reported one. */
+export function emptyInfo(): QueryMigrateInfo {
+  return { status: 'active' } as QueryMigrateInfo;
+}
+
+/** The initial state of every variant's migrations, from the scenario. */
+export function initialMigrations(variant: ScenarioVariant): MigrationState[] {
+  return variant.migrations.map((spec) => ({
+    id: spec.id,
+    vm: spec.vm,
+    source: variant.vms.find((vm) => vm.name === spec.vm)!.host,
+    destination: spec.to,
+    algorithm: spec.params.algorithm,
+    status: 'pending',
+    outcome: 'unfinished',
+    attempt: 0,
+    nextStartNs: spec.atNs,
+    attemptStartNs: null,
+    attempts: [],
+    lastInfo: null,
+    lastPhase: null,
+    verification: null,
+    dirtyLoggingOffAfterFailure: null,
+    vmLost: false,
+    abortReason: null,
+  }));
+}

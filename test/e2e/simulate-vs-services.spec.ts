@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { RecoveryReport } from '@migsim/report';
+import { loadScenario } from '@migsim/scenario';
+import { simulate } from '@migsim/sim';
+import type { ResolvedRedis } from '@migsim/transport';
+import { resolveTestRedis } from '@migsim/transport/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ServicesStack } from './support/services-stack';
+
+const FLAGSHIP = 'scenarios/failed-migration-recovery.yaml';
+const flagshipText = readFileSync(fileURLToPath(new URL(`../../${FLAGSHIP}`, import.meta.url)), 'utf8');
+
+/**
+ * Tolerances between the two drivers. The services see the phase that
+ * triggers the fault a queue hop after the source entered it (a few
+ * simulated seconds at 40x), so the source has split a little more memory
+ * when logging stops; everything measured after that must still agree.
+ */
+const TOLERANCE = {
+  timeTo95PctMs: 50,
+  finalHugeFraction: 0.02,
+  refaultsRelative: 0.1,
+  lostWorkVcpuSecondsAbsolute: 0.25,
+  lostWorkRelative: 0.1,
+};
+
+let redis: ResolvedRedis;
+let stack: ServicesStack | undefined;
+
+beforeAll(async () => {
+  redis = await resolveTestRedis();
+});
+afterEach(async () => {
+  await stack?.stop();
+  stack = undefined;
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+describe('services vs simulate: the flagship scenario', () => {
+  it('ends every migration the same way and recovers within the stated tolerance', async () => {
+    const inProcess = simulate(loadScenario(flagshipText, FLAGSHIP));
+    stack = new ServicesStack({ redisUrl: redis.url, label: 'vs-simulate', speed: 40 });
+    await stack.start();
+    const id = await stack.submit(flagshipText, FLAGSHIP);
+    const run = await stack.waitForRun(id, 110_000);
+    expect(run.status, stack.logs()).toBe('completed');
+    const services = await stack.report(id);
+
+    expect(services.engine).toBe('services');
+    expect(Object.keys(services).sort()).toEqual(Object.keys(inProcess).sort());
+    expect(services.variants.map((variant) => variant.name)).toEqual(inProcess.variants.map((variant) => variant.name));
+    for (const [index, expected] of inProcess.variants.entries()) {
+      const actual = services.variants[index]!;
+      expect(actual.migrations.map((m) => [m.id, m.outcome])).toEqual(expected.migrations.map((m) => [m.id, m.outcome]));
+      expect(actual.checks.filter((check) => !check.passed)).toEqual([]);
+      const want = expected.vms[0]!.recoveries[0]!;
+      const got = actual.vms[0]!.recoveries[0]!;
+      expect(got.strategy).toBe(want.strategy);
+      expectClose(expected.name, got, want);
+    }
+  });
+});
+
+function expectClose(variant: string, got: RecoveryReport, want: RecoveryReport): void {
+  const where = `${variant}: services ${JSON.stringify(got)} vs simulate ${JSON.stringify(want)}`;
+  if (want.timeTo95PctMs === null) expect(got.timeTo95PctMs, where).toBeNull();
+  else expect(Math.abs(got.timeTo95PctMs! - want.timeTo95PctMs), where).toBeLessThanOrEqual(TOLERANCE.timeTo95PctMs);
+  expect(Math.abs(got.finalHugeFraction - want.finalHugeFraction), where).toBeLessThanOrEqual(TOLERANCE.finalHugeFraction);
+  expect(Math.abs(got.refaults - want.refaults), where).toBeLessThanOrEqual(TOLERANCE.refaultsRelative * Math.max(1, want.refaults));
+  const lostTolerance = Math.max(TOLERANCE.lostWorkVcpuSecondsAbsolute, TOLERANCE.lostWorkRelative * want.lostWorkVcpuSeconds);
+  expect(Math.abs(got.lostWorkVcpuSeconds - want.lostWorkVcpuSeconds), where).toBeLessThanOrEqual(lostTolerance);
+}
