@@ -56,6 +56,7 @@ export default [
             },
             { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure'] },
             { sourceTag: 'layer:transport', onlyDependOnLibsWithTags: ['type:pure'] },
+            { sourceTag: 'layer:protocol', onlyDependOnLibsWithTags: ['type:pure', 'layer:transport'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:pure', 'type:io'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:pure', 'type:io'] },
           ],
@@ -67,6 +68,20 @@ export default [
     // Tool configuration files import the shared root config by path.
     files: ['**/vitest.config.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
+    // libs/transport is the only place that talks to Redis (DESIGN.md section 2).
+    files: ['apps/**/*.ts', 'libs/protocol/**/*.ts', 'test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['bullmq', 'ioredis', 'redis'], message: 'Only libs/transport talks to Redis: use @migsim/transport.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: pureSources,

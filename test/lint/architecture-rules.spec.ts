@@ -48,10 +48,26 @@ describe('architecture rules: pure libraries stay pure', () => {
   });
 });
 
+describe('architecture rules: only libs/transport talks to Redis', () => {
+  it.each(['bullmq', 'ioredis'])('importing %s in a service is rejected', async (name) => {
+    const code = `import * as client from '${name}';\nexport const c = client;\n`;
+    expect(await ruleIdsFor(code, 'apps/controller/src/bad.ts')).toContain('no-restricted-imports');
+  });
+
+  it('the same import is allowed in libs/transport', async () => {
+    expect(await ruleIdsFor("import * as client from 'ioredis';\nexport const c = client;\n", 'libs/transport/src/ok.ts')).toEqual([]);
+  });
+});
+
 describe('architecture rules: dependency direction', () => {
   it('a lower library may not import a higher one (mmu -> migration)', async () => {
     const code = "import type { QueryMigrateInfo } from '@migsim/migration';\nexport type X = QueryMigrateInfo;\n";
     expect(await ruleIdsFor(code, 'libs/mmu/src/bad.ts')).toContain('@nx/enforce-module-boundaries');
+  });
+
+  it('an app may not reach into another app', async () => {
+    const code = "import { runSimulate } from '../../cli/src/commands/simulate';\nexport const r = runSimulate;\n";
+    expect(await ruleIdsFor(code, 'apps/controller/src/bad.ts')).toContain('@nx/enforce-module-boundaries');
   });
 
   it('a higher library may import a lower one (migration -> mmu)', async () => {
