@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MigrationDestination } from './destination';
 import type { PageBatch } from './page-batch';
+import { recycleBuffer } from './page-array-pool';
 import { allocateVersions, versionsDigest } from './page-version';
 
 const LAYOUT = { slots: [{ id: 0, baseGfn: 0, npages: 64 }] };
@@ -96,5 +97,35 @@ describe('migration destination', () => {
     expect(dest.state()).toBe('dropped');
     expect(dest.modelBytes()).toBe(0);
     expect(dest.receive(pages(1, [0, 1], [2, 1]))).toEqual([]);
+  });
+
+  it('once released after the migration, the destination holds no page memory and ignores late batches and commands', () => {
+    const dest = destination();
+    dest.receive(pages(0, [0, 64], [1, 64]));
+    expect(dest.modelBytes()).toBeGreaterThan(0);
+    dest.release();
+    expect(dest.modelBytes()).toBe(0);
+    expect(dest.pageVersions()).toHaveLength(0);
+    expect(dest.receive(pages(1, [0, 8], [2, 8]))).toEqual([]);
+    expect(dest.resume({ migrationId: 'm', mode: 'precopy', precedingBatchCount: 1, versionsDigest: sourceDigest(1), absentPageCount: 0 })).toEqual([]);
+    expect(dest.receivedBatchCount()).toBe(1);
+  });
+
+  it('a destination built on a recycled array still starts with every page absent, however it is read', () => {
+    const npages = 1 << 17;
+    const garbage = new ArrayBuffer(npages);
+    new Uint8Array(garbage).fill(7);
+    recycleBuffer(garbage);
+    const dest = new MigrationDestination({ migrationId: 'm', layout: { slots: [{ id: 0, baseGfn: 0, npages }] }, memoryModel: 'pages' });
+    dest.receive(pages(0, [100, 50], [3, 50]));
+    expect(dest.absentPageCount()).toBe(npages - 50);
+    const versions = dest.pageVersions();
+    expect(versions[99]).toBe(0);
+    expect(versions[100]).toBe(3);
+    expect(versions[npages - 1]).toBe(0);
+    const source = new Uint8Array(npages);
+    source.fill(3, 100, 150);
+    const out = dest.resume({ migrationId: 'm', mode: 'precopy', precedingBatchCount: 1, versionsDigest: versionsDigest(source), absentPageCount: 0 });
+    expect(out[0]).toMatchObject({ type: 'resumed', verification: { verified: true } });
   });
 });

@@ -1,6 +1,7 @@
 import { MigrationError } from './errors';
 import type { PageBatch } from './page-batch';
-import { ABSENT_PAGE_VERSION, allocateVersions, isNewerPageVersion, versionsDigest } from './page-version';
+import { ABSENT_PAGE_VERSION, isNewerPageVersion, versionsDigest } from './page-version';
+import { recycleBuffer, takeUnclearedBuffer, takeZeroedBuffer } from './page-array-pool';
 import { RamLayout, type RamLayoutSpec } from './ram-layout';
 import type { SwitchoverCheck, SwitchoverVerification } from './switchover-check';
 
@@ -40,6 +41,12 @@ export class MigrationDestination {
   readonly memoryModel: 'pages' | 'fluid';
   private currentState: DestinationState = 'receiving';
   private versions: Uint8Array;
+  /**
+   * Pages [0, zeroedUpTo) of `versions` hold what was received; the rest are
+   * absent but may still hold a recycled buffer's bytes. Each part is
+   * cleared just before it is first written or read (`clearedTo`).
+   */
+  private zeroedUpTo = 0;
   /** Smallest seq not yet applied; every lower seq was applied. */
   private contiguousSeq = 0;
   private readonly appliedAhead = new Set<number>();
@@ -50,14 +57,19 @@ export class MigrationDestination {
   private pendingCommand: { kind: 'resume' | 'complete'; check: SwitchoverCheck } | null = null;
   private requested: Uint32Array;
   private receivedBatches = 0;
+  private released = false;
+  private runCursor = 0;
+  private runLeft = 0;
 
   constructor(prepare: DestinationPrepare) {
     this.migrationId = prepare.migrationId;
     this.layout = new RamLayout(prepare.layout);
     this.memoryModel = prepare.memoryModel;
     const pages = prepare.memoryModel === 'pages' ? this.layout.indexPages : 0;
-    this.versions = allocateVersions(pages, ABSENT_PAGE_VERSION);
-    this.requested = new Uint32Array(pages >>> 5);
+    // Cleared lazily (see `zeroedUpTo`): the bulk round writes the pages in order right after.
+    const padded = Math.ceil(pages / 32) * 32;
+    this.versions = new Uint8Array(takeUnclearedBuffer(padded), 0, padded);
+    this.requested = new Uint32Array(takeZeroedBuffer((pages >>> 5) * 4), 0, pages >>> 5);
   }
 
   state(): DestinationState {
@@ -66,6 +78,15 @@ export class MigrationDestination {
 
   /** Page versions indexed like the source's (read-only for callers); empty once dropped. */
   pageVersions(): Uint8Array {
+    return this.clearedTo(this.versions.length);
+  }
+
+  /** Clears pages [zeroedUpTo, end) (absent); returns the versions. */
+  private clearedTo(end: number): Uint8Array {
+    if (end > this.zeroedUpTo) {
+      this.versions.fill(ABSENT_PAGE_VERSION, this.zeroedUpTo, end);
+      this.zeroedUpTo = end;
+    }
     return this.versions;
   }
 
@@ -78,11 +99,11 @@ export class MigrationDestination {
   }
 
   receive(batch: PageBatch): DestinationOutput[] {
-    if (this.currentState === 'dropped') return [];
+    if (this.currentState === 'dropped' || this.released) return [];
     if (batch.migrationId !== this.migrationId) {
       throw new MigrationError('MIGRATION_LAYOUT_MISMATCH', `destination of ${this.migrationId} got a batch of ${batch.migrationId}`);
     }
-    if (batch.seq < this.contiguousSeq || this.appliedAhead.has(batch.seq) || this.held.some((b) => b.seq === batch.seq)) return [];
+    if (batch.seq < this.contiguousSeq || (this.appliedAhead.size > 0 && this.appliedAhead.has(batch.seq)) || this.isHeld(batch.seq)) return [];
     if (this.mustHold(batch)) {
       this.held.push(batch);
       return [];
@@ -90,6 +111,11 @@ export class MigrationDestination {
     this.apply(batch);
     this.releaseHeld();
     return this.runPendingCommand();
+  }
+
+  private isHeld(seq: number): boolean {
+    for (let i = 0; i < this.held.length; i++) if (this.held[i]!.seq === seq) return true;
+    return false;
   }
 
   /** The package waits for everything before it; post-copy pages wait for the package's discards. */
@@ -100,14 +126,14 @@ export class MigrationDestination {
 
   /** `resume-destination`: check memory and start the VM once everything before the command is applied. */
   resume(check: SwitchoverCheck): DestinationOutput[] {
-    if (this.currentState === 'dropped') return [];
+    if (this.currentState === 'dropped' || this.released) return [];
     this.pendingCommand = { kind: 'resume', check };
     return this.runPendingCommand();
   }
 
   /** `complete-destination` (post-copy end): check that every page arrived. */
   complete(check: SwitchoverCheck): DestinationOutput[] {
-    if (this.currentState === 'dropped') return [];
+    if (this.currentState === 'dropped' || this.released) return [];
     this.pendingCommand = { kind: 'complete', check };
     return this.runPendingCommand();
   }
@@ -123,7 +149,24 @@ export class MigrationDestination {
   /** The migration failed: drop the half-received VM and its memory. */
   drop(): void {
     this.currentState = 'dropped';
+    this.releaseMemory();
+  }
+
+  /**
+   * The migration is over and nobody will read `pageVersions()` again: give
+   * the per-page arrays back for reuse by later migrations. The state stays
+   * as it was; a batch received afterwards is ignored.
+   */
+  release(): void {
+    this.released = true;
+    this.releaseMemory();
+  }
+
+  private releaseMemory(): void {
+    recycleBuffer(this.versions.buffer);
+    recycleBuffer(this.requested.buffer);
     this.versions = new Uint8Array(0);
+    this.zeroedUpTo = 0;
     this.requested = new Uint32Array(0);
     this.held.length = 0;
     this.pendingCommand = null;
@@ -135,9 +178,10 @@ export class MigrationDestination {
    * (each absent page is requested once).
    */
   guestWrite(gfnStart: number, count: number): { faultPages: number; requests: DestinationOutput[] } {
-    if (this.currentState !== 'running-postcopy') return { faultPages: 0, requests: [] };
+    if (this.currentState !== 'running-postcopy' || this.released) return { faultPages: 0, requests: [] };
     let faultPages = 0;
     const gfns: number[] = [];
+    this.clearedTo(this.versions.length);
     this.layout.forEachIndexRun(gfnStart, count, (indexStart, runCount) => {
       for (let i = indexStart; i < indexStart + runCount; i++) {
         if (this.versions[i] !== ABSENT_PAGE_VERSION) continue;
@@ -156,6 +200,7 @@ export class MigrationDestination {
   absentPageCount(): number {
     if (this.memoryModel === 'fluid') return 0;
     let absent = 0;
+    this.clearedTo(this.versions.length);
     const words = new Uint32Array(this.versions.buffer, this.versions.byteOffset, this.versions.length >>> 2);
     for (const slot of this.layout.slots) {
       let i = slot.offset;
@@ -175,6 +220,7 @@ export class MigrationDestination {
   private apply(batch: PageBatch): void {
     this.receivedBatches++;
     if (batch.kind === 'postcopy-package') {
+      this.clearedTo(this.versions.length);
       const discard = batch.discardRanges ?? [];
       for (let r = 0; r < discard.length; r += 2) {
         this.layout.forEachIndexRun(discard[r]!, discard[r + 1]!, (index, n) => this.versions.fill(ABSENT_PAGE_VERSION, index, index + n));
@@ -191,7 +237,9 @@ export class MigrationDestination {
     // In order with nothing applied ahead: later versions overwrite; else keep the newer per page.
     const placeOnlyAbsent = this.packageApplied;
     const inOrder = batch.seq === this.contiguousSeq && this.appliedAhead.size === 0 && !placeOnlyAbsent;
-    const cursor = { run: 0, runLeft: batch.versionRuns[1] ?? 0 };
+    // Where applyRun is in batch.versionRuns (fields, not an object per batch).
+    this.runCursor = 0;
+    this.runLeft = batch.versionRuns[1] ?? 0;
     for (let r = 0; r < batch.ranges.length; r += 2) {
       const gfn = batch.ranges[r]!;
       const count = batch.ranges[r + 1]!;
@@ -199,23 +247,24 @@ export class MigrationDestination {
       if (index < 0) {
         throw new MigrationError('MIGRATION_LAYOUT_MISMATCH', `batch ${batch.seq} of ${batch.migrationId}: range ${gfn}+${count} is not inside one memslot`);
       }
-      this.applyRun(batch, cursor, index, count, inOrder, placeOnlyAbsent);
+      this.clearedTo(index + count);
+      this.applyRun(batch, index, count, inOrder, placeOnlyAbsent);
     }
   }
 
-  private applyRun(batch: PageBatch, cursor: { run: number; runLeft: number }, indexStart: number, count: number, inOrder: boolean, placeOnlyAbsent: boolean): void {
+  private applyRun(batch: PageBatch, indexStart: number, count: number, inOrder: boolean, placeOnlyAbsent: boolean): void {
     const versions = this.versions;
     const runs = batch.versionRuns;
     let index = indexStart;
     const end = indexStart + count;
     while (index < end) {
-      while (cursor.runLeft === 0) {
-        cursor.run += 2;
-        if (cursor.run >= runs.length) throw new MigrationError('MIGRATION_LAYOUT_MISMATCH', `batch ${batch.seq} of ${batch.migrationId}: fewer versions than pages`);
-        cursor.runLeft = runs[cursor.run + 1]!;
+      while (this.runLeft === 0) {
+        this.runCursor += 2;
+        if (this.runCursor >= runs.length) throw new MigrationError('MIGRATION_LAYOUT_MISMATCH', `batch ${batch.seq} of ${batch.migrationId}: fewer versions than pages`);
+        this.runLeft = runs[this.runCursor + 1]!;
       }
-      const version = runs[cursor.run]!;
-      const n = Math.min(cursor.runLeft, end - index);
+      const version = runs[this.runCursor]!;
+      const n = Math.min(this.runLeft, end - index);
       if (inOrder) {
         versions.fill(version, index, index + n);
       } else {
@@ -225,7 +274,7 @@ export class MigrationDestination {
         }
       }
       index += n;
-      cursor.runLeft -= n;
+      this.runLeft -= n;
     }
   }
 
@@ -270,7 +319,7 @@ export class MigrationDestination {
       return { verified: null, mode: check.mode, sourceDigest: null, destinationDigest: null, absentPageCount: 0, detail: 'fluid model: no page identity to check' };
     }
     const snapshot = check.mode === 'postcopy-start' ? this.switchSnapshot : null;
-    const destinationDigest = snapshot?.digest ?? versionsDigest(this.versions);
+    const destinationDigest = snapshot?.digest ?? versionsDigest(this.clearedTo(this.versions.length));
     const expectedAbsent = check.mode === 'postcopy-start' ? check.absentPageCount : 0;
     // Equal digests mean equal version arrays (absent pages included), so the absent count is the source's.
     if (destinationDigest === check.versionsDigest) {

@@ -11,7 +11,8 @@ interface Entry {
  * FIFO. An empty batch behind a non-empty one waits its turn.
  */
 export class InFlightBatches {
-  private entries: Entry[] = [];
+  /** Delivered entries are cleared (undefined) so their batches can be collected young. */
+  private entries: (Entry | undefined)[] = [];
   private head = 0;
   /** Bytes sent and not yet delivered. */
   bytes = 0;
@@ -35,6 +36,7 @@ export class InFlightBatches {
         left -= take;
         if (entry.remainingBytes > 0) break;
       }
+      this.entries[this.head] = undefined;
       this.head++;
       if (!onDelivered(entry.batch)) break;
     }
@@ -46,7 +48,7 @@ export class InFlightBatches {
   }
 
   undelivered(): PageBatch[] {
-    return this.entries.slice(this.head).map((entry) => entry.batch);
+    return this.entries.slice(this.head).map((entry) => entry!.batch);
   }
 
   /** Forgets everything (the channel carrying it is gone); returns how many batches were lost. */

@@ -15,3 +15,4 @@ export * from './destination';
 export { NORMAL_PAGE_WIRE_BYTES, ZERO_PAGE_WIRE_BYTES, PAGE_SIZE_BYTES, BUFFER_DELAY_NS } from './qemu-constants';
 export * from './driver/schedule';
 export * from './driver/run-migration';
+export { FifoLink } from './driver/fifo-link';

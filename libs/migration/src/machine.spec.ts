@@ -9,6 +9,23 @@ const B = 128 * MiB;
 const NS = 1e9;
 
 describe('query-migrate at any moment', () => {
+  it('the remaining-bytes shortcut a watchdog polls always equals query-migrate\'s ram.remaining', () => {
+    const { guest, machine } = migrationTestbed({ memoryBytes: 256 * MiB, workload: { pattern: 'uniform', dirtyRateBytesPerSec: 16 * MiB, writeWorkingSetBytes: 64 * MiB } });
+    expect(machine.ramRemainingBytes!()).toBe(machine.info().ram.remaining);
+    const remaining = new Set<number>();
+    runMigration({
+      machine,
+      guest,
+      link: { bytesPerSec: B },
+      onAction: () => {
+        expect(machine.ramRemainingBytes!()).toBe(machine.info().ram.remaining);
+        remaining.add(machine.ramRemainingBytes!());
+      },
+    });
+    expect(machine.ramRemainingBytes!()).toBe(0);
+    expect(remaining.size).toBeGreaterThan(2);
+  });
+
   it('has QEMU\'s shape in every state: setup, active (expected-downtime), completed (downtime), failed (error-desc)', () => {
     const { guest, machine } = migrationTestbed({ memoryBytes: 256 * MiB, workload: { pattern: 'uniform', dirtyRateBytesPerSec: 16 * MiB, writeWorkingSetBytes: 64 * MiB } });
     expect(machine.info()).toMatchObject({ status: 'none', 'total-time': 0, ram: { transferred: 0, total: 256 * MiB } });

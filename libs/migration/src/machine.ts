@@ -24,6 +24,11 @@ export interface MigrationMachine {
   nextWakeNs(): number | null;
   /** QEMU `query-migrate`, at the time of the last event. */
   info(): QueryMigrateInfo;
+  /**
+   * `info().ram.remaining` without building the whole report (a watchdog
+   * polls it at every tick). Optional: callers fall back to `info()`.
+   */
+  ramRemainingBytes?(): number;
   status(): MigrationStatus;
   phase(): MigrationPhase;
   /** True once completed, failed or cancelled. */

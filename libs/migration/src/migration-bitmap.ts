@@ -1,4 +1,5 @@
 import { popcount32, setBitRange } from './bit-ops';
+import { recycleBuffer, takeZeroedBuffer } from './page-array-pool';
 import type { RamLayout } from './ram-layout';
 
 /**
@@ -11,7 +12,8 @@ export class MigrationBitmap {
   dirtyPageCount = 0;
 
   constructor(indexPages: number) {
-    this.words = new Uint32Array(Math.ceil(indexPages / 32));
+    const wordCount = Math.ceil(indexPages / 32);
+    this.words = new Uint32Array(takeZeroedBuffer(wordCount * 4), 0, wordCount);
   }
 
   /** `ram_list_init_bitmaps`: every page of every slot starts dirty (the bulk stage). */
@@ -104,6 +106,7 @@ export class MigrationBitmap {
   }
 
   release(): void {
+    recycleBuffer(this.words.buffer);
     this.words = new Uint32Array(0);
     this.dirtyPageCount = 0;
   }

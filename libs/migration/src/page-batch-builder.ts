@@ -1,5 +1,6 @@
 import { lowestBit } from './bit-ops';
 import type { MigrationBitmap } from './migration-bitmap';
+import { INITIAL_PAGE_VERSION } from './page-version';
 import { NORMAL_PAGE_WIRE_BYTES, ZERO_PAGE_WIRE_BYTES } from './qemu-constants';
 import type { SourcePageState } from './source-page-state';
 
@@ -29,8 +30,9 @@ export class PageBatchBuilder {
   /** Completed walks over the whole bitmap (QEMU's `complete_round`). */
   passes = 0;
 
-  private ranges: number[] = [];
-  private runs: number[] = [];
+  /** Made on first use with their first pair (most batches hold one range and one run): no spare capacity. */
+  private ranges: number[] | null = null;
+  private runs: number[] | null = null;
   private rangeStart = -1;
   private rangeLength = 0;
   private runVersion = -1;
@@ -38,6 +40,8 @@ export class PageBatchBuilder {
   private bytes = 0;
   private zero = 0;
   private normal = 0;
+  private words32: Uint32Array = new Uint32Array(0);
+  private words32Of: Uint8Array | null = null;
 
   constructor(
     private readonly bitmap: MigrationBitmap,
@@ -50,7 +54,7 @@ export class PageBatchBuilder {
     const bitmap = this.bitmap;
     const words = bitmap.words;
     const wordCount = words.length;
-    const versions32 = new Uint32Array(this.pages.versions.buffer, 0, this.pages.versions.length >>> 2);
+    const versions32 = this.versionWords();
     const zeroStart = this.pages.zeroStartIndex;
     let w = this.cursorWord;
     while (this.bytes < maxBytes && bitmap.dirtyPageCount > 0) {
@@ -68,6 +72,15 @@ export class PageBatchBuilder {
         this.takeFullNormalWord(base, versions32);
         words[w] = 0;
         bitmap.dirtyPageCount -= 32;
+        w = this.takeFollowingUniformWords(w + 1, maxBytes, versions32) - 1;
+      } else if (word === FULL_WORD && base + 32 <= zeroStart) {
+        // The budget ends inside this word: the pages the page-by-page walk would take, at once.
+        const count = Math.min(32, Math.ceil((maxBytes - this.bytes) / NORMAL_PAGE_WIRE_BYTES));
+        this.takeNormalPrefix(w, count);
+        word = count === 32 ? 0 : (word & ~((1 << count) - 1)) >>> 0;
+        bitmap.dirtyPageCount -= count;
+        words[w] = word;
+        if (word !== 0) break;
       } else {
         while (word !== 0 && this.bytes < maxBytes) {
           const bit = lowestBit(word);
@@ -100,6 +113,81 @@ export class PageBatchBuilder {
     return this.finish();
   }
 
+  /** The versions as 32-bit words (4 pages each), made once per versions array rather than per batch. */
+  private versionWords(): Uint32Array {
+    const versions = this.pages.versions;
+    if (this.words32Of !== versions) {
+      this.words32 = new Uint32Array(versions.buffer, versions.byteOffset, versions.length >>> 2);
+      this.words32Of = versions;
+    }
+    return this.words32;
+  }
+
+  /**
+   * After a full word: takes the full words of normal pages that follow, as
+   * long as their versions continue the current run, in one step (the same
+   * pages, ranges and runs the word-by-word walk takes). Returns the word
+   * where the walk goes on.
+   */
+  private takeFollowingUniformWords(from: number, maxBytes: number, versions32: Uint32Array): number {
+    if (this.runVersion < 0) return from;
+    const words = this.bitmap.words;
+    const end = words.length;
+    const zeroStart = this.pages.zeroStartIndex;
+    const pattern = Math.imul(this.runVersion, 0x01010101) >>> 0;
+    // Pages the guest never wrote since the start are still at the initial version: no need to read them.
+    const written = this.pages.written;
+    const runIsInitial = this.runVersion === INITIAL_PAGE_VERSION;
+    let bytes = this.bytes;
+    let w = from;
+    while (w < end && words[w] === FULL_WORD && (w << 5) + 32 <= zeroStart && bytes + 31 * NORMAL_PAGE_WIRE_BYTES < maxBytes) {
+      if (!runIsInitial || written[w] !== 0) {
+        const first = w << 3;
+        let uniform = true;
+        for (let k = 0; k < 8; k++) {
+          if (versions32[first + k] !== pattern) {
+            uniform = false;
+            break;
+          }
+        }
+        if (!uniform) break;
+      }
+      bytes += 32 * NORMAL_PAGE_WIRE_BYTES;
+      w++;
+    }
+    const pages = (w - from) * 32;
+    if (pages === 0) return from;
+    // A plain loop: a batch spans a few dozen words, less than a fill() call costs.
+    for (let k = from; k < w; k++) words[k] = 0;
+    this.bitmap.dirtyPageCount -= pages;
+    this.rangeLength += pages;
+    this.runLength += pages;
+    this.normal += pages;
+    this.bytes = bytes;
+    return w;
+  }
+
+  /** Normal pages [w * 32, w * 32 + count) of a word, as `count` calls of `takePage` would take them. */
+  private takeNormalPrefix(w: number, count: number): void {
+    const base = w << 5;
+    if (this.rangeLength > 0 && this.rangeStart + this.rangeLength === base) {
+      this.rangeLength += count;
+    } else {
+      this.pushRange();
+      this.rangeStart = base;
+      this.rangeLength = count;
+    }
+    const mask = count === 32 ? FULL_WORD : ((1 << count) - 1) >>> 0;
+    if (this.runVersion === INITIAL_PAGE_VERSION && ((this.pages.written[w]! & mask) >>> 0) === 0) {
+      this.runLength += count;
+    } else {
+      const versions = this.pages.versions;
+      for (let i = base; i < base + count; i++) this.appendVersion(versions[i]!);
+    }
+    this.normal += count;
+    this.bytes += count * NORMAL_PAGE_WIRE_BYTES;
+  }
+
   private takeFullNormalWord(base: number, versions32: Uint32Array): void {
     if (this.rangeLength > 0 && this.rangeStart + this.rangeLength === base) {
       this.rangeLength += 32;
@@ -108,12 +196,31 @@ export class PageBatchBuilder {
       this.rangeStart = base;
       this.rangeLength = 32;
     }
-    const pattern = this.runVersion >= 0 ? Math.imul(this.runVersion, 0x01010101) >>> 0 : -1;
-    const first = base >>> 2;
-    let uniform = pattern !== -1;
-    for (let k = 0; uniform && k < 8; k++) uniform = versions32[first + k] === pattern;
-    if (uniform) {
+    // The word's version when all 32 pages share one (-1 otherwise); unwritten pages are at the initial version.
+    let version = -1;
+    if (this.pages.written[base >>> 5] === 0) {
+      version = INITIAL_PAGE_VERSION;
+    } else {
+      const first = base >>> 2;
+      const word = versions32[first]!;
+      const candidate = word & 0xff;
+      if (word === Math.imul(candidate, 0x01010101) >>> 0) {
+        version = candidate;
+        for (let k = 1; k < 8; k++) {
+          if (versions32[first + k] !== word) {
+            version = -1;
+            break;
+          }
+        }
+      }
+    }
+    if (version >= 0 && version === this.runVersion) {
       this.runLength += 32;
+    } else if (version >= 0) {
+      // As 32 calls of appendVersion(version) would leave it.
+      if (this.runLength > 0) this.pushRun();
+      this.runVersion = version;
+      this.runLength = 32;
     } else {
       const versions = this.pages.versions;
       for (let i = base; i < base + 32; i++) this.appendVersion(versions[i]!);
@@ -145,19 +252,27 @@ export class PageBatchBuilder {
       this.runLength++;
       return;
     }
-    if (this.runLength > 0) this.runs.push(this.runVersion, this.runLength);
+    if (this.runLength > 0) this.pushRun();
     this.runVersion = version;
     this.runLength = 1;
   }
 
   private pushRange(): void {
-    if (this.rangeLength > 0) this.ranges.push(this.rangeStart, this.rangeLength);
+    if (this.rangeLength > 0) {
+      if (this.ranges === null) this.ranges = [this.rangeStart, this.rangeLength];
+      else this.ranges.push(this.rangeStart, this.rangeLength);
+    }
     this.rangeLength = 0;
   }
 
+  private pushRun(): void {
+    if (this.runs === null) this.runs = [this.runVersion, this.runLength];
+    else this.runs.push(this.runVersion, this.runLength);
+  }
+
   private reset(): void {
-    this.ranges = [];
-    this.runs = [];
+    this.ranges = null;
+    this.runs = null;
     this.rangeStart = -1;
     this.rangeLength = 0;
     this.runVersion = -1;
@@ -169,8 +284,8 @@ export class PageBatchBuilder {
 
   private finish(): TakenPages {
     this.pushRange();
-    if (this.runLength > 0) this.runs.push(this.runVersion, this.runLength);
+    if (this.runLength > 0) this.pushRun();
     this.runLength = 0;
-    return { indexRanges: this.ranges, versionRuns: this.runs, zeroPageCount: this.zero, normalPageCount: this.normal, wireBytes: this.bytes };
+    return { indexRanges: this.ranges ?? [], versionRuns: this.runs ?? [], zeroPageCount: this.zero, normalPageCount: this.normal, wireBytes: this.bytes };
   }
 }

@@ -6,7 +6,7 @@ import { PageBatchBuilder, type TakenPages } from './page-batch-builder';
 import { versionsDigest } from './page-version';
 import { NS_PER_SEC, PAGE_SIZE_BYTES, SYNC_PERIOD_MIN_NS } from './qemu-constants';
 import { RateWindow } from './rate-window';
-import { SourceMachineBase } from './source-machine-base';
+import { SourceMachineBase, type UnsentBatch } from './source-machine-base';
 import { SourcePageState } from './source-page-state';
 import type { SwitchoverCheck } from './switchover-check';
 
@@ -107,10 +107,12 @@ export abstract class PageMachineBase extends SourceMachineBase {
     const reports: OperationReport[] = [];
     let fresh = 0;
     for (const slot of this.layout.slots) {
-      const log = this.vm.mmu.getDirtyLog(slot.id);
-      fresh += bitmap.orSlotBitmap(slot.offset, log.bitmap, slot.npages);
+      // KVM_GET_DIRTY_LOG ORed straight into the migration bitmap (slot offsets are word-aligned).
+      const log = this.vm.mmu.getDirtyLogInto(slot.id, bitmap.words, slot.offset >>> 5);
+      fresh += log.newlyDirtyPageCount;
       reports.push(log.report);
     }
+    bitmap.dirtyPageCount += fresh;
     // QEMU with KVM's manual protection (KVM_DIRTY_LOG_INITIALLY_SET) clears the log lazily, 1 GiB
     // at a time before sending it (`migration_clear_memory_region_dirty_bitmap`). libs/mmu's
     // get-dirty-log already clears and re-protects what it reports, and a later range clear would
@@ -148,22 +150,29 @@ export abstract class PageMachineBase extends SourceMachineBase {
     const taken: TakenPages = listed === undefined ? this.builder!.take(maxBytes) : this.builder!.takeListed(listed, maxBytes);
     const pageCount = taken.zeroPageCount + taken.normalPageCount;
     if (pageCount === 0) return 0;
-    const ranges: number[] = [];
     const idx = taken.indexRanges;
-    for (let i = 0; i < idx.length; i += 2) this.layout.pushGfnRuns(idx[i]!, idx[i + 1]!, ranges);
-    this.sendBatch(
-      {
-        kind: 'pages',
-        ranges,
-        versionRuns: taken.versionRuns,
-        zeroPageCount: taken.zeroPageCount,
-        normalPageCount: taken.normalPageCount,
-        wireBytes: taken.wireBytes,
-        ...(listed !== undefined ? { urgent: true } : {}),
-      },
-      out,
-    );
+    let ranges = idx;
+    if (!this.indexIsGfn()) {
+      ranges = [];
+      for (let i = 0; i < idx.length; i += 2) this.layout.pushGfnRuns(idx[i]!, idx[i + 1]!, ranges);
+    }
+    const batch: UnsentBatch = {
+      kind: 'pages',
+      ranges,
+      versionRuns: taken.versionRuns,
+      zeroPageCount: taken.zeroPageCount,
+      normalPageCount: taken.normalPageCount,
+      wireBytes: taken.wireBytes,
+    };
+    if (listed !== undefined) batch.urgent = true;
+    this.sendBatch(batch, out);
     return pageCount;
+  }
+
+  /** One memslot whose page index is its gfn (the usual VM): index ranges are gfn ranges as they are. */
+  private indexIsGfn(): boolean {
+    const slots = this.layout.slots;
+    return slots.length === 1 && slots[0]!.offset === slots[0]!.baseGfn;
   }
 
   /** `migration_update_counters` + the rate window. */

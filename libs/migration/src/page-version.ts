@@ -18,6 +18,8 @@
  * not the version, is what drives re-sending.
  */
 
+import { takeFilledBuffer } from './page-array-pool';
+
 export const ABSENT_PAGE_VERSION = 0;
 export const INITIAL_PAGE_VERSION = 1;
 const LIVE_VERSION_COUNT = 255;
@@ -41,9 +43,7 @@ export function isNewerPageVersion(a: number, b: number): boolean {
 /** A Uint8Array of `pages` versions, length padded to a multiple of 32 so word views line up. */
 export function allocateVersions(pages: number, fill: number): Uint8Array {
   const padded = Math.ceil(pages / 32) * 32;
-  const versions = new Uint8Array(new ArrayBuffer(padded));
-  if (fill !== 0) versions.fill(fill, 0, pages);
-  return versions;
+  return new Uint8Array(takeFilledBuffer(padded, fill, pages), 0, padded);
 }
 
 /**

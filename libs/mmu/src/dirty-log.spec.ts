@@ -108,8 +108,8 @@ describe('dirty logging (kvm_mmu_slot_apply_flags, KVM_GET_DIRTY_LOG, KVM_CLEAR_
     const mmu = vm({ recovery: 'zap-rmap' }, 64 * PAGES_PER_2M);
     const before = mmu.modelBytes();
     mmu.setDirtyLogging(0, true);
-    // One bit per page, plus one PML fill counter per vCPU.
-    expect(mmu.modelBytes() - before).toBe((64 * PAGES_PER_2M) / 8 + 2 * Int32Array.BYTES_PER_ELEMENT);
+    // One bit per page, one bit per 2M region (which regions were written since the last harvest), plus one PML fill counter per vCPU.
+    expect(mmu.modelBytes() - before).toBe((64 * PAGES_PER_2M) / 8 + 64 / 8 + 2 * Int32Array.BYTES_PER_ELEMENT);
     mmu.setDirtyLogging(0, false);
     expect(mmu.modelBytes()).toBe(before);
   });
@@ -122,5 +122,29 @@ describe('dirty logging (kvm_mmu_slot_apply_flags, KVM_GET_DIRTY_LOG, KVM_CLEAR_
     expect(mmu.isDirtyLogging(0)).toBe(true);
     expect(mmu.getDirtyLog(0).dirtyPageCount).toBe(3);
     expect(() => mmu.setDirtyLogging(9, true)).toThrow(/UNKNOWN_MEMSLOT/);
+  });
+
+  it('get-dirty-log into a caller bitmap: same pages, cost and re-protection as getDirtyLog, ORed at a word offset, counting only newly set pages', () => {
+    for (const baseGfn of [0, 100]) {
+      const copy = vm({ pml: true }, 4 * PAGES_PER_2M - 7, baseGfn);
+      const into = vm({ pml: true }, 4 * PAGES_PER_2M - 7, baseGfn);
+      for (const mmu of [copy, into]) {
+        mmu.setDirtyLogging(0, true);
+        mmu.accessRange(baseGfn + 3, 40, true);
+        mmu.accessRange(baseGfn + 3 * PAGES_PER_2M + 490, 9, true);
+      }
+      const log = copy.getDirtyLog(0);
+      const target = new Uint32Array(2 + log.bitmap.length);
+      target[2] = 0b11000; // pages 3 and 4 already set
+      const result = into.getDirtyLogInto(0, target, 2);
+      expect(result.dirtyPageCount).toBe(log.dirtyPageCount);
+      expect(result.newlyDirtyPageCount).toBe(log.dirtyPageCount - 2);
+      expect(result.report).toEqual(log.report);
+      expect(Array.from(target.subarray(2))).toEqual(Array.from(log.bitmap));
+      // Harvested and re-protected: the next writes to the same pages are logged again, nothing else is.
+      expect(into.getDirtyLogInto(0, new Uint32Array(log.bitmap.length), 0).dirtyPageCount).toBe(0);
+      into.accessRange(baseGfn + 10, 1, true);
+      expect(into.getDirtyLog(0).dirtyPageCount).toBe(1);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { popcount32, WORDS_PER_REGION, wordMask } from './bits';
+import { lowestBit, popcount32, WORDS_PER_REGION, wordMask } from './bits';
 import { eagerSplitRegions } from './eager-split';
 import { MmuError } from './errors';
 import { LockedWalk } from './mmu-lock';
@@ -24,6 +24,7 @@ export function lockedWalk(ctx: MmuContext, budgetNs = ctx.costs.lockHoldBeforeY
  */
 export function enableLogging(ctx: MmuContext, slot: SlotState): OperationReport {
   slot.dirtyBitmap = new Uint32Array(slot.regionCount * WORDS_PER_REGION);
+  slot.dirtyRegions = new Uint32Array(Math.ceil(slot.regionCount / 32));
   slot.logging = true;
   ctx.syncPmlBuffers();
   const walk = lockedWalk(ctx);
@@ -41,6 +42,9 @@ export function enableLogging(ctx: MmuContext, slot: SlotState): OperationReport
 function setAllPagesDirty(slot: SlotState): void {
   const bitmap = slot.dirtyBitmap!;
   bitmap.fill(ALL);
+  const regions = slot.dirtyRegions!;
+  regions.fill(ALL);
+  if ((slot.regionCount & 31) !== 0) regions[regions.length - 1] = ((1 << (slot.regionCount & 31)) - 1) >>> 0;
   const last = slot.regionCount - 1;
   for (let w = 0; w < WORDS_PER_REGION; w++) {
     bitmap[w] = bitmap[w]! & wordMask(w, slot.headLo, PAGES_PER_2M);
@@ -77,17 +81,117 @@ function protectWholeSlot(ctx: MmuContext, slot: SlotState, walk: LockedWalk): v
  * under one hold of mmu_lock. The returned bitmap is indexed by slot page.
  */
 export function getDirtyLog(ctx: MmuContext, slot: SlotState): { bitmap: Uint32Array; dirtyPageCount: number; report: OperationReport } {
+  const bitmap = new Uint32Array(Math.ceil(slot.npages / 32));
+  const { dirtyPageCount, report } = getDirtyLogInto(ctx, slot, bitmap, 0);
+  return { bitmap, dirtyPageCount, report };
+}
+
+/**
+ * KVM_GET_DIRTY_LOG as QEMU consumes it (`cpu_physical_memory_sync_dirty_bitmap`):
+ * the same ioctl as `getDirtyLog`, but the slot's log is ORed into `target`
+ * (slot page i = bit (i & 31) of word `targetWordOffset + (i >>> 5)`) instead of
+ * a new array. Returns the pages the log reported and how many of them were not
+ * set in `target` yet. Only regions written since the last harvest are visited.
+ */
+export function getDirtyLogInto(
+  ctx: MmuContext,
+  slot: SlotState,
+  target: Uint32Array,
+  targetWordOffset: number,
+): { dirtyPageCount: number; newlyDirtyPageCount: number; report: OperationReport } {
   requireLogging(slot);
   const walk = lockedWalk(ctx, Infinity);
   drainAllPml(ctx, walk);
-  const bitmap = copySlotBitmap(slot);
-  let dirtyPageCount = 0;
-  for (let k = 0; k < bitmap.length; k++) dirtyPageCount += popcount32(bitmap[k]!);
   walk.work(Math.ceil(slot.npages / 64) * ctx.costs.dirtyLogWordNs);
-  const cleared = clearAndProtect(ctx, slot, 0, slot.npages, walk);
-  if (cleared > 0) walk.flushNow();
+  const harvest = harvestAndProtect(ctx, slot, target, targetWordOffset, walk);
+  if (harvest.dirtyPageCount > 0) walk.flushNow();
   walk.finish();
-  return { bitmap, dirtyPageCount, report: walk.report('get-dirty-log') };
+  return { dirtyPageCount: harvest.dirtyPageCount, newlyDirtyPageCount: harvest.newlyDirtyPageCount, report: walk.report('get-dirty-log') };
+}
+
+/**
+ * The whole-slot case of `clearAndProtect`, fused with the copy-out: for each
+ * region flagged in `dirtyRegions`, OR its words into `target` (shifted to slot
+ * page numbering), clear them and re-protect the pages they reported.
+ */
+function harvestAndProtect(
+  ctx: MmuContext,
+  slot: SlotState,
+  target: Uint32Array,
+  targetWordOffset: number,
+  walk: LockedWalk,
+): { dirtyPageCount: number; newlyDirtyPageCount: number } {
+  const bitmap = slot.dirtyBitmap!;
+  const regions = slot.dirtyRegions!;
+  const pml = ctx.profile.pml;
+  const hugeHandling = ctx.profile.initiallySet;
+  const protectNs = ctx.costs.spteProtectNs;
+  const pool = ctx.pool;
+  const shift = slot.headLo & 31;
+  const firstWord = slot.headLo >>> 5;
+  const outWords = Math.ceil(slot.npages / 32);
+  const tailBits = slot.npages & 31;
+  const tailMask = tailBits === 0 ? ALL : ((1 << tailBits) - 1) >>> 0;
+  let dirtyPageCount = 0;
+  let newlyDirty = 0;
+  for (let r = 0; r < regions.length; r++) {
+    let flagged = regions[r]!;
+    if (flagged === 0) continue;
+    regions[r] = 0;
+    // Regions in ascending order, as the full walk would visit them.
+    for (; flagged !== 0; flagged &= flagged - 1) {
+      const i = (r << 5) + lowestBit(flagged);
+      const bitmapBase = i * WORDS_PER_REGION;
+      let any = false;
+      for (let w = 0; w < WORDS_PER_REGION; w++) {
+        if (bitmap[bitmapBase + w] !== 0) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) continue;
+      if (hugeHandling) protectHugeCovering(ctx, slot, i, walk);
+      const t = slot.state[i] === R_TABLE ? slot.table[i]! : -1;
+      // After a split: the pool's arrays may have been reallocated.
+      const leafTarget = pml ? pool.dirty : pool.writable;
+      const present = pool.present;
+      let protectedLeaves = 0;
+      for (let w = 0; w < WORDS_PER_REGION; w++) {
+        const m = bitmap[bitmapBase + w]!;
+        if (m === 0) continue;
+        bitmap[bitmapBase + w] = 0;
+        dirtyPageCount += popcount32(m);
+        // Region word (bitmapBase + w) holds aligned pages; slot page = aligned page - headLo.
+        const k = bitmapBase + w - firstWord;
+        if (shift === 0) {
+          newlyDirty += orWord(target, targetWordOffset, k, m, outWords, tailMask);
+        } else {
+          newlyDirty += orWord(target, targetWordOffset, k, m >>> shift, outWords, tailMask);
+          newlyDirty += orWord(target, targetWordOffset, k - 1, m << (32 - shift), outWords, tailMask);
+        }
+        if (t < 0) continue;
+        const leaf = t * WORDS_PER_REGION + w;
+        const hit = m & present[leaf]!;
+        if (hit === 0) continue;
+        leafTarget[leaf] = leafTarget[leaf]! & ~hit;
+        protectedLeaves += popcount32(hit);
+      }
+      walk.work(protectedLeaves * protectNs);
+    }
+  }
+  return { dirtyPageCount, newlyDirtyPageCount: newlyDirty };
+}
+
+/** ORs `bits` into slot word k of `target`; returns the bits that were not set yet. */
+function orWord(target: Uint32Array, offset: number, k: number, bits: number, outWords: number, tailMask: number): number {
+  if (k < 0 || k >= outWords) return 0;
+  const incoming = k === outWords - 1 ? bits & tailMask : bits;
+  if (incoming === 0) return 0;
+  const old = target[offset + k]!;
+  const fresh = incoming & ~old;
+  if (fresh === 0) return 0;
+  target[offset + k] = old | fresh;
+  return popcount32(fresh);
 }
 
 /**
@@ -128,22 +232,6 @@ function drainAllPml(ctx: MmuContext, walk: LockedWalk): void {
   walk.work(entries * ctx.costs.pmlDrainEntryNs + ctx.vcpus * ctx.costs.tlbFlushIpiPerVcpuNs);
 }
 
-/** The region-aligned bitmap shifted so that bit i is slot page i. */
-function copySlotBitmap(slot: SlotState): Uint32Array {
-  const src = slot.dirtyBitmap!;
-  const out = new Uint32Array(Math.ceil(slot.npages / 32));
-  const shift = slot.headLo & 31;
-  const first = slot.headLo >>> 5;
-  for (let k = 0; k < out.length; k++) {
-    const lowWord = src[first + k]!;
-    const highWord = first + k + 1 < src.length ? src[first + k + 1]! : 0;
-    out[k] = shift === 0 ? lowWord : (lowWord >>> shift) | (highWord << (32 - shift));
-  }
-  const tailBits = slot.npages & 31;
-  if (tailBits !== 0) out[out.length - 1] = out[out.length - 1]! & ((1 << tailBits) - 1);
-  return out;
-}
-
 /**
  * Clear the dirty bits of slot pages [pageLo, pageHi) and re-protect each page
  * whose bit was set (`kvm_arch_mmu_enable_log_dirty_pt_masked`): PML clears its
@@ -163,6 +251,7 @@ function clearAndProtect(ctx: MmuContext, slot: SlotState, pageLo: number, pageH
   for (let i = Math.floor(alignedLo / PAGES_PER_2M); i * PAGES_PER_2M < alignedHi; i++) {
     const lo = Math.max(0, alignedLo - i * PAGES_PER_2M);
     const hi = Math.min(PAGES_PER_2M, alignedHi - i * PAGES_PER_2M);
+    if (((slot.dirtyRegions![i >>> 5]! >>> (i & 31)) & 1) === 0) continue;
     const bitmapBase = i * WORDS_PER_REGION;
     let regionBits = 0;
     for (let w = lo >>> 5; w <= (hi - 1) >>> 5; w++) {
@@ -191,6 +280,7 @@ function clearAndProtect(ctx: MmuContext, slot: SlotState, pageLo: number, pageH
       protectedLeaves += popcount32(hit);
     }
     walk.work(protectedLeaves * protectNs);
+    if (lo === 0 && hi === PAGES_PER_2M) slot.dirtyRegions![i >>> 5] = slot.dirtyRegions![i >>> 5]! & ~(1 << (i & 31));
   }
   return cleared;
 }

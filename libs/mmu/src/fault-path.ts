@@ -122,6 +122,7 @@ function tableRun(ctx: MmuContext, slot: SlotState, i: number, lo: number, hi: n
   let faults = 0;
   let fast = 0;
   let logged = 0;
+  let marked = false;
   for (let w = lo >>> 5; w <= (hi - 1) >>> 5; w++) {
     const mask = wordMask(w, lo, hi);
     const k = base + w;
@@ -134,7 +135,10 @@ function tableRun(ctx: MmuContext, slot: SlotState, i: number, lo: number, hi: n
         // make_spte: a writable SPTE is created with D set and, while logging, marks the page dirty.
         writable[k] = writable[k]! | miss;
         dirty[k] = dirty[k]! | miss;
-        if (logging) bitmap![bitmapBase + w] = bitmap![bitmapBase + w]! | miss;
+        if (logging) {
+          bitmap![bitmapBase + w] = bitmap![bitmapBase + w]! | miss;
+          marked = true;
+        }
       }
     }
     if (!write) continue;
@@ -145,7 +149,10 @@ function tableRun(ctx: MmuContext, slot: SlotState, i: number, lo: number, hi: n
       fast += popcount32(wp);
       writable[k] = wr | wp;
       dirty[k] = dirty[k]! | wp;
-      if (logging) bitmap![bitmapBase + w] = bitmap![bitmapBase + w]! | wp;
+      if (logging) {
+        bitmap![bitmapBase + w] = bitmap![bitmapBase + w]! | wp;
+        marked = true;
+      }
     }
     const clean = have & wr & ~dirty[k]!;
     if (clean !== 0) {
@@ -155,9 +162,11 @@ function tableRun(ctx: MmuContext, slot: SlotState, i: number, lo: number, hi: n
         // equivalent: every reader of the bitmap drains all PML buffers first.
         bitmap![bitmapBase + w] = bitmap![bitmapBase + w]! | clean;
         logged += popcount32(clean);
+        marked = true;
       }
     }
   }
+  if (marked) slot.markRegionDirty(i);
   if (faults !== 0) {
     pool.count[t] = pool.count[t]! + faults;
     slot.present4k += faults;

@@ -62,6 +62,18 @@ export class SlotState {
   logging = false;
   /** Dirty bitmap while logging, region-aligned: bit (off & 31) of word i*16 + (off >> 5) = page off of region i. */
   dirtyBitmap: Uint32Array | null = null;
+  /**
+   * While logging, one bit per region: set when the region's words of `dirtyBitmap`
+   * may hold a set bit (clear = certainly clean), so harvesting the log visits only
+   * the regions written since the last harvest.
+   */
+  dirtyRegions: Uint32Array | null = null;
+
+  /** Flags region i as possibly holding dirty bits. */
+  markRegionDirty(i: number): void {
+    const regions = this.dirtyRegions!;
+    regions[i >>> 5] = regions[i >>> 5]! | (1 << (i & 31));
+  }
 
   present4k = 0;
   huge2mCount = 0;
@@ -134,7 +146,8 @@ export class SlotState {
       this.table.byteLength +
       this.giant.byteLength +
       this.giantOk.byteLength +
-      (this.dirtyBitmap?.byteLength ?? 0)
+      (this.dirtyBitmap?.byteLength ?? 0) +
+      (this.dirtyRegions?.byteLength ?? 0)
     );
   }
 

@@ -150,6 +150,7 @@ export function markDirty(slot: SlotState, i: number, off: number): void {
   const bitmap = slot.dirtyBitmap!;
   const k = i * WORDS_PER_REGION + (off >>> 5);
   bitmap[k] = bitmap[k]! | (1 << (off & 31));
+  slot.markRegionDirty(i);
 }
 
 /** The writable bit of the first present leaf of table t (-1 when none is present). */

@@ -1,6 +1,6 @@
 import { costModel, type CostModel } from './cost-model';
 import { disableLogging } from './recovery/disable-logging';
-import { clearDirtyLog, enableLogging, getDirtyLog } from './dirty-log';
+import { clearDirtyLog, enableLogging, getDirtyLog, getDirtyLogInto } from './dirty-log';
 import { MmuError } from './errors';
 import { accessRange } from './fault-path';
 import type { HostBacking, HostPageState } from './host-backing';
@@ -201,6 +201,23 @@ export class VmMmu {
    */
   getDirtyLog(slotId: number): { bitmap: Uint32Array; dirtyPageCount: number; report: OperationReport } {
     const result = getDirtyLog(this.ctx, this.ctx.slotById(slotId));
+    addReportToCounters(this.ctx.counters, result.report);
+    return result;
+  }
+
+  /**
+   * KVM_GET_DIRTY_LOG ORed straight into the caller's bitmap (QEMU's
+   * `cpu_physical_memory_sync_dirty_bitmap`), without a new array per call:
+   * slot page i sets bit (i & 31) of `target[targetWordOffset + (i >>> 5)]`.
+   * Same kernel work, cost and clearing as `getDirtyLog`; returns the pages the
+   * log reported and how many of those were newly set in `target`.
+   */
+  getDirtyLogInto(
+    slotId: number,
+    target: Uint32Array,
+    targetWordOffset = 0,
+  ): { dirtyPageCount: number; newlyDirtyPageCount: number; report: OperationReport } {
+    const result = getDirtyLogInto(this.ctx, this.ctx.slotById(slotId), target, targetWordOffset);
     addReportToCounters(this.ctx.counters, result.report);
     return result;
   }

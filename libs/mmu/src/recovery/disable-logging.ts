@@ -25,6 +25,7 @@ export function effectiveStrategy(ctx: MmuContext): RecoveryStrategy {
 export function disableLogging(ctx: MmuContext, slot: SlotState): OperationReport {
   slot.logging = false;
   slot.dirtyBitmap = null;
+  slot.dirtyRegions = null;
   ctx.syncPmlBuffers();
   const strategy = effectiveStrategy(ctx);
   const walk = lockedWalk(ctx);

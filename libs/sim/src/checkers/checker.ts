@@ -92,20 +92,22 @@ export class CheckerRunner {
 
   /** Checks every invariant; returns the violations found in this step. */
   afterStep(view: EngineView): { kind: string; message: string }[] {
-    const found: { kind: string; message: string }[] = [];
-    this.checkers.forEach((checker, index) => {
+    // Runs after every engine step: kept to a plain loop.
+    let found: { kind: string; message: string }[] | undefined;
+    for (let index = 0; index < this.checkers.length; index++) {
+      const checker = this.checkers[index]!;
       const outcome = this.outcomes[index]!;
       outcome.stepsChecked += 1;
       const message = checker.check(view);
-      if (message === undefined) return;
+      if (message === undefined) continue;
       outcome.violations += 1;
       if (outcome.firstViolation === undefined) {
         outcome.firstViolation = message;
         outcome.firstViolationNs = view.nowNs;
       }
-      found.push({ kind: checker.kind, message });
-    });
-    return found;
+      (found ??= []).push({ kind: checker.kind, message });
+    }
+    return found ?? [];
   }
 
   results(): readonly CheckerOutcome[] {

@@ -64,6 +64,7 @@ export class EventQueue<T> {
   }
 
   private dropCancelledTop(): void {
+    if (this.cancelled.size === 0) return;
     while (this.heap.length > 0 && this.cancelled.has(this.heap[0]!.id)) {
       this.cancelled.delete(this.heap[0]!.id);
       this.popTop();
@@ -85,29 +86,36 @@ export class EventQueue<T> {
     return a.timeNs < b.timeNs || (a.timeNs === b.timeNs && a.id < b.id);
   }
 
+  // Hole-moving sifts: no swap per level, one store per moved entry.
   private siftUp(index: number): void {
     const heap = this.heap;
+    const entry = heap[index]!;
     let i = index;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      const above = heap[parent]!;
+      if (!this.before(entry, above)) break;
+      heap[i] = above;
       i = parent;
     }
+    heap[i] = entry;
   }
 
   private siftDown(index: number): void {
     const heap = this.heap;
+    const length = heap.length;
+    const entry = heap[index]!;
     let i = index;
     for (;;) {
       const left = 2 * i + 1;
+      if (left >= length) break;
       const right = left + 1;
-      let smallest = i;
-      if (left < heap.length && this.before(heap[left]!, heap[smallest]!)) smallest = left;
-      if (right < heap.length && this.before(heap[right]!, heap[smallest]!)) smallest = right;
-      if (smallest === i) return;
-      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-      i = smallest;
+      let child = left;
+      if (right < length && this.before(heap[right]!, heap[left]!)) child = right;
+      if (!this.before(heap[child]!, entry)) break;
+      heap[i] = heap[child]!;
+      i = child;
     }
+    heap[i] = entry;
   }
 }

@@ -162,13 +162,17 @@ export class AttemptDriver {
     const now = this.run.nowNs;
     if (attempt.vm.home === attempt.destinationHost) attempt.vm.advanceGuest(now);
     if (attempt.link.timeNs < now || attempt.link.nextDepartureNs() === now) {
-      for (const batch of attempt.link.advance(now)) {
-        this.deliver(attempt, batch);
+      const departed = attempt.link.advance(now);
+      for (let i = 0; i < departed.length; i++) {
+        this.deliver(attempt, departed[i]!);
         if (attempt.ended) return;
       }
     }
     const next = attempt.nextArrivalNs();
-    if (next !== null && next <= now) for (const batch of attempt.takeArrived(now)) this.receive(attempt, batch);
+    if (next !== null && next <= now) {
+      const arrived = attempt.takeArrived(now);
+      for (let i = 0; i < arrived.length; i++) this.receive(attempt, arrived[i]!);
+    }
   }
 
   reschedule(attempt: MigrationAttempt): void {
@@ -213,7 +217,9 @@ export class AttemptDriver {
   private observeWatchdog(attempt: MigrationAttempt): void {
     if (attempt.abortReason !== undefined) return;
     const run = this.run;
-    const verdict = attempt.watchdog.observe(run.nowNs, attempt.machine.info().ram.remaining);
+    const machine = attempt.machine;
+    const remaining = machine.ramRemainingBytes !== undefined ? machine.ramRemainingBytes() : machine.info().ram.remaining;
+    const verdict = attempt.watchdog.observe(run.nowNs, remaining);
     switch (verdict.action) {
       case 'continue':
         return;
@@ -349,7 +355,9 @@ export class AttemptDriver {
     const run = this.run;
     const vm = attempt.vm;
     if (verification.mode === 'precopy' && attempt.tracker !== null) {
-      this.recordSwitchover(attempt, verification, attempt.tracker.stalePageCount(), attempt.tracker.firstStalePage());
+      // firstStalePage is -1 exactly when nothing is stale: no second scan in the usual case.
+      const stale = attempt.tracker.stalePageCount();
+      this.recordSwitchover(attempt, verification, stale, stale > 0 ? attempt.tracker.firstStalePage() : -1);
     } else if (verification.mode === 'precopy' || verification.mode === 'fluid') {
       this.recordSwitchover(attempt, verification, 0, -1);
     }

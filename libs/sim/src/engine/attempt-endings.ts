@@ -98,6 +98,8 @@ export class AttemptEndings {
     attempt.ended = true;
     attempt.closePhase(run.nowNs);
     attempt.link.clear();
+    // Nothing reads the destination's page versions once the attempt is over: let later migrations reuse them.
+    attempt.destination?.release();
     for (const unsubscribe of attempt.unsubscribe) unsubscribe();
     run.links.stopFlow(attempt.id);
     run.admission.release(attempt.record.id);

@@ -1,5 +1,8 @@
 import type { PageBatch } from '@migsim/migration';
 
+/** Shared empty result: `advance` runs at every wake of every migration. */
+const NOTHING_DEPARTED: readonly PageBatch[] = Object.freeze([]);
+
 interface LinkItem {
   batch: PageBatch;
   remainingBytes: number;
@@ -14,7 +17,8 @@ interface LinkItem {
  * host down) moves nothing.
  */
 export class AttemptLink {
-  private items: LinkItem[] = [];
+  /** Departed items are cleared (undefined) so their batches can be collected young. */
+  private items: (LinkItem | undefined)[] = [];
   private head = 0;
 
   constructor(
@@ -47,12 +51,15 @@ export class AttemptLink {
   }
 
   /** Moves bytes up to `toNs` at the current rate; returns the batches that fully left, in order. */
-  advance(toNs: number): PageBatch[] {
-    const departed: PageBatch[] = [];
+  advance(toNs: number): readonly PageBatch[] {
     if (toNs <= this.timeNs) {
+      const head = this.items[this.head];
+      if (head === undefined || head.remainingBytes > 0) return NOTHING_DEPARTED;
+      const departed: PageBatch[] = [];
       this.collectEmptyHead(departed);
       return departed;
     }
+    let departed: PageBatch[] | undefined;
     let budget = this.bytesPerSec > 0 ? ((toNs - this.timeNs) * this.bytesPerSec) / 1e9 : 0;
     this.timeNs = toNs;
     while (this.head < this.items.length) {
@@ -65,11 +72,13 @@ export class AttemptLink {
         if (item.remainingBytes > 0.01) break;
         item.remainingBytes = 0;
       }
-      departed.push(item.batch);
+      if (departed === undefined) departed = [item.batch];
+      else departed.push(item.batch);
+      this.items[this.head] = undefined;
       this.head += 1;
     }
     this.compact();
-    return departed;
+    return departed ?? NOTHING_DEPARTED;
   }
 
   /** Drops everything queued (the connection is gone). */
@@ -81,6 +90,7 @@ export class AttemptLink {
   private collectEmptyHead(departed: PageBatch[]): void {
     while (this.head < this.items.length && this.items[this.head]!.remainingBytes <= 0) {
       departed.push(this.items[this.head]!.batch);
+      this.items[this.head] = undefined;
       this.head += 1;
     }
     this.compact();

@@ -28,6 +28,23 @@ describe('lazySourceVm', () => {
     expect(log.dirtyPageCount).toBe(100);
   });
 
+  it('also runs the guest up to now before a sync straight into the migration bitmap', () => {
+    const vm = guest();
+    let caughtUpTo = 0;
+    let nowNs = 0;
+    const source = lazySourceVm(vm, () => {
+      if (nowNs > caughtUpTo) vm.step(nowNs - caughtUpTo);
+      caughtUpTo = nowNs;
+    });
+    source.mmu.setDirtyLogging(0, true);
+    source.mmu.getDirtyLog(0);
+    nowNs = 100_000_000;
+    const target = new Uint32Array(4096 / 32);
+    const log = source.mmu.getDirtyLogInto(0, target);
+    expect(caughtUpTo).toBe(100_000_000);
+    expect(log.newlyDirtyPageCount).toBe(100);
+  });
+
   it('leaves every other MMU call alone', () => {
     const vm = guest();
     let calls = 0;

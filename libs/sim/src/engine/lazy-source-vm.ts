@@ -2,7 +2,7 @@ import type { GuestVm } from '@migsim/guest';
 import type { SourceVm } from '@migsim/migration';
 import type { VmMmu } from '@migsim/mmu';
 
-const CATCH_UP_BEFORE = new Set<PropertyKey>(['getDirtyLog', 'clearDirtyLog', 'setDirtyLogging']);
+const CATCH_UP_BEFORE = new Set<PropertyKey>(['getDirtyLog', 'getDirtyLogInto', 'clearDirtyLog', 'setDirtyLogging']);
 
 /**
  * The VM as a migration machine sees it (libs/migration `SourceVm`), with
@@ -16,16 +16,23 @@ const CATCH_UP_BEFORE = new Set<PropertyKey>(['getDirtyLog', 'clearDirtyLog', 's
  * been stepped at every event — at a small fraction of the cost.
  */
 export function lazySourceVm(guest: GuestVm, catchUp: () => void): SourceVm {
+  // One wrapper per method, made on first use: the machine calls the MMU on every sync.
+  const wrappers = new Map<PropertyKey, { method: unknown; wrapper: unknown }>();
   const mmu = new Proxy(guest.mmu, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
+      const cached = wrappers.get(property);
+      if (cached !== undefined && cached.method === value) return cached.wrapper;
       const method = value as (...args: unknown[]) => unknown;
-      if (!CATCH_UP_BEFORE.has(property)) return method.bind(target);
-      return (...args: unknown[]) => {
-        catchUp();
-        return method.apply(target, args);
-      };
+      const wrapper = CATCH_UP_BEFORE.has(property)
+        ? (...args: unknown[]) => {
+            catchUp();
+            return method.apply(target, args);
+          }
+        : method.bind(target);
+      wrappers.set(property, { method: value, wrapper });
+      return wrapper;
     },
   }) as VmMmu;
   return { mmu, onWrite: (listener) => guest.onWrite(listener) };

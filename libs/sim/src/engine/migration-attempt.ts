@@ -27,7 +27,7 @@ export class MigrationAttempt {
   lastWakeNs = -1;
   readonly unsubscribe: (() => void)[] = [];
   /** Batches that left the source and reach the destination at `atNs` (FIFO, in departure order). */
-  private readonly arrivals: { atNs: number; batch: PageBatch }[] = [];
+  private readonly arrivals: ({ atNs: number; batch: PageBatch } | undefined)[] = [];
   private arrivalHead = 0;
 
   constructor(
@@ -61,16 +61,21 @@ export class MigrationAttempt {
 
   /** Removes and returns the batches that have reached the destination by `nowNs`. */
   takeArrived(nowNs: number): PageBatch[] {
-    const arrived: PageBatch[] = [];
+    // Usually one batch: made with its first element, no spare capacity.
+    let arrived: PageBatch[] | undefined;
     while (this.arrivalHead < this.arrivals.length && this.arrivals[this.arrivalHead]!.atNs <= nowNs) {
-      arrived.push(this.arrivals[this.arrivalHead]!.batch);
+      const batch = this.arrivals[this.arrivalHead]!.batch;
+      if (arrived === undefined) arrived = [batch];
+      else arrived.push(batch);
+      // Cleared so the batch can be collected young.
+      this.arrivals[this.arrivalHead] = undefined;
       this.arrivalHead += 1;
     }
     if (this.arrivalHead > 1024 && this.arrivalHead * 2 > this.arrivals.length) {
       this.arrivals.splice(0, this.arrivalHead);
       this.arrivalHead = 0;
     }
-    return arrived;
+    return arrived ?? [];
   }
 
   /** Closes the open phase interval at `atNs`. */

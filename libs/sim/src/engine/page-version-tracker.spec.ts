@@ -51,4 +51,26 @@ describe('PageVersionTracker', () => {
       { numRuns: 200 },
     );
   });
+
+  it('long ranges spanning many whole words match the per-page model too, first stale page included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ write: fc.boolean(), first: fc.integer({ min: 0, max: 999 }), count: fc.integer({ min: 1, max: 400 }) }), { maxLength: 30 }),
+        (ops) => {
+          const pages = 1000;
+          const tracker = new PageVersionTracker(pages);
+          const stale = new Array<boolean>(pages).fill(true);
+          for (const op of ops) {
+            const end = Math.min(pages, op.first + op.count);
+            for (let p = op.first; p < end; p += 1) stale[p] = op.write;
+            if (op.write) tracker.sourceWrote(op.first, op.count);
+            else tracker.destinationReceivedRange(op.first, op.count);
+          }
+          expect(tracker.stalePageCount()).toBe(stale.filter(Boolean).length);
+          expect(tracker.firstStalePage()).toBe(stale.indexOf(true));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });

@@ -45,7 +45,10 @@ export class PageVersionTracker {
   /** Pages whose destination copy is stale. */
   stalePageCount(): number {
     let count = 0;
-    for (let i = 0; i < this.stale.length; i += 1) count += popcount(this.stale[i]!);
+    for (let i = 0; i < this.stale.length; i += 1) {
+      const word = this.stale[i]!;
+      if (word !== 0) count += popcount(word);
+    }
     return count;
   }
 
@@ -68,6 +71,15 @@ function setRange(words: Uint32Array, first: number, count: number, value: boole
   if (count <= 0) return;
   let page = first;
   const end = first + count;
+  // Whole words in the middle of a long range at once.
+  const firstWhole = (page + 31) >>> 5;
+  const endWhole = end >>> 5;
+  if (endWhole - firstWhole >= 4) {
+    if (page < firstWhole << 5) setRange(words, page, (firstWhole << 5) - page, value);
+    const fill = value ? 0xffffffff : 0;
+    for (let w = firstWhole; w < endWhole; w++) words[w] = fill;
+    page = endWhole << 5;
+  }
   while (page < end) {
     const word = page >>> 5;
     const bit = page & 31;

@@ -69,6 +69,8 @@ export class VariantRun implements EngineView {
   private readonly transferOut = new Map<string, number>();
   private readonly transferIn = new Map<string, number>();
   readonly touchedVms = new Set<VmRuntime>();
+  /** `touchedVms` in insertion order, as an array: the checkers iterate it after every step. */
+  private readonly touchedVmList: VmRuntime[] = [];
   readonly driver: AttemptDriver;
   readonly endings: AttemptEndings;
   readonly faultTarget: FaultTargetAdapter;
@@ -129,7 +131,8 @@ export class VariantRun implements EngineView {
 
   /** Checkers are incremental: the VMs whose state changed in this step (all of them at the first check). */
   vmsForCheck(): Iterable<VmView> {
-    return this.firstCheck ? this.vms.values() : this.touchedVms;
+    if (this.firstCheck) return this.vms.values();
+    return this.touchedVmList;
   }
 
   recentlyStartedMigrations(): readonly MigrationView[] {
@@ -207,7 +210,9 @@ export class VariantRun implements EngineView {
   }
 
   touch(vm: VmRuntime): void {
+    if (this.touchedVms.has(vm)) return;
     this.touchedVms.add(vm);
+    this.touchedVmList.push(vm);
   }
 
   host(name: string): HostRuntime {
@@ -338,10 +343,14 @@ export class VariantRun implements EngineView {
     const violations = this.checkerRunner.afterStep(this);
     for (const violation of violations) this.event('check-failed', violation.kind, violation.message);
     this.firstCheck = false;
-    this.touchedVms.clear();
-    this.switchovers.length = 0;
-    this.endedVms.length = 0;
-    this.started.length = 0;
+    // Most steps touched nothing: skip the (not free) clears of empty collections.
+    if (this.touchedVms.size !== 0) {
+      this.touchedVms.clear();
+      this.touchedVmList.length = 0;
+    }
+    if (this.switchovers.length !== 0) this.switchovers.length = 0;
+    if (this.endedVms.length !== 0) this.endedVms.length = 0;
+    if (this.started.length !== 0) this.started.length = 0;
   }
 
   private reportProgress(): void {

@@ -33,8 +33,10 @@ export function profileOf(kernel: KernelSpec): KernelProfile {
 export function materializeVm(spec: VmSpec, host: HostSpec, rng: Rng): MaterializedVm {
   const mmu = new VmMmu({ profile: profileOf(host.kernel), vcpus: spec.vcpus });
   const pages = Math.floor(spec.memoryBytes / 4096);
-  mmu.addMemslot({ id: GUEST_RAM_SLOT_ID, baseGfn: 0, npages: pages, hvaPage: GUEST_RAM_HVA_PAGE });
+  // The host memory first, then the slot over it: the slot's mapping levels are computed once (the other
+  // order recomputes them at setBacking, whose invalidation has nothing mapped to zap yet).
   mmu.setBacking({ hvaPage: GUEST_RAM_HVA_PAGE, npages: pages, backing: spec.backing });
+  mmu.addMemslot({ id: GUEST_RAM_SLOT_ID, baseGfn: 0, npages: pages, hvaPage: GUEST_RAM_HVA_PAGE });
   if (spec.backing === 'thp' && spec.thpSplitFraction > 0) {
     const splitRng = rng.fork('thp-split');
     for (let first = 0; first + 512 <= pages; first += 512) {
