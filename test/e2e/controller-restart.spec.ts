@@ -1,29 +1,15 @@
-import type { ResolvedRedis } from '@migsim/transport';
-import { resolveTestRedis } from '@migsim/transport/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { e2eScenario } from './support/e2e-scenarios';
-import { ServicesStack } from './support/services-stack';
+import { servicesStackPerTest } from './support/services-stack-per-test';
 
-let redis: ResolvedRedis;
-let stack: ServicesStack | undefined;
-
-beforeAll(async () => {
-  redis = await resolveTestRedis();
-});
-afterEach(async () => {
-  await stack?.stop();
-  stack = undefined;
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const newStack = servicesStackPerTest();
 
 describe('services: the controller killed and restarted mid-run', () => {
   it('resumes its run from Redis and finishes it', async () => {
-    stack = new ServicesStack({ redisUrl: redis.url, label: 'ctl-restart', speed: 10 });
+    const stack = newStack({ label: 'ctl-restart', speed: 10 });
     await stack.start();
     const id = await stack.submit(e2eScenario({ name: 'e2e-controller-restart', horizonS: 50, dirtyRate: '25MB/s', recovery: 'zap-rmap', migrationAtS: 1 }));
-    await stack.until(async () => (await stack!.run(id)).variants[0]!.migrations[0]!.phase?.phase === 'round', 30_000, 'pre-copy to start');
+    await stack.until(async () => (await stack.run(id)).variants[0]!.migrations[0]!.phase?.phase === 'round', 30_000, 'pre-copy to start');
 
     expect(await stack.controller.kill('SIGKILL')).toBe(true);
     const restarted = await stack.startController();

@@ -1,32 +1,18 @@
-import type { ResolvedRedis } from '@migsim/transport';
-import { resolveTestRedis } from '@migsim/transport/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { e2eScenario } from './support/e2e-scenarios';
-import { ServicesStack } from './support/services-stack';
+import { servicesStackPerTest } from './support/services-stack-per-test';
 
-let redis: ResolvedRedis;
-let stack: ServicesStack | undefined;
-
-beforeAll(async () => {
-  redis = await resolveTestRedis();
-});
-afterEach(async () => {
-  await stack?.stop();
-  stack = undefined;
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const newStack = servicesStackPerTest();
 
 describe('services: kill -9 of the destination process during pre-copy round 3', () => {
   it('leaves the VM on the source with dirty logging off, runs the recovery strategy, and huge pages come back', async () => {
     // Fast heartbeats so the controller notices the dead process within a second; a slow clock keeps round 3 long enough to hit.
-    stack = new ServicesStack({ redisUrl: redis.url, label: 'kill-dst', speed: 4, extraEnv: { MIGSIM_HEARTBEAT_MS: '200', MIGSIM_HOST_DEAD_AFTER_MS: '1000' } });
+    const stack = newStack({ label: 'kill-dst', speed: 4, extraEnv: { MIGSIM_HEARTBEAT_MS: '200', MIGSIM_HOST_DEAD_AFTER_MS: '1000' } });
     await stack.start();
     const id = await stack.submit(e2eScenario({ name: 'e2e-kill-destination', horizonS: 60, dirtyRate: '100MB/s', recovery: 'zap-tdp', migrationAtS: 1 }));
 
     await stack.until(async () => {
-      const migration = (await stack!.run(id)).variants[0]!.migrations[0]!;
+      const migration = (await stack.run(id)).variants[0]!.migrations[0]!;
       return migration.phase?.phase === 'round' && migration.phase.round === 3;
     }, 60_000, 'pre-copy round 3', 20);
     expect(await stack.destination.kill('SIGKILL')).toBe(true);

@@ -1,26 +1,12 @@
-import type { ResolvedRedis } from '@migsim/transport';
-import { resolveTestRedis } from '@migsim/transport/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { e2eScenario } from './support/e2e-scenarios';
-import { ServicesStack } from './support/services-stack';
+import { servicesStackPerTest } from './support/services-stack-per-test';
 
-let redis: ResolvedRedis;
-let stack: ServicesStack | undefined;
-
-beforeAll(async () => {
-  redis = await resolveTestRedis();
-});
-afterEach(async () => {
-  await stack?.stop();
-  stack = undefined;
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const newStack = servicesStackPerTest();
 
 describe('services: a migration across three real processes', () => {
   it('completes, and the destination memory equals the source memory at switchover', async () => {
-    stack = new ServicesStack({ redisUrl: redis.url, label: 'migrate-ok', speed: 20 });
+    const stack = newStack({ label: 'migrate-ok', speed: 20 });
     await stack.start();
     const id = await stack.submit(e2eScenario({ name: 'e2e-converging', horizonS: 40, dirtyRate: '25MB/s', recovery: 'zap-rmap', migrationAtS: 1 }));
     const run = await stack.waitForRun(id);
@@ -47,7 +33,7 @@ describe('services: a migration across three real processes', () => {
   });
 
   it('one source-host process serves two simulated hosts, each migrating a VM to the destination', async () => {
-    stack = new ServicesStack({ redisUrl: redis.url, label: 'two-hosts', speed: 20 });
+    const stack = newStack({ label: 'two-hosts', speed: 20 });
     await stack.startController();
     const source = stack.spawn('source-host', ['--hosts', 'src-1,src-2']);
     stack.spawn('destination-host', ['--hosts', 'dst-1']);

@@ -3,10 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { RecoveryReport } from '@migsim/report';
 import { loadScenario } from '@migsim/scenario';
 import { simulate } from '@migsim/sim';
-import type { ResolvedRedis } from '@migsim/transport';
-import { resolveTestRedis } from '@migsim/transport/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ServicesStack } from './support/services-stack';
+import { describe, expect, it } from 'vitest';
+import { servicesStackPerTest } from './support/services-stack-per-test';
 
 const FLAGSHIP = 'scenarios/failed-migration-recovery.yaml';
 const flagshipText = readFileSync(fileURLToPath(new URL(`../../${FLAGSHIP}`, import.meta.url)), 'utf8');
@@ -25,24 +23,12 @@ const TOLERANCE = {
   lostWorkRelative: 0.1,
 };
 
-let redis: ResolvedRedis;
-let stack: ServicesStack | undefined;
-
-beforeAll(async () => {
-  redis = await resolveTestRedis();
-});
-afterEach(async () => {
-  await stack?.stop();
-  stack = undefined;
-});
-afterAll(async () => {
-  await redis?.stop();
-});
+const newStack = servicesStackPerTest();
 
 describe('services vs simulate: the flagship scenario', () => {
   it('ends every migration the same way and recovers within the stated tolerance', async () => {
     const inProcess = simulate(loadScenario(flagshipText, FLAGSHIP));
-    stack = new ServicesStack({ redisUrl: redis.url, label: 'vs-simulate', speed: 40 });
+    const stack = newStack({ label: 'vs-simulate', speed: 40 });
     await stack.start();
     const id = await stack.submit(flagshipText, FLAGSHIP);
     const run = await stack.waitForRun(id, 110_000);

@@ -6,6 +6,7 @@
  * - `JOB_ID_INVALID`, `QUEUE_NAME_INVALID`, `NAMESPACE_INVALID`: a name
  *   BullMQ or Redis Cluster would mishandle was refused before reaching Redis.
  * - `PAGE_BATCH_INVALID`: a page batch handed to the encoder breaks its rules.
+ * - `STATE_KEY_INVALID`: a RedisStateStore key would leave the deployment's hash tag.
  * - `PORT_CLOSED`: the queue port (or consumer) was used after `close()`.
  * - `REDIS_UNAVAILABLE`: no Redis could be found or started.
  * - `REDIS_SERVER_FAILED`: a private redis-server did not come up or went away.
@@ -18,6 +19,7 @@ export type TransportErrorCode =
   | 'QUEUE_NAME_INVALID'
   | 'NAMESPACE_INVALID'
   | 'PAGE_BATCH_INVALID'
+  | 'STATE_KEY_INVALID'
   | 'PORT_CLOSED'
   | 'REDIS_UNAVAILABLE'
   | 'REDIS_SERVER_FAILED';

@@ -7,6 +7,7 @@ export { PrivateRedisServer, type PrivateRedisServerOptions } from './redis/priv
 export { DEFAULT_REDIS_IMAGE } from './redis/container-redis';
 export { findContainerRuntime, type ContainerRuntime } from './redis/container-runtime';
 export { namespaceKeys, purgeNamespace } from './redis/purge-namespace';
+export { RedisStateStore, type RedisStateStoreOptions } from './redis/redis-state-store';
 
 // Naming
 export {
@@ -69,9 +70,12 @@ export type {
   SendOptions,
 } from './interfaces/queue-port';
 export { stderrLogger, type TransportLogger } from './interfaces/transport-logger';
+export { serviceLogger } from './interfaces/service-logger';
 export { DEFAULT_DELIVERY_POLICY, deliveryPolicy, type DeliveryPolicy } from './queue/delivery-policy';
 export { BullmqQueuePort, type BullmqQueuePortOptions } from './queue/bullmq-queue-port';
 export { InMemoryQueuePort, type InMemoryQueuePortOptions, type TimerPort } from './queue/in-memory-queue-port';
+export { Outbox } from './queue/outbox';
+export { closeWithin } from './queue/close-within';
 
 // Benchmark helper
 export { measureRawBullmq, type RawBullmqMeasurement, type RawBullmqOptions } from './queue/measure-raw-bullmq';

@@ -2,7 +2,7 @@ import type { QueryMigrateInfo, SwitchoverVerification } from '@migsim/migration
 import { AdmissionController, MigrationWatchdog, retryDelayNs, shouldRetry, type MigrationPolicy } from '@migsim/orchestration';
 import type { MigrationOutcome, ReportEvent } from '@migsim/report';
 import type { FaultSpec, Scenario, ScenarioVariant } from '@migsim/scenario';
-import type { HostCommandKind } from '../messages/service-messages';
+import type { HostCommandKind } from '@migsim/protocol';
 import type { MigrationState, RunRecord, VariantState, VmResult } from './run-record';
 import { emptyInfo, phaseIntervals } from './migration-state';
 import { policyOf, qemuParamsOf } from './scenario-params';

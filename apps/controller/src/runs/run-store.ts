@@ -1,5 +1,5 @@
 import type { Report } from '@migsim/report';
-import type { RespClient } from '../redis/resp-client';
+import type { RedisStateStore } from '@migsim/transport';
 import type { RunRecord } from './run-record';
 
 /**
@@ -8,36 +8,33 @@ import type { RunRecord } from './run-record';
  * `...:run:<id>` (the RunRecord as JSON), `...:report:<id>` (the report).
  */
 export class RunStore {
-  constructor(
-    private readonly redis: RespClient,
-    private readonly prefix: string,
-  ) {}
+  constructor(private readonly redis: RedisStateStore) {}
 
   async save(record: RunRecord): Promise<void> {
-    await this.redis.command('SET', `${this.prefix}:controller:run:${record.id}`, JSON.stringify(record));
-    await this.redis.command('SADD', `${this.prefix}:controller:runs`, record.id);
+    await this.redis.set(`controller:run:${record.id}`, JSON.stringify(record));
+    await this.redis.addToSet('controller:runs', record.id);
   }
 
   async saveReport(id: string, report: Report): Promise<void> {
-    await this.redis.command('SET', `${this.prefix}:controller:report:${id}`, JSON.stringify(report));
+    await this.redis.set(`controller:report:${id}`, JSON.stringify(report));
   }
 
   async loadReport(id: string): Promise<Report | null> {
-    const text = await this.redis.command('GET', `${this.prefix}:controller:report:${id}`);
+    const text = await this.redis.get(`controller:report:${id}`);
     return typeof text === 'string' ? (JSON.parse(text) as Report) : null;
   }
 
   async loadAll(): Promise<RunRecord[]> {
-    const ids = await this.redis.command('SMEMBERS', `${this.prefix}:controller:runs`);
+    const ids = await this.redis.setMembers('controller:runs');
     const records: RunRecord[] = [];
-    for (const id of Array.isArray(ids) ? ids : []) {
-      const text = await this.redis.command('GET', `${this.prefix}:controller:run:${String(id)}`);
+    for (const id of ids) {
+      const text = await this.redis.get(`controller:run:${id}`);
       if (typeof text === 'string') records.push(JSON.parse(text) as RunRecord);
     }
     return records.sort((a, b) => a.createdAtMs - b.createdAtMs);
   }
 
-  async ping(): Promise<boolean> {
-    return (await this.redis.command('PING')) === 'PONG';
+  ping(): Promise<boolean> {
+    return this.redis.ping();
   }
 }

@@ -3,14 +3,11 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationS
 import { buildReport, type Report } from '@migsim/report';
 import { loadScenario, ScenarioError, type Scenario } from '@migsim/scenario';
 import { MIGSIM_VERSION } from '@migsim/sim';
-import { BullmqQueuePort, migrationJobId, type Consumer } from '@migsim/transport';
+import { BullmqQueuePort, closeWithin, migrationJobId, Outbox, RedisStateStore, serviceLogger, type Consumer } from '@migsim/transport';
 import { Subject } from 'rxjs';
 import { CONTROLLER_CONFIG, type ControllerConfig } from '../config/controller-config';
-import { asJson, type HostCommandKind, type ServiceMessage, serviceCodecs, type WireMessage } from '../messages/service-messages';
-import { RespClient } from '../redis/resp-client';
+import { asJson, type HostCommandKind, type ServiceMessage, serviceCodecs, type WireMessage } from '@migsim/protocol';
 import { ControllerMetrics } from './controller-metrics';
-import { closeWithin, Outbox } from './outbox';
-import { serviceLogger } from './service-logger';
 import type { RunRecord } from './run-record';
 import { initialMigrations } from './migration-state';
 import { RunDriver } from './run-driver';
@@ -38,10 +35,10 @@ export class ScenarioRejectedError extends Error {
 export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly metrics = new ControllerMetrics();
   readonly live = new Subject<LiveEvent>();
-  private readonly redis: RespClient;
+  private readonly redis: RedisStateStore;
   private readonly store: RunStore;
   private readonly port: BullmqQueuePort<WireMessage>;
-  private readonly outbox: Outbox;
+  private readonly outbox: Outbox<WireMessage>;
   private readonly drivers = new Map<string, RunDriver>();
   private readonly records = new Map<string, RunRecord>();
   private readonly dirty = new Set<string>();
@@ -53,9 +50,9 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
   private readonly startedAtMs = Date.now();
 
   constructor(@Inject(CONTROLLER_CONFIG) readonly config: ControllerConfig) {
-    this.redis = new RespClient(config.redisUrl);
+    this.redis = new RedisStateStore({ url: config.redisUrl, namespace: config.namespace });
     this.port = new BullmqQueuePort({ url: config.redisUrl, namespace: config.namespace, codecs: serviceCodecs, logger: serviceLogger('controller'), consumerName: 'controller' });
-    this.store = new RunStore(this.redis, this.port.layout.prefix);
+    this.store = new RunStore(this.redis);
     this.outbox = new Outbox(this.port, (line) => this.log(line));
   }
 

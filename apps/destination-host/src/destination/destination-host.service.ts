@@ -1,11 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { DestinationOutput, DestinationPrepare, PageBatch, SwitchoverCheck } from '@migsim/migration';
-import { BullmqQueuePort, migrationJobId, type Consumer } from '@migsim/transport';
+import { BullmqQueuePort, closeWithin, migrationJobId, Outbox, serviceLogger, type Consumer } from '@migsim/transport';
 import { DESTINATION_HOST_CONFIG, type DestinationHostConfig } from '../config/destination-host-config';
-import { asJson, serviceCodecs, type HostEventKind, type PageStreamV1, type ServiceMessage, type WireMessage } from '../messages/service-messages';
+import { asJson, serviceCodecs, type HostEventKind, type PageStreamV1, type ServiceMessage, type WireMessage } from '@migsim/protocol';
 import { IncomingMigrations } from './incoming-migrations';
-import { closeWithin, Outbox } from './outbox';
-import { serviceLogger } from './service-logger';
 
 /**
  * The destination-host process: consumes each of its hosts' page stream
@@ -17,7 +15,7 @@ import { serviceLogger } from './service-logger';
 @Injectable()
 export class DestinationHostService implements OnModuleInit, OnApplicationShutdown {
   private readonly port: BullmqQueuePort<WireMessage>;
-  private readonly outbox: Outbox;
+  private readonly outbox: Outbox<WireMessage>;
   private readonly consumers: Consumer[] = [];
   private readonly incoming = new IncomingMigrations();
   private readonly incarnation = Date.now();

@@ -2,13 +2,11 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { MigrationParametersInput, SwitchoverVerification } from '@migsim/migration';
 import type { HostSpec, VmSpec } from '@migsim/scenario';
 import { hashName, Rng } from '@migsim/sim';
-import { BullmqQueuePort, migrationJobId, type Consumer } from '@migsim/transport';
+import { BullmqQueuePort, closeWithin, migrationJobId, Outbox, serviceLogger, type Consumer } from '@migsim/transport';
 import { SOURCE_HOST_CONFIG, type SourceHostConfig } from '../config/source-host-config';
-import { asJson, serviceCodecs, type HostCommandV1, type HostEventKind, type ServiceMessage, type WireMessage } from '../messages/service-messages';
+import { asJson, serviceCodecs, type HostCommandV1, type HostEventKind, type ServiceMessage, type WireMessage } from '@migsim/protocol';
 import { HostedVm } from '../vm/hosted-vm';
 import { simNowNs, type RunClock } from './sim-clock';
-import { closeWithin, Outbox } from './outbox';
-import { serviceLogger } from './service-logger';
 
 interface VmCreateBody {
   variant: string;
@@ -38,7 +36,7 @@ interface MigrationBody {
 @Injectable()
 export class SourceHostService implements OnModuleInit, OnApplicationShutdown {
   private readonly port: BullmqQueuePort<WireMessage>;
-  private readonly outbox: Outbox;
+  private readonly outbox: Outbox<WireMessage>;
   private readonly consumers: Consumer[] = [];
   private readonly vms = new Map<string, { vm: HostedVm; clock: RunClock; run: string; variant: string; host: string }>();
   private readonly incarnation = Date.now();

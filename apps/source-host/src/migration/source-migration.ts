@@ -1,5 +1,4 @@
-import type { MigrationAction, MigrationMachine, PageBatch, SwitchoverVerification, TerminalAction } from '@migsim/migration';
-import { FifoLink } from './fifo-link';
+import { FifoLink, type MigrationAction, type MigrationMachine, type PageBatch, type SwitchoverVerification, type TerminalAction } from '@migsim/migration';
 
 /** What the source side of one migration attempt asks the host to carry out. */
 export interface SourceMigrationOutput {

@@ -1,4 +1,4 @@
-import type { TransportLogger } from '@migsim/transport';
+import type { TransportLogger } from './transport-logger';
 
 /**
  * The transport's log lines as JSON on stderr, tagged with the service. A

@@ -1,11 +1,19 @@
-import type { Consumer, QueuePort } from '@migsim/transport';
-import type { ServiceMessage, WireMessage } from '../messages/service-messages';
+import type { QueuePort } from '../interfaces/queue-port';
+import type { Envelope } from '../messages/envelope';
 
-interface OutboxEntry {
+interface OutboxEntry<M extends Envelope> {
   queue: string;
-  message: ServiceMessage;
+  message: M;
   jobId: string;
 }
+
+interface OutboxLane<M extends Envelope> {
+  entries: OutboxEntry<M>[];
+  flushing: boolean;
+}
+
+/** At most this many messages of a lane go to Redis in one `addBulk`. */
+const MAX_BULK_ENTRIES = 500;
 
 /**
  * Ordered, retrying sends. A producer fails a send while Redis is away
@@ -15,13 +23,13 @@ interface OutboxEntry {
  * its own lane (order is kept per queue, which is what consumers rely on), and
  * consecutive messages of a lane go to Redis in one `addBulk`.
  */
-export class Outbox {
-  private readonly lanes = new Map<string, { entries: OutboxEntry[]; flushing: boolean }>();
+export class Outbox<M extends Envelope> {
+  private readonly lanes = new Map<string, OutboxLane<M>>();
   private failures = 0;
   sent = 0;
 
   constructor(
-    private readonly port: QueuePort<WireMessage>,
+    private readonly port: QueuePort<M>,
     private readonly log: (message: string) => void,
     private readonly retryMs = 250,
   ) {}
@@ -32,7 +40,7 @@ export class Outbox {
     return count;
   }
 
-  push(queue: string, message: ServiceMessage, jobId: string): void {
+  push(queue: string, message: M, jobId: string): void {
     let lane = this.lanes.get(queue);
     if (lane === undefined) {
       lane = { entries: [], flushing: false };
@@ -54,9 +62,9 @@ export class Outbox {
     return this.pending === 0;
   }
 
-  private async flush(lane: { entries: OutboxEntry[] }): Promise<void> {
+  private async flush(lane: OutboxLane<M>): Promise<void> {
     while (lane.entries.length > 0) {
-      const batch = lane.entries.slice(0, 500);
+      const batch = lane.entries.slice(0, MAX_BULK_ENTRIES);
       const first = batch[0]!;
       try {
         if (batch.length === 1) await this.port.send(first.queue, first.message, { jobId: first.jobId });
@@ -72,16 +80,4 @@ export class Outbox {
       }
     }
   }
-}
-
-/** Closes consumers gracefully (jobs in hand finish); after `timeoutMs` forcibly (they are handed back to the queue). */
-export async function closeWithin(consumers: readonly Consumer[], timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const graceful = Promise.all(consumers.map((consumer) => consumer.close())).then(() => true);
-  const late = new Promise<boolean>((done) => {
-    timer = setTimeout(() => done(false), timeoutMs);
-  });
-  const inTime = await Promise.race([graceful, late]);
-  clearTimeout(timer);
-  if (!inTime) await Promise.race([Promise.all(consumers.map((consumer) => consumer.close({ force: true }))), new Promise((done) => setTimeout(done, 1_000))]);
 }

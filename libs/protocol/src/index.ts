@@ -1,0 +1,4 @@
+export { HOST_COMMAND_KINDS, hostCommandCodecV1, type HostCommandKind, type HostCommandV1 } from './host-command';
+export { HOST_EVENT_KINDS, hostEventCodecV1, type HostEventKind, type HostEventV1 } from './host-event';
+export { PAGE_STREAM_KINDS, pageStreamCodecV1, type PageStreamKind, type PageStreamV1 } from './page-stream';
+export { asJson, serviceCodecs, type ServiceMessage, type WireMessage } from './service-codecs';
