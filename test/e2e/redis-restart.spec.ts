@@ -21,7 +21,9 @@ describe('services: Redis stopped and restarted mid-run', () => {
     await redis.start();
     stack = new ServicesStack({ redisUrl: redis.url, label: 'redis-restart', speed: 10 });
     await stack.start();
-    const id = await stack.submit(e2eScenario({ name: 'e2e-redis-restart', horizonS: 150, dirtyRate: '25MB/s', recovery: 'zap-rmap', migrationAtS: 1 }));
+    // The horizon leaves room for a page job whose lock was lost in the outage:
+    // BullMQ hands it back only after the lock lapses (10 s wall = 100 s simulated at 10x).
+    const id = await stack.submit(e2eScenario({ name: 'e2e-redis-restart', horizonS: 400, dirtyRate: '25MB/s', recovery: 'zap-rmap', migrationAtS: 1 }));
     await stack.until(async () => (await stack!.run(id)).variants[0]!.migrations[0]!.phase?.phase === 'round', 30_000, 'pre-copy to start');
 
     await redis.kill();
