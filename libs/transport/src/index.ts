@@ -78,4 +78,5 @@ export { Outbox } from './queue/outbox';
 export { closeWithin } from './queue/close-within';
 
 // Benchmark helper
+export { completedJobs, type CompletedJob } from './redis/completed-jobs';
 export { measureRawBullmq, type RawBullmqMeasurement, type RawBullmqOptions } from './queue/measure-raw-bullmq';

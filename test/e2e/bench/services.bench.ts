@@ -2,12 +2,14 @@
 // in the same run: control-plane jobs (host commands, host events) and
 // page-batch jobs per second through the real controller, source-host and
 // destination-host processes, versus BullMQ addBulk + a worker at concurrency
-// 50 (libs/transport measureRawBullmq).
+// 50 (libs/transport measureRawBullmq). The services' jobs and window come
+// from BullMQ's own timestamps: the run's jobs added from its epoch on, from
+// the first one added to the last one completed (start-up, VM building and
+// heartbeats are outside it; so is how soon this script notices the end).
 //
 // Usage: tsx --conditions=development test/e2e/bench/services.bench.ts [--json]
 // With --json the last line is {"migrations":…,"jobsPerSec":…,"rawBullmqJobsPerSec":…,"ratio":…,"pass":…}.
-import { connect } from 'node:net';
-import { measureRawBullmq, resolveRedis } from '@migsim/transport';
+import { completedJobs, encodeIdPart, measureRawBullmq, resolveRedis } from '@migsim/transport';
 import { ServicesStack } from '../support/services-stack';
 
 const MIGRATIONS = 8;
@@ -36,41 +38,32 @@ function benchScenario(): string {
   ].join('\n');
 }
 
-/** ZCARD over one connection (the completed set of each queue: kept for the idempotency window). */
-async function completedJobs(url: string, prefix: string, queues: string[]): Promise<number> {
-  const target = new URL(url);
-  const socket = connect({ host: target.hostname, port: Number(target.port || 6379) });
-  await new Promise<void>((done, fail) => socket.once('connect', done).once('error', fail));
-  let total = 0;
-  for (const queue of queues) {
-    const key = `${prefix}:${queue}:completed`;
-    socket.write(`*2\r\n$5\r\nZCARD\r\n$${Buffer.byteLength(key)}\r\n${key}\r\n`);
-    const reply = await new Promise<string>((done) => socket.once('data', (chunk) => done(chunk.toString())));
-    total += Number(reply.slice(1).trim());
-  }
-  socket.destroy();
-  return total;
-}
-
 const redis = await resolveRedis();
 // A start delay long enough for the source host to build every VM before simulated time 0.
-const stack = new ServicesStack({ redisUrl: redis.url, label: 'bench', speed: SPEED, extraEnv: { MIGSIM_START_DELAY_MS: '3000', MIGSIM_PAGE_CONCURRENCY: process.env.MIGSIM_PAGE_CONCURRENCY ?? '16' } });
+const stack = new ServicesStack({ redisUrl: redis.url, label: 'bench', speed: SPEED, extraEnv: { MIGSIM_START_DELAY_MS: '3000', ...(process.env.MIGSIM_PAGE_CONCURRENCY ? { MIGSIM_PAGE_CONCURRENCY: process.env.MIGSIM_PAGE_CONCURRENCY } : {}) } });
 try {
   await stack.start();
   const id = await stack.submit(benchScenario(), 'services-bench.yaml');
-  // The window opens at the run's epoch (simulated time 0, after the controller's start delay).
-  const startedMs = ((await stack.get(`/runs/${id}`)) as { epochMs: number }).epochMs;
-  // Wait for the migrations, not the horizon: the throughput window is the traffic itself.
-  await stack.until(async () => (await stack.run(id)).variants[0]!.migrations.every((migration) => migration.status === 'done'), 120_000, 'every migration to end', 10);
-  const elapsedMs = Date.now() - startedMs;
+  const epochMs = ((await stack.get(`/runs/${id}`)) as { epochMs: number }).epochMs;
+  await stack.until(async () => (await stack.run(id)).variants[0]!.migrations.every((migration) => migration.status === 'done'), 120_000, 'every migration to end', 100);
   const run = await stack.run(id);
-  const layout = { prefix: `{migsim:${stack.namespace}}` };
+  // The window is the run's traffic as the queues saw it: from the first job of
+  // the run added at or after its epoch (simulated time 0; the VMs were built
+  // before it) to the last one completed. Heartbeats and start-up are outside.
   const queues = ['host.src-1.commands', 'host.dst-1.commands', 'migration.pages.dst-1', 'controller.events'];
-  const jobs = await completedJobs(redis.url, layout.prefix, queues);
-  const pageJobs = await completedJobs(redis.url, layout.prefix, ['migration.pages.dst-1']);
+  const runPrefix = `${encodeIdPart(id)}~`;
+  const traffic = (await completedJobs(redis.url, stack.namespace, queues)).filter((job) => job.jobId.startsWith(runPrefix) && job.createdAtMs >= epochMs);
+  const firstMs = Math.min(...traffic.map((job) => job.createdAtMs));
+  const lastMs = Math.max(...traffic.map((job) => job.finishedAtMs));
+  const elapsedMs = Math.max(1, lastMs - firstMs);
+  const jobs = traffic.length;
+  const pageJobs = traffic.filter((job) => job.queue === 'migration.pages.dst-1').length;
+  const pagesCreatedByMs = Math.max(...traffic.filter((job) => job.queue === 'migration.pages.dst-1').map((job) => job.createdAtMs)) - firstMs;
   const services = Math.round((jobs / elapsedMs) * 1000);
+  const waitsMs = traffic.filter((job) => job.queue === 'migration.pages.dst-1').map((job) => job.processedAtMs - job.createdAtMs).sort((a, b) => a - b);
+  log(`page jobs: wait from added to taken p50 ${waitsMs[Math.floor(waitsMs.length / 2)]} ms, max ${waitsMs.at(-1)} ms`);
   const outcomes = run.variants[0]!.migrations.map((migration) => migration.outcome);
-  log(`services: ${MIGRATIONS} migrations (${outcomes.filter((o) => o === 'completed').length} completed) at ${SPEED}x in ${(elapsedMs / 1000).toFixed(2)} s wall: ${jobs} jobs (${pageJobs} page-stream, ${jobs - pageJobs} control-plane) = ${services} jobs/s`);
+  log(`services: ${MIGRATIONS} migrations (${outcomes.filter((o) => o === 'completed').length} completed) at ${SPEED}x in ${(elapsedMs / 1000).toFixed(3)} s of traffic (first job added at epoch + ${firstMs - epochMs} ms; last page job added at +${pagesCreatedByMs} ms): ${jobs} jobs (${pageJobs} page-stream, ${jobs - pageJobs} control-plane) = ${services} jobs/s`);
   await stack.stop();
 
   const raw = await measureRawBullmq({ url: redis.url, jobs: 20_000 });

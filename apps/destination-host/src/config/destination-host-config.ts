@@ -6,7 +6,7 @@
  *   MIGSIM_NAMESPACE     queue namespace shared with the controller (default `migsim`)
  *   MIGSIM_HOSTS         simulated hosts this process serves, comma-separated (or `--hosts dst-1,dst-2`)
  *   MIGSIM_HEARTBEAT_MS  heartbeat period (default 500)
- *   MIGSIM_PAGE_CONCURRENCY  page-stream handlers at once per host (default 16)
+ *   MIGSIM_PAGE_CONCURRENCY  page-stream handlers at once per host (default 64)
  */
 export interface DestinationHostConfig {
   readonly redisUrl: string;
@@ -38,7 +38,7 @@ export function readDestinationHostConfig(env: Readonly<Record<string, string | 
   const heartbeatMs = heartbeatText === undefined || heartbeatText === '' ? 500 : Number(heartbeatText);
   if (!Number.isSafeInteger(heartbeatMs) || heartbeatMs < 1) throw new ConfigError(`MIGSIM_HEARTBEAT_MS: expected an integer >= 1, got ${JSON.stringify(heartbeatText)}`);
   const concurrencyText = env.MIGSIM_PAGE_CONCURRENCY;
-  const pageConcurrency = concurrencyText === undefined || concurrencyText === '' ? 16 : Number(concurrencyText);
+  const pageConcurrency = concurrencyText === undefined || concurrencyText === '' ? 64 : Number(concurrencyText);
   if (!Number.isSafeInteger(pageConcurrency) || pageConcurrency < 1) {
     throw new ConfigError(`MIGSIM_PAGE_CONCURRENCY: expected an integer >= 1, got ${JSON.stringify(concurrencyText)}`);
   }

@@ -8,6 +8,11 @@ import { asJson, serviceCodecs, type HostCommandV1, type HostEventKind, type Ser
 import { HostedVm } from '../vm/hosted-vm';
 import { simNowNs, type RunClock } from './sim-clock';
 
+/** `migration.pages.<destination>` (libs/transport queue layout). */
+const PAGE_STREAM_QUEUE_PREFIX = 'migration.pages.';
+/** Page-stream bulks sent before the first reply comes: keeps Redis busy rather than waiting on round trips. */
+const PAGE_STREAM_BULKS_IN_FLIGHT = 8;
+
 interface VmCreateBody {
   variant: string;
   vm: VmSpec;
@@ -46,7 +51,8 @@ export class SourceHostService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(@Inject(SOURCE_HOST_CONFIG) private readonly config: SourceHostConfig) {
     this.port = new BullmqQueuePort({ url: config.redisUrl, namespace: config.namespace, codecs: serviceCodecs, logger: serviceLogger('source-host'), consumerName: `source-host:${config.hosts.join(',')}` });
-    this.outbox = new Outbox(this.port, (line) => this.log(line));
+    // The page stream is consumed many at a time and tolerates reordering, so its sends are pipelined; commands and events keep strict order.
+    this.outbox = new Outbox(this.port, (line) => this.log(line), undefined, (queue) => (queue.startsWith(PAGE_STREAM_QUEUE_PREFIX) ? PAGE_STREAM_BULKS_IN_FLIGHT : 1));
   }
 
   async onModuleInit(): Promise<void> {

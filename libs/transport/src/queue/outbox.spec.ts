@@ -13,6 +13,9 @@ import { Outbox } from './outbox';
 class FlakyPort implements QueuePort<ConformanceMessage> {
   readonly away = new Set<string>();
   failedSends = 0;
+  /** Bulk calls (counted from 1) that fail once, as a bulk lost with a dropped connection does. */
+  readonly failBulkCalls = new Set<number>();
+  bulkCalls = 0;
 
   constructor(readonly inner: InMemoryQueuePort<ConformanceMessage>) {}
 
@@ -23,6 +26,10 @@ class FlakyPort implements QueuePort<ConformanceMessage> {
 
   async sendBulk(queue: string, entries: readonly BulkEntry<ConformanceMessage>[]): Promise<void> {
     this.refuseIfAway(queue);
+    if (this.failBulkCalls.delete(++this.bulkCalls)) {
+      this.failedSends++;
+      throw new Error('Connection is closed.');
+    }
     await this.inner.sendBulk(queue, entries);
   }
 
@@ -51,6 +58,8 @@ function flakyPort(): FlakyPort {
 afterEach(async () => {
   await Promise.all(ports.splice(0).map((port) => port.close()));
 });
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
 
 const sentNumbers = (inbox: Inbox<ConformanceMessage>) => inbox.deliveries.map((delivery) => (delivery.message.type === 'conformance.note' ? delivery.message.n : -1));
 
@@ -91,6 +100,40 @@ describe('Outbox', () => {
       'outbox: send to notes failed (Connection is closed.); retrying every 5 ms',
       `outbox: Redis reachable again after ${port.failedSends} failed send(s)`,
     ]);
+  });
+
+  it('outbox: a lane with several bulks in flight keeps push order while every send succeeds', async () => {
+    const port = flakyPort();
+    const inbox = new Inbox<ConformanceMessage>();
+    await port.consume('notes', inbox.handler, { concurrency: 1 });
+    const outbox = new Outbox(port, () => {}, 5, () => 8);
+    for (let n = 0; n < 1_500; n++) outbox.push('notes', note(n), `note-${n}`);
+
+    expect(await outbox.drain(5_000)).toBe(true);
+    await inbox.waitFor(1_500);
+    expect(sentNumbers(inbox)).toEqual(range(0, 1_500));
+    expect(port.bulkCalls).toBeGreaterThan(8);
+  });
+
+  it('outbox: when one of the bulks in flight fails, it and the bulks after it are sent again and every message arrives once', async () => {
+    const port = flakyPort();
+    port.failBulkCalls.add(2);
+    const inbox = new Inbox<ConformanceMessage>();
+    await port.consume('notes', inbox.handler, { concurrency: 1 });
+    const lines: string[] = [];
+    const outbox = new Outbox(port, (line) => lines.push(line), 5, (queue) => (queue === 'notes' ? 8 : 1));
+    for (let n = 0; n < 450; n++) outbox.push('notes', note(n), `note-${n}`);
+
+    expect(await outbox.drain(5_000)).toBe(true);
+    await inbox.waitFor(450);
+    await new Promise((wake) => setTimeout(wake, 30));
+    // The first push leaves alone; then bulks 1-5 of 100 go out together. Bulk 2 (101-200) failed,
+    // so 2-5 went again (3-5 as no-ops): 201-449 overtook 101-200, nothing else moved.
+    const expected = [...range(0, 101), ...range(201, 450), ...range(101, 201)];
+    expect(sentNumbers(inbox)).toEqual(expected);
+    expect(outbox.sent).toBe(450);
+    expect(port.failedSends).toBe(1);
+    expect(lines).toEqual(['outbox: send to notes failed (Connection is closed.); retrying every 5 ms', 'outbox: Redis reachable again after 1 failed send(s)']);
   });
 
   it('outbox: a queue that cannot be reached does not hold back the other queues', async () => {

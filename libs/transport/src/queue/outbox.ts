@@ -10,10 +10,16 @@ interface OutboxEntry<M extends Envelope> {
 interface OutboxLane<M extends Envelope> {
   entries: OutboxEntry<M>[];
   flushing: boolean;
+  bulksInFlight: number;
 }
 
-/** At most this many messages of a lane go to Redis in one `addBulk`. */
-const MAX_BULK_ENTRIES = 500;
+/**
+ * At most this many messages of a lane go to Redis in one `addBulk`. BullMQ
+ * runs a bulk as one MULTI/EXEC, during which Redis serves no other client:
+ * a 500-job bulk kept consumers waiting tens of milliseconds, so bulks stay small
+ * and several are pipelined instead.
+ */
+const MAX_BULK_ENTRIES = 100;
 
 /**
  * Ordered, retrying sends. A producer fails a send while Redis is away
@@ -21,7 +27,18 @@ const MAX_BULK_ENTRIES = 500;
  * `retryMs`, in order, so a Redis outage delays page traffic and events but
  * loses none. Re-sending is safe: every job id is idempotent. Each queue has
  * its own lane (order is kept per queue, which is what consumers rely on), and
- * consecutive messages of a lane go to Redis in one `addBulk`.
+ * consecutive messages of a lane go to Redis in `addBulk`s of up to
+ * MAX_BULK_ENTRIES.
+ *
+ * A lane sends one bulk at a time unless `bulksInFlight(queue)` allows more:
+ * then that many are issued back to back without waiting for each reply in
+ * turn. They still reach Redis in order (a port issues sends in call order on
+ * one connection; BullMQ: one ioredis client per producer), but when one of
+ * them fails, it and every bulk after it are sent again (a no-op for those
+ * that did arrive), so the bulks that were in flight with a lost one can
+ * overtake it. Only queues whose consumers tolerate reordering (the page
+ * stream: duplicates and early batches are handled there) should allow more
+ * than one.
  */
 export class Outbox<M extends Envelope> {
   private readonly lanes = new Map<string, OutboxLane<M>>();
@@ -32,6 +49,7 @@ export class Outbox<M extends Envelope> {
     private readonly port: QueuePort<M>,
     private readonly log: (message: string) => void,
     private readonly retryMs = 250,
+    private readonly bulksInFlight: (queue: string) => number = () => 1,
   ) {}
 
   get pending(): number {
@@ -43,7 +61,7 @@ export class Outbox<M extends Envelope> {
   push(queue: string, message: M, jobId: string): void {
     let lane = this.lanes.get(queue);
     if (lane === undefined) {
-      lane = { entries: [], flushing: false };
+      lane = { entries: [], flushing: false, bulksInFlight: Math.max(1, Math.floor(this.bulksInFlight(queue))) };
       this.lanes.set(queue, lane);
     }
     lane.entries.push({ queue, message, jobId });
@@ -64,20 +82,37 @@ export class Outbox<M extends Envelope> {
 
   private async flush(lane: OutboxLane<M>): Promise<void> {
     while (lane.entries.length > 0) {
-      const batch = lane.entries.slice(0, MAX_BULK_ENTRIES);
-      const first = batch[0]!;
-      try {
-        if (batch.length === 1) await this.port.send(first.queue, first.message, { jobId: first.jobId });
-        else await this.port.sendBulk(first.queue, batch.map((entry) => ({ message: entry.message, jobId: entry.jobId })));
-        lane.entries.splice(0, batch.length);
-        this.sent += batch.length;
+      const bulks: OutboxEntry<M>[][] = [];
+      for (let offset = 0; offset < lane.entries.length && bulks.length < lane.bulksInFlight; offset += MAX_BULK_ENTRIES) {
+        bulks.push(lane.entries.slice(offset, offset + MAX_BULK_ENTRIES));
+      }
+      const outcomes = await Promise.allSettled(bulks.map((bulk) => this.sendBulk(bulk)));
+      // Only the bulks before the first failure count as sent; the rest go again, in order.
+      let sentCount = 0;
+      let failure: { queue: string; reason: unknown } | undefined;
+      for (const [index, outcome] of outcomes.entries()) {
+        if (outcome.status === 'rejected') {
+          failure = { queue: bulks[index]![0]!.queue, reason: outcome.reason };
+          break;
+        }
+        sentCount += bulks[index]!.length;
+      }
+      lane.entries.splice(0, sentCount);
+      this.sent += sentCount;
+      if (failure === undefined) {
         if (this.failures > 0) this.log(`outbox: Redis reachable again after ${this.failures} failed send(s)`);
         this.failures = 0;
-      } catch (error) {
-        this.failures++;
-        if (this.failures === 1) this.log(`outbox: send to ${first.queue} failed (${(error as Error).message}); retrying every ${this.retryMs} ms`);
-        await new Promise((wake) => setTimeout(wake, this.retryMs));
+        continue;
       }
+      if (this.failures === 0) this.log(`outbox: send to ${failure.queue} failed (${(failure.reason as Error).message}); retrying every ${this.retryMs} ms`);
+      this.failures += outcomes.filter((outcome) => outcome.status === 'rejected').length;
+      await new Promise((wake) => setTimeout(wake, this.retryMs));
     }
+  }
+
+  private sendBulk(bulk: readonly OutboxEntry<M>[]): Promise<void> {
+    const first = bulk[0]!;
+    if (bulk.length === 1) return this.port.send(first.queue, first.message, { jobId: first.jobId });
+    return this.port.sendBulk(first.queue, bulk.map((entry) => ({ message: entry.message, jobId: entry.jobId })));
   }
 }
