@@ -51,7 +51,7 @@ export type {
   HostDrainedCheck,
 } from './model/scenario';
 export { KERNEL_PRESET_NAMES, type KernelSpec, type KernelPreset } from './model/kernel';
-export { toMigrationParameters, UNLIMITED_BANDWIDTH_BYTES_PER_SEC } from './model/migration-parameters';
+export { toMigrationParameters, toMigrationPolicy, UNLIMITED_BANDWIDTH_BYTES_PER_SEC } from './model/migration-parameters';
 export { FAULT_KINDS } from './document/fault-kinds';
 export { CHECK_KINDS } from './document/check-kinds';
 export { TLB_PROFILE_NAMES } from './document/host-schema';

@@ -1,11 +1,10 @@
 import type { QueryMigrateInfo, SwitchoverVerification } from '@migsim/migration';
 import { AdmissionController, MigrationWatchdog, retryDelayNs, shouldRetry, type MigrationPolicy } from '@migsim/orchestration';
 import type { MigrationOutcome, ReportEvent } from '@migsim/report';
-import type { FaultSpec, Scenario, ScenarioVariant } from '@migsim/scenario';
 import type { HostCommandKind } from '@migsim/protocol';
 import type { MigrationState, RunRecord, VariantState, VmResult } from './run-record';
 import { emptyInfo, phaseIntervals } from './migration-state';
-import { policyOf, qemuParamsOf } from './scenario-params';
+import { toMigrationParameters, toMigrationPolicy, type FaultSpec, type Scenario, type ScenarioVariant } from '@migsim/scenario';
 
 const NS_PER_MS = 1e6;
 /** Wall time the controller waits for the hosts' VM reports after the horizon before giving up on them. */
@@ -138,7 +137,7 @@ export class RunDriver {
   private policy(variant: ScenarioVariant): MigrationPolicy {
     let policy = this.policies.get(variant.name);
     if (policy === undefined) {
-      policy = policyOf(variant.policy);
+      policy = toMigrationPolicy(variant.policy);
       this.policies.set(variant.name, policy);
     }
     return policy;
@@ -175,7 +174,7 @@ export class RunDriver {
           migration: migration.id,
           attempt: migration.attempt,
           destination,
-          params: qemuParamsOf(spec.params),
+          params: toMigrationParameters(spec.params),
           linkBytesPerSec: Math.min(source.linkBytesPerSec, destination.linkBytesPerSec),
           atNs: nowNs,
         },

@@ -1,5 +1,6 @@
 import { DEFAULT_MIGRATION_PARAMETERS, type MigrationParametersInput } from '@migsim/migration';
-import type { MigrationParams } from './scenario';
+import { migrationPolicy, type MigrationPolicy } from '@migsim/orchestration';
+import type { MigrationParams, PolicySpec } from './scenario';
 
 /**
  * The largest max-bandwidth @migsim/migration accepts: what "not rate
@@ -27,3 +28,26 @@ export function toMigrationParameters(params: MigrationParams): MigrationParamet
 }
 
 export { DEFAULT_MIGRATION_PARAMETERS };
+
+/**
+ * The scenario's policy as @migsim/orchestration's `MigrationPolicy`
+ * (admission caps, watchdogs, retries): the one mapping both drivers use.
+ */
+export function toMigrationPolicy(policy: PolicySpec): MigrationPolicy {
+  return migrationPolicy({
+    parallelMigrationsPerCluster: policy.parallelMigrationsPerCluster,
+    parallelOutboundMigrationsPerNode: policy.parallelOutboundMigrationsPerNode,
+    parallelInboundMigrationsPerNode: policy.parallelInboundMigrationsPerNode ?? Infinity,
+    bandwidthPerMigrationBytesPerSec: policy.bandwidthPerMigrationBytesPerSec ?? 0,
+    completionTimeoutPerGiBNs: policy.completionTimeoutNsPerGiB,
+    progressTimeoutNs: policy.progressTimeoutNs,
+    allowAutoConverge: policy.allowAutoConverge,
+    allowPostCopy: policy.allowPostCopy,
+    allowWorkloadDisruption: policy.allowWorkloadDisruption,
+    timeoutAction: policy.completionTimeoutAction === 'force_complete' ? 'force-complete' : 'abort',
+    maxAttempts: policy.retries.max + 1,
+    retryBackoffInitialNs: policy.retries.backoffNs,
+    retryBackoffMultiplier: Math.max(1, policy.retries.multiplier),
+    retryBackoffMaxNs: policy.retries.maxBackoffNs,
+  });
+}

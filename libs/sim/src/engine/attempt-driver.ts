@@ -10,6 +10,7 @@ import {
 } from '@migsim/migration';
 import { MigrationWatchdog } from '@migsim/orchestration';
 import type { PhaseKind } from '@migsim/report';
+import { toMigrationParameters } from '@migsim/scenario';
 import { AttemptLink } from './attempt-link';
 import { NS_PER_MS } from './constants';
 import { EngineError } from './engine-error';
@@ -17,7 +18,7 @@ import { lazySourceVm } from './lazy-source-vm';
 import { MigrationAttempt } from './migration-attempt';
 import type { MigrationRecord } from './migration-record';
 import { PageVersionTracker } from './page-version-tracker';
-import { downtimeSchedule, flowCapOf, qemuParamsOf } from './scenario-mapping';
+import { downtimeSchedule, flowCapOf } from './scenario-mapping';
 import type { VariantRun } from './variant-run';
 
 const REPORTED_PHASES = new Set<string>(['setup', 'round', 'stop-and-copy', 'postcopy']);
@@ -85,7 +86,7 @@ export class AttemptDriver {
 
     const id = `${record.id}#${number}`;
     const destinationHost = record.destinationHost;
-    const machine = createMigration({ id, vm: lazySourceVm(built.guest, () => vm.advanceGuest(run.nowNs)), params: qemuParamsOf(record.params) });
+    const machine = createMigration({ id, vm: lazySourceVm(built.guest, () => vm.advanceGuest(run.nowNs)), params: toMigrationParameters(record.params) });
     run.links.startFlow({ id, sourceHost, destinationHost, capBytesPerSec: flowCapOf(record.params) });
     const link = new AttemptLink(0, run.links.latencyNs(sourceHost, destinationHost), now);
     const watchdog = new MigrationWatchdog(run.policy, vm.spec.memoryBytes, now);

@@ -1,46 +1,6 @@
-import type { MigrationParametersInput } from '@migsim/migration';
-import { migrationPolicy, type FaultSpec as OrchestrationFault, type MigrationPolicy } from '@migsim/orchestration';
-import type { DowntimeSteps, FaultSpec, MigrationParams, PolicySpec } from '@migsim/scenario';
+import type { FaultSpec as OrchestrationFault } from '@migsim/orchestration';
+import type { DowntimeSteps, FaultSpec, MigrationParams } from '@migsim/scenario';
 import { GIB } from './constants';
-
-/** The scenario's policy as the orchestration library's `MigrationPolicy`. */
-export function policyOf(policy: PolicySpec): MigrationPolicy {
-  const forceComplete = policy.completionTimeoutAction === 'force_complete';
-  return migrationPolicy({
-    parallelMigrationsPerCluster: policy.parallelMigrationsPerCluster,
-    parallelOutboundMigrationsPerNode: policy.parallelOutboundMigrationsPerNode,
-    parallelInboundMigrationsPerNode: policy.parallelInboundMigrationsPerNode ?? Infinity,
-    bandwidthPerMigrationBytesPerSec: policy.bandwidthPerMigrationBytesPerSec ?? 0,
-    completionTimeoutPerGiBNs: policy.completionTimeoutNsPerGiB,
-    progressTimeoutNs: policy.progressTimeoutNs,
-    allowAutoConverge: policy.allowAutoConverge,
-    allowPostCopy: policy.allowPostCopy,
-    allowWorkloadDisruption: policy.allowWorkloadDisruption,
-    timeoutAction: forceComplete ? 'force-complete' : 'abort',
-    maxAttempts: policy.retries.max + 1,
-    retryBackoffInitialNs: policy.retries.backoffNs,
-    retryBackoffMultiplier: Math.max(1, policy.retries.multiplier),
-    retryBackoffMaxNs: policy.retries.maxBackoffNs,
-  });
-}
-
-/**
- * The scenario's resolved migration parameters under QEMU's names for
- * libs/migration. "Not rate limited" becomes the largest safe integer
- * (QEMU's RATE_LIMIT_DISABLED; the link then is the only limit).
- */
-export function qemuParamsOf(params: MigrationParams): MigrationParametersInput {
-  return {
-    algorithm: params.algorithm,
-    'downtime-limit': params.downtimeLimitNs / 1e6,
-    'max-bandwidth': params.maxBandwidthBytesPerSec ?? Number.MAX_SAFE_INTEGER,
-    'cpu-throttle-initial': params.cpuThrottleInitialPct,
-    'cpu-throttle-increment': params.cpuThrottleIncrementPct,
-    'max-cpu-throttle': params.maxCpuThrottlePct,
-    capabilities: { 'auto-converge': params.autoConverge, 'postcopy-ram': params.postcopyRam },
-    'postcopy-recovery': params.postcopyRecovery,
-  };
-}
 
 /** The flow cap of a migration on the network: QEMU's own max-bandwidth (Infinity = none). */
 export function flowCapOf(params: MigrationParams): number {

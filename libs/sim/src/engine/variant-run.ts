@@ -1,5 +1,5 @@
 import { AdmissionController, FaultSchedule, PendingQueue, type MigrationPolicy } from '@migsim/orchestration';
-import type { HostSpec, Scenario, ScenarioVariant } from '@migsim/scenario';
+import { toMigrationPolicy, type HostSpec, type Scenario, type ScenarioVariant } from '@migsim/scenario';
 import type { ReportEvent, VariantReport } from '@migsim/report';
 import { CheckerRunner, type EngineView, type InvariantChecker, type MigrationView, type SwitchoverView, type VmView } from '../checkers/checker';
 import { VirtualClock } from '../core/clock';
@@ -15,7 +15,7 @@ import type { MigrationAttempt } from './migration-attempt';
 import { newMigrationRecord, type MigrationRecord } from './migration-record';
 import { PlanRunner } from './plan-runner';
 import { assembleVariantReport } from './report-assembly';
-import { faultOf, policyOf } from './scenario-mapping';
+import { faultOf } from './scenario-mapping';
 import { VmRuntime } from './vm-runtime';
 
 type Wake =
@@ -101,7 +101,7 @@ export class VariantRun implements EngineView {
       this.links.addHost(host.name, host.linkBytesPerSec, host.latencyNs);
     }
     for (const vm of variant.vms) this.vms.set(vm.name, new VmRuntime(vm, rng.fork(`vm:${vm.name}`)));
-    this.policy = policyOf(variant.policy);
+    this.policy = toMigrationPolicy(variant.policy);
     this.admission = new AdmissionController(
       this.hooks.bypassAdmission === true
         ? { parallelMigrationsPerCluster: Infinity, parallelOutboundMigrationsPerNode: Infinity, parallelInboundMigrationsPerNode: Infinity }
