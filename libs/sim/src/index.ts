@@ -1,7 +1,8 @@
 export { simulate, MIGSIM_VERSION, type SimulateOptions } from './simulate';
 export { EngineError, type EngineErrorCode } from './engine/engine-error';
 export type { EngineTestHooks } from './engine/engine-hooks';
-export { GUEST_STEP_NS, PLAN_PROBE_DURATION_NS } from './engine/constants';
+export { GUEST_STEP_NS, PLAN_PROBE_DURATION_NS, GUEST_RAM_HVA_PAGE, GUEST_RAM_SLOT_ID } from './engine/constants';
+export { materializeVm, profileOf, type MaterializedVm } from './engine/vm-materializer';
 export { VirtualClock, ClockError, type Clock } from './core/clock';
 export { Rng, splitmix32, hashName } from './core/rng';
 export { EventQueue, type ScheduledEvent } from './core/event-queue';

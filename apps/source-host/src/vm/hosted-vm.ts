@@ -2,10 +2,9 @@ import { hugeFraction, type GuestSample } from '@migsim/guest';
 import { createMigration, type MigrationParametersInput, type SwitchoverVerification, type TerminalAction } from '@migsim/migration';
 import type { RecoveryReport, TimelinePoint, VmReport } from '@migsim/report';
 import type { HostSpec, VmSpec } from '@migsim/scenario';
-import type { Rng } from '@migsim/sim';
 import { SourceMigration, type PhaseMark } from '../migration/source-migration';
 import { RecoveryMeasure } from './recovery-measure';
-import { GUEST_RAM_SLOT_ID, materializeVm, type MaterializedVm } from './vm-materializer';
+import { GUEST_RAM_SLOT_ID, materializeVm, type MaterializedVm, type Rng } from '@migsim/sim';
 
 /** How often a running migration reports its progress (`query-migrate`) to the controller's watchdog. */
 const PROGRESS_EVERY_NS = 5_000_000_000;
