@@ -8,6 +8,7 @@ export * from './page-version';
 export * from './ram-layout';
 export * from './switchover-check';
 export * from './recovery-report';
+export * from './mmu-lock-stall';
 export * from './source-vm';
 export * from './machine';
 export * from './create-migration';

@@ -42,6 +42,11 @@ export function formatCount(count: number | null | undefined): string {
 }
 
 /** A number with at most `decimals` decimals and no trailing zeros. */
+/** Lost vCPU time: one decimal from 1 vCPU·s up, three below it, so a short TDP-MMU dip does not print as 0. */
+export function formatVcpuSeconds(value: number): string {
+  return `${trim(value, Math.abs(value) >= 1 ? 1 : 3)} vCPU·s`;
+}
+
 export function formatNumber(value: number, decimals = 2): string {
   return trim(value, decimals);
 }

@@ -1,5 +1,5 @@
 import type { QueryMigrateInfo } from '@migsim/migration';
-import { formatBytes, formatCount, formatDurationMs, formatNumber, formatPercent } from './format';
+import { formatBytes, formatCount, formatDurationMs, formatNumber, formatPercent, formatVcpuSeconds } from './format';
 import { escapeHtml as esc } from './html-escape';
 import { seriesStyle } from './html-palette';
 import { migrationTotals, phaseLabel } from './migration-totals';
@@ -47,7 +47,7 @@ export function recoveryComparisonTable(report: Report): string {
         cell(formatDurationMs(recovery.timeTo90PctMs), num) +
         cell(formatDurationMs(recovery.timeTo95PctMs), isBest(best.to95)) +
         cell(formatDurationMs(recovery.timeTo99PctMs), num) +
-        cell(`${formatNumber(recovery.lostWorkVcpuSeconds, 1)} vCPU·s`, isBest(best.lostWork)) +
+        cell(formatVcpuSeconds(recovery.lostWorkVcpuSeconds), isBest(best.lostWork)) +
         cell(formatPercent(recovery.finalHugeFraction), num) +
         '</tr>'
       );

@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, formatDurationMs, formatNumber, formatPercent } from './format';
+import { formatBytes, formatCount, formatDurationMs, formatPercent, formatVcpuSeconds } from './format';
 import { migrationTotals } from './migration-totals';
 import { comparisonHighlights, comparisonVerdict, recoveryComparisonRows, type RecoveryComparisonRow } from './recovery-comparison';
 import type { HostReport, MigrationOutcome, Report, VariantReport } from './report-model';
@@ -174,7 +174,7 @@ function comparisonTable(rows: readonly RecoveryComparisonRow[], table: { indent
       formatDurationMs(recovery.timeTo90PctMs),
       mark(formatDurationMs(recovery.timeTo95PctMs), best.to95.has(index)),
       formatDurationMs(recovery.timeTo99PctMs),
-      mark(`${formatNumber(recovery.lostWorkVcpuSeconds, 1)} vCPU·s`, best.lostWork.has(index)),
+      mark(formatVcpuSeconds(recovery.lostWorkVcpuSeconds), best.lostWork.has(index)),
       formatPercent(recovery.finalHugeFraction),
     ];
   });

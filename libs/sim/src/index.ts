@@ -3,6 +3,7 @@ export { EngineError, type EngineErrorCode } from './engine/engine-error';
 export type { EngineTestHooks } from './engine/engine-hooks';
 export { GUEST_STEP_NS, PLAN_PROBE_DURATION_NS, GUEST_RAM_HVA_PAGE, GUEST_RAM_SLOT_ID } from './engine/constants';
 export { materializeVm, profileOf, type MaterializedVm } from './engine/vm-materializer';
+export { RecoveryRun, type RecoveryTrigger } from './engine/recovery-run';
 export { VirtualClock, ClockError, type Clock } from './core/clock';
 export { Rng, splitmix32, hashName } from './core/rng';
 export { EventQueue, type ScheduledEvent } from './core/event-queue';

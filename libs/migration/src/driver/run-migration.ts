@@ -1,5 +1,4 @@
 import { RecoveryTracker, type GuestEnvironment, type GuestSample, type GuestVm } from '@migsim/guest';
-import type { OperationReport } from '@migsim/mmu';
 import type { MigrationAction, MigrationPhaseName, TerminalAction } from '../actions';
 import { MigrationDestination, type DestinationOutput } from '../destination';
 import { MigrationError } from '../errors';
@@ -10,6 +9,7 @@ import { NORMAL_PAGE_WIRE_BYTES } from '../qemu-constants';
 import type { MigrationStatus, QueryMigrateInfo } from '../query-migrate';
 import type { SourceRecoveryReport } from '../recovery-report';
 import type { SwitchoverVerification } from '../switchover-check';
+import { vcpuStallOfNs } from '../mmu-lock-stall';
 import { FifoLink } from './fifo-link';
 import type { DriverCommand, ScheduledCommand } from './schedule';
 
@@ -67,18 +67,6 @@ interface TimedItem {
 
 const DEFAULT_STEP_NS = 100_000_000;
 
-/**
- * How long a kernel MMU operation stalls every vCPU (`GuestEnvironment.lockStallNs`).
- * The rmap walks of the legacy MMU (`zap-rmap`, `zap-max-level`) hold mmu_lock
- * for write: vCPUs that fault (and after a zap they all do) wait for the
- * whole walk, so it is charged in full. The TDP MMU (`zap-tdp`,
- * `recover-in-place`) and dirty-log harvesting let faults proceed between
- * holds, so a vCPU waits at most one hold: the longest one is charged.
- */
-function vcpuStallNs(report: OperationReport): number {
-  const writeLocked = report.operation === 'disable-logging' && (report.strategy === 'zap-rmap' || report.strategy === 'zap-max-level');
-  return writeLocked ? report.simulatedNs : report.lockHoldMaxNs;
-}
 const MAX_IDLE_SPINS = 10_000;
 
 /**
@@ -264,10 +252,10 @@ class ReferenceDriver {
         }
         return;
       case 'dirty-bitmap-synced':
-        for (const report of action.reports) this.pendingStallNs += vcpuStallNs(report);
+        this.pendingStallNs += vcpuStallOfNs(action.reports);
         return;
       case 'dirty-logging':
-        for (const report of action.reports) this.pendingStallNs += vcpuStallNs(report);
+        this.pendingStallNs += vcpuStallOfNs(action.reports);
         return;
       case 'resume-destination':
         this.at(this.nowNs + latency, () => this.routeDestinationOutputs(this.destination?.resume(action.check) ?? []));

@@ -1,17 +1,16 @@
 import {
   createMigration,
   MigrationDestination,
-  NORMAL_PAGE_WIRE_BYTES,
-  type DestinationOutput,
   type MigrationAction,
   type MigrationEvent,
   type PageBatch,
-  type SwitchoverVerification,
+  vcpuStallOfNs,
 } from '@migsim/migration';
 import { MigrationWatchdog } from '@migsim/orchestration';
 import type { PhaseKind } from '@migsim/report';
 import { toMigrationParameters } from '@migsim/scenario';
 import { AttemptLink } from './attempt-link';
+import { DestinationSide } from './destination-side';
 import { NS_PER_MS } from './constants';
 import { EngineError } from './engine-error';
 import { lazySourceVm } from './lazy-source-vm';
@@ -38,7 +37,11 @@ export class AttemptDriver {
   private rerating = false;
   private rerateAgain = false;
 
-  constructor(private readonly run: VariantRun) {}
+  private readonly destinationSide: DestinationSide;
+
+  constructor(private readonly run: VariantRun) {
+    this.destinationSide = new DestinationSide(run, (attempt, event) => this.command(attempt, event));
+  }
 
   // ---- start --------------------------------------------------------------
 
@@ -207,7 +210,7 @@ export class AttemptDriver {
       const ranges = batch.ranges;
       for (let i = 0; i < ranges.length; i += 2) attempt.tracker.destinationReceivedRange(ranges[i]!, ranges[i + 1]!);
     }
-    this.route(attempt, destination.receive(batch));
+    this.destinationSide.route(attempt, destination.receive(batch));
   }
 
   feed(attempt: MigrationAttempt, event: MigrationEvent): void {
@@ -281,20 +284,19 @@ export class AttemptDriver {
         else vm.overheadPercent = action.percent;
         return;
       case 'dirty-bitmap-synced':
-        if (vm.home === attempt.sourceHost) vm.pendingStallNs += action.kernelNs;
+        if (vm.home === attempt.sourceHost) vm.pendingStallNs += vcpuStallOfNs(action.reports);
         return;
       case 'dirty-logging': {
-        const kernelNs = action.reports.reduce((sum, report) => sum + report.simulatedNs, 0);
-        if (vm.home === attempt.sourceHost) vm.pendingStallNs += kernelNs;
+        if (vm.home === attempt.sourceHost) vm.pendingStallNs += vcpuStallOfNs(action.reports);
         run.event(action.enabled ? 'dirty-logging-enabled' : 'dirty-logging-disabled', vm.name, `${attempt.id} on ${attempt.sourceHost}`);
         run.touch(vm);
         return;
       }
       case 'resume-destination':
-        run.at(run.nowNs + latency, () => this.route(attempt, attempt.destination?.resume(action.check) ?? []));
+        run.at(run.nowNs + latency, () => this.destinationSide.route(attempt, attempt.destination?.resume(action.check) ?? []));
         return;
       case 'complete-destination':
-        run.at(run.nowNs + latency, () => this.route(attempt, attempt.destination?.complete(action.check) ?? []));
+        run.at(run.nowNs + latency, () => this.destinationSide.route(attempt, attempt.destination?.complete(action.check) ?? []));
         return;
       case 'discard-destination':
         run.at(run.nowNs + latency, () => attempt.destination?.drop());
@@ -329,78 +331,6 @@ export class AttemptDriver {
     const due = run.faults.takeDueByPhase({ migrationId: attempt.record.id, vmName: attempt.vm.name, phase, round: round ?? 0 }, now);
     for (const fault of due) run.at(now, () => run.faultTarget.fire(fault));
     run.armFaults();
-  }
-
-  private route(attempt: MigrationAttempt, outputs: readonly DestinationOutput[]): void {
-    const run = this.run;
-    const latency = attempt.link.latencyNs;
-    for (const output of outputs) {
-      switch (output.type) {
-        case 'resumed':
-          this.onDestinationResumed(attempt, output.verification);
-          run.at(run.nowNs + latency, () => this.command(attempt, { type: 'destination-resumed', atNs: run.nowNs, verification: output.verification }));
-          break;
-        case 'completed':
-          this.recordSwitchover(attempt, output.verification, 0, -1);
-          run.at(run.nowNs + latency, () => this.command(attempt, { type: 'destination-complete', atNs: run.nowNs, verification: output.verification }));
-          break;
-        case 'page-request':
-          run.at(run.nowNs + latency, () => this.command(attempt, { type: 'page-request', atNs: run.nowNs, gfns: output.gfns }));
-          break;
-      }
-    }
-  }
-
-  /** The destination checked memory and started the VM: it now lives there. */
-  private onDestinationResumed(attempt: MigrationAttempt, verification: SwitchoverVerification): void {
-    const run = this.run;
-    const vm = attempt.vm;
-    if (verification.mode === 'precopy' && attempt.tracker !== null) {
-      // firstStalePage is -1 exactly when nothing is stale: no second scan in the usual case.
-      const stale = attempt.tracker.stalePageCount();
-      this.recordSwitchover(attempt, verification, stale, stale > 0 ? attempt.tracker.firstStalePage() : -1);
-    } else if (verification.mode === 'precopy' || verification.mode === 'fluid') {
-      this.recordSwitchover(attempt, verification, 0, -1);
-    }
-    vm.advanceGuest(run.nowNs);
-    vm.home = attempt.destinationHost;
-    vm.runningOn = run.hooks.keepSourceRunningAfterSwitchover === true ? [attempt.sourceHost, attempt.destinationHost] : [attempt.destinationHost];
-    vm.state = 'running';
-    vm.pausedByMigration = false;
-    vm.forcePaused = false;
-    vm.autoConvergePercent = 0;
-    vm.overheadPercent = 0;
-    vm.pendingStallNs = 0;
-    const built = vm.place(run.host(attempt.destinationHost).spec, run.nowNs);
-    if (verification.mode === 'postcopy-start') {
-      attempt.unsubscribe.push(built.guest.onWrite((gfn, count) => this.postcopyWrite(attempt, gfn, count)));
-    }
-    run.touch(vm);
-    run.event('vm-resumed', vm.name, `on ${attempt.destinationHost} (${verification.mode})`);
-  }
-
-  private recordSwitchover(attempt: MigrationAttempt, verification: SwitchoverVerification, stalePageCount: number, firstStalePage: number): void {
-    this.run.switchovers.push({
-      migrationId: attempt.record.id,
-      vmName: attempt.vm.name,
-      atNs: this.run.nowNs,
-      stalePageCount,
-      firstStalePage,
-      verified: verification.verified,
-      detail: verification.detail ?? '',
-    });
-  }
-
-  /** Post-copy: a guest write on the destination to a page it lacks is a remote fault (a round trip plus one page). */
-  private postcopyWrite(attempt: MigrationAttempt, gfn: number, count: number): void {
-    const destination = attempt.destination;
-    if (destination === null || attempt.ended) return;
-    const { faultPages, requests } = destination.guestWrite(gfn, count);
-    if (faultPages === 0) return;
-    const link = attempt.link;
-    const pageNs = link.bytesPerSec > 0 ? (NORMAL_PAGE_WIRE_BYTES / link.bytesPerSec) * 1e9 : 0;
-    attempt.vm.pendingStallNs += (faultPages * (2 * link.latencyNs + pageNs)) / attempt.vm.spec.vcpus;
-    this.route(attempt, requests);
   }
 
   resumeOnSource(attempt: MigrationAttempt): void {

@@ -51,15 +51,24 @@ describe('flagship: failed-migration-recovery', () => {
     expect(zap.finalHugeFraction).toBeGreaterThan(recovery('none').finalHugeFraction);
   });
 
-  it('recover-in-place is the fastest back to 95 %, with 0 re-faults', () => {
+  it('recover-in-place loses the least work, with 0 re-faults; no zap strategy is back to 95 % sooner', () => {
     const inPlace = recovery('recover-in-place');
     expect(inPlace.refaults).toBe(0);
     expect(inPlace.disable.hugeInstalled).toBeGreaterThan(0);
     for (const other of ['zap-rmap', 'zap-max-level', 'zap-tdp']) {
-      expect(inPlace.timeTo95PctMs!).toBeLessThan(recovery(other).timeTo95PctMs!);
+      expect(inPlace.timeTo95PctMs!).toBeLessThanOrEqual(recovery(other).timeTo95PctMs!);
       expect(inPlace.lostWorkVcpuSeconds).toBeLessThan(recovery(other).lostWorkVcpuSeconds);
     }
     expect(inPlace.lostWorkVcpuSeconds).toBeLessThan(recovery('none').lostWorkVcpuSeconds);
+  });
+
+  it('the rmap walks hold mmu_lock for write and stall every faulting vCPU: the TDP MMU strategies are back sooner', () => {
+    for (const rmap of ['zap-rmap', 'zap-max-level']) {
+      for (const tdp of ['zap-tdp', 'recover-in-place']) {
+        expect(recovery(tdp).timeTo95PctMs!).toBeLessThan(recovery(rmap).timeTo95PctMs!);
+        expect(recovery(tdp).lostWorkVcpuSeconds).toBeLessThan(recovery(rmap).lostWorkVcpuSeconds);
+      }
+    }
   });
 
   it('zap-tdp flushes once per zapped region, more than the batched rmap walk', () => {

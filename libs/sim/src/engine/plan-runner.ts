@@ -1,3 +1,4 @@
+import { vcpuStallNs } from '@migsim/migration';
 import { OrchestrationError, pickDestination, planDrain, type DrainHost, type DrainVm } from '@migsim/orchestration';
 import type { BalancePlan, DrainPlan, ProbeMode } from '@migsim/scenario';
 import { GUEST_RAM_SLOT_ID, PLAN_PROBE_DURATION_NS } from './constants';
@@ -186,7 +187,7 @@ export class PlanRunner {
     if (mode === 'dirty-bitmap') {
       vm.closeRecovery();
       const report = built.mmu.setDirtyLogging(GUEST_RAM_SLOT_ID, true);
-      vm.pendingStallNs += report.simulatedNs;
+      vm.pendingStallNs += vcpuStallNs(report);
       vm.loggingProbe = true;
       run.event('dirty-logging-enabled', vm.name, `probe ${id}`);
     } else {
@@ -209,7 +210,7 @@ export class PlanRunner {
         const log = mmu.getDirtyLog(GUEST_RAM_SLOT_ID);
         pagesWritten = log.dirtyPageCount;
         const off = mmu.setDirtyLogging(GUEST_RAM_SLOT_ID, false);
-        vm.pendingStallNs += log.report.simulatedNs + off.simulatedNs;
+        vm.pendingStallNs += vcpuStallNs(log.report) + vcpuStallNs(off);
         vm.probing = undefined;
         vm.loggingProbe = false;
         run.event('dirty-logging-disabled', vm.name, `probe ${id}`);

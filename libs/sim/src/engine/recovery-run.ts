@@ -10,7 +10,8 @@ export type RecoveryTrigger = RecoveryReport['trigger'];
  * (after a failed, cancelled or aborted migration, or a dirty-bitmap probe)
  * until the horizon or until logging is switched on again. Wraps libs/guest's
  * `RecoveryTracker` (90/95/99 %, lost work, re-faults) and also watches the
- * levels scenario `recovers` checks ask for.
+ * levels scenario `recovers` checks ask for. The source host service measures
+ * its recoveries with this same class, so both drivers report alike.
  */
 export class RecoveryRun {
   private readonly tracker: RecoveryTracker;
@@ -98,6 +99,11 @@ export class RecoveryRun {
 
   get measuredUntilNs(): number {
     return this.endNs;
+  }
+
+  /** How long the recovery has been measured so far. */
+  get measuredNs(): number {
+    return this.endNs - this.startNs;
   }
 
   get vcpuCount(): number {
