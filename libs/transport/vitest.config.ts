@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import swc from 'unplugin-swc';
+import { defineConfig, mergeConfig } from 'vitest/config';
 import { projectConfig } from '../../vitest.shared.ts';
 
 // Where scripts/containers/setup.sh started podman's Docker-compatible API (no
@@ -16,4 +18,5 @@ const podmanEnv: Record<string, string> =
       }
     : {};
 
-export default projectConfig({ env: podmanEnv });
+// src/nest (the NestJS transport) needs decorator metadata, which esbuild does not emit: compile with SWC.
+export default mergeConfig(projectConfig({ env: podmanEnv }), defineConfig({ plugins: [swc.vite({ module: { type: 'es6' } })] }));

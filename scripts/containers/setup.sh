@@ -18,6 +18,7 @@ SERVICE_LOG=/var/log/migsim-podman-service.log
 CONF=/etc/containers/containers.conf
 REDIS_IMAGE=localhost/migsim-redis:7
 NODE_IMAGE=localhost/migsim-node-base:20
+NODE_BUILD_IMAGE=localhost/migsim-node-build:20
 ENV_LINE="export DOCKER_HOST=unix://$SOCKET TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 MIGSIM_REDIS_IMAGE=$REDIS_IMAGE"
 
 log() { echo "== containers: $*" >&2; }
@@ -110,7 +111,9 @@ import_rootfs() {
 build_redis_image() {
   local source=$1 root
   root=$(mktemp -d)
-  copy_with_libraries "$root" /usr/bin/redis-server /bin/sh
+  # redis-cli too: the compose file's healthcheck runs `redis-cli ping`, as
+  # with the official image.
+  copy_with_libraries "$root" /usr/bin/redis-server /usr/bin/redis-cli /bin/sh
   mkdir -p "$root/tmp" "$root/data" "$root/etc" "$root/usr/local/bin"
   chmod 1777 "$root/tmp"
   printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
@@ -163,11 +166,38 @@ build_node_image() {
   rm -rf "$root"
 }
 
+# The build stage of the services' Dockerfiles runs `npm ci`: the official
+# node image has npm, the base stand-in above has not. This one is the base
+# stand-in plus the machine's npm (a self-contained package under
+# /usr/lib/node_modules) and the machine's CA bundle, so npm reaches the
+# registry the way it does on the host. Build stages only: nothing of it
+# ends up in a service image.
+build_node_build_image() {
+  local source=$1 npm_root context
+  npm_root=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
+  context=$(mktemp -d)
+  mkdir -p "$context/root/usr/lib/node_modules" "$context/root/usr/local/bin" "$context/root/etc/ssl/certs"
+  cp -a "$npm_root" "$context/root/usr/lib/node_modules/npm"
+  printf '#!/bin/sh\nexec node /usr/lib/node_modules/npm/bin/npm-cli.js "$@"\n' >"$context/root/usr/local/bin/npm"
+  printf '#!/bin/sh\nexec node /usr/lib/node_modules/npm/bin/npx-cli.js "$@"\n' >"$context/root/usr/local/bin/npx"
+  chmod 755 "$context/root/usr/local/bin/npm" "$context/root/usr/local/bin/npx"
+  cp -L /etc/ssl/certs/ca-certificates.crt "$context/root/etc/ssl/certs/ca-certificates.crt"
+  cat >"$context/Containerfile" <<BUILD
+FROM $NODE_IMAGE
+COPY root/ /
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+LABEL migsim.source="$source"
+BUILD
+  podman build --quiet --network none --format docker -t "$NODE_BUILD_IMAGE" "$context" >/dev/null
+  rm -rf "$context"
+}
+
+command -v redis-cli >/dev/null || die "redis-cli is not installed: apt-get install redis-tools"
 redis_source="$(redis-server --version 2>/dev/null | awk '{print $3}') $(sha256sum "$(readlink -f /usr/bin/redis-server)" | cut -c1-16)" ||
   die "redis-server is not installed: apt-get install redis-server"
-if [ "$(image_source_label "$REDIS_IMAGE")" != "redis-server $redis_source" ]; then
+if [ "$(image_source_label "$REDIS_IMAGE")" != "redis-server $redis_source with redis-cli" ]; then
   log "building $REDIS_IMAGE from this machine's redis-server"
-  build_redis_image "redis-server $redis_source"
+  build_redis_image "redis-server $redis_source with redis-cli"
 fi
 
 command -v node >/dev/null || die "node is not on PATH"
@@ -175,6 +205,14 @@ node_source="node $(node --version) $(sha256sum "$(readlink -f "$(command -v nod
 if [ "$(image_source_label "$NODE_IMAGE")" != "$node_source" ]; then
   log "building $NODE_IMAGE from this machine's node"
   build_node_image "$node_source"
+fi
+
+command -v npm >/dev/null || die "npm is not on PATH"
+# The base image's source is part of the label: the build image holds the same node.
+node_build_source="$node_source npm $(npm --version) ca $(sha256sum /etc/ssl/certs/ca-certificates.crt | cut -c1-16)"
+if [ "$(image_source_label "$NODE_BUILD_IMAGE")" != "$node_build_source" ]; then
+  log "building $NODE_BUILD_IMAGE ($NODE_IMAGE with this machine's npm and CA bundle)"
+  build_node_build_image "$node_build_source"
 fi
 
 # --- 4. the Docker-compatible API socket ------------------------------------
@@ -209,5 +247,5 @@ if ! answers; then
   answers || die "podman system service did not answer on $SOCKET within 30 s; see $SERVICE_LOG"
 fi
 
-log "ready: podman $(podman --version | awk '{print $3}') answers on $SOCKET; images $REDIS_IMAGE, $NODE_IMAGE"
+log "ready: podman $(podman --version | awk '{print $3}') answers on $SOCKET; images $REDIS_IMAGE, $NODE_IMAGE, $NODE_BUILD_IMAGE"
 echo "$ENV_LINE"

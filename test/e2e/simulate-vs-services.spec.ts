@@ -8,6 +8,8 @@ import { servicesStackPerTest } from './support/services-stack-per-test';
 
 const FLAGSHIP = 'scenarios/failed-migration-recovery.yaml';
 const flagshipText = readFileSync(fileURLToPath(new URL(`../../${FLAGSHIP}`, import.meta.url)), 'utf8');
+const FLAKY = 'scenarios/flaky-network.yaml';
+const flakyText = readFileSync(fileURLToPath(new URL(`../../${FLAKY}`, import.meta.url)), 'utf8');
 
 /**
  * Tolerances between the two drivers. The services see the phase that
@@ -46,6 +48,30 @@ describe('services vs simulate: the flagship scenario', () => {
       const got = actual.vms[0]!.recoveries[0]!;
       expect(got.strategy).toBe(want.strategy);
       expectClose(expected.name, got, want);
+    }
+  });
+});
+
+describe('services vs simulate: link faults on a shared NIC (flaky-network)', () => {
+  it('paces the flows as the engine does: same outcomes, total times within 15 %', async () => {
+    const inProcess = simulate(loadScenario(flakyText, FLAKY));
+    // Four 4 GiB VMs are built before simulated time 0 (the start delay), so every migration starts on time.
+    const stack = newStack({ label: 'vs-simulate-links', speed: 20, extraEnv: { MIGSIM_START_DELAY_MS: '3000' } });
+    await stack.start({ sourceHosts: ['src-1'], destinationHosts: ['dst-1', 'dst-2'] });
+    const id = await stack.submit(flakyText, FLAKY);
+    const run = await stack.waitForRun(id, 110_000);
+    expect(run.status, stack.logs()).toBe('completed');
+    const services = await stack.report(id);
+    for (const [index, expected] of inProcess.variants.entries()) {
+      const actual = services.variants[index]!;
+      expect(actual.migrations.map((m) => [m.id, m.outcome]), expected.name).toEqual(expected.migrations.map((m) => [m.id, m.outcome]));
+      expect(actual.checks.filter((check) => !check.passed), expected.name).toEqual([]);
+      for (const [m, want] of expected.migrations.entries()) {
+        const got = actual.migrations[m]!;
+        const wantMs = want.attempts.at(-1)!.endMs! - want.attempts.at(-1)!.startMs;
+        const gotMs = got.attempts.at(-1)!.endMs! - got.attempts.at(-1)!.startMs;
+        expect(Math.abs(gotMs - wantMs), `${expected.name}/${want.id}: services ${gotMs} ms vs simulate ${wantMs} ms`).toBeLessThanOrEqual(0.15 * wantMs);
+      }
     }
   });
 });

@@ -49,7 +49,8 @@ describe('architecture rules: pure libraries stay pure', () => {
 });
 
 describe('architecture rules: only libs/transport talks to Redis', () => {
-  it.each(['bullmq', 'ioredis'])('importing %s in a service is rejected', async (name) => {
+  // @nestjs/bullmq too: services get BullMQ through @migsim/transport/nest (MigsimQueueModule, BullmqTransport).
+  it.each(['bullmq', 'ioredis', '@nestjs/bullmq'])('importing %s in a service is rejected', async (name) => {
     const code = `import * as client from '${name}';\nexport const c = client;\n`;
     expect(await ruleIdsFor(code, 'apps/controller/src/bad.ts')).toContain('no-restricted-imports');
   });

@@ -1,19 +1,44 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { messagePattern, serviceCodecs, type WireMessage } from '@migsim/protocol';
+import { BullmqQueuePort, CONTROLLER_EVENTS_QUEUE, serviceLogger } from '@migsim/transport';
+import { BullmqTransport, MigsimQueueModule } from '@migsim/transport/nest';
 import { CONTROLLER_CONFIG, type ControllerConfig } from './config/controller-config';
 import { EventsController } from './http/events.controller';
+import { LiveController } from './http/live.controller';
+import { LiveService } from './live/live.service';
+import { createQueueBoard, QUEUE_BOARD, QUEUE_BOARD_PATH, type QueueBoard } from './live/queue-board';
+import { QueueHealthService } from './live/queue-health.service';
 import { OpsController } from './http/ops.controller';
 import { RunsController } from './http/runs.controller';
+import { AutoStartService } from './runs/auto-start.service';
+import { HostEventsController } from './runs/host-events.controller';
 import { RunsService } from './runs/runs.service';
 
 @Module({})
-export class ControllerModule {
+export class ControllerModule implements NestModule {
+  constructor(@Inject(QUEUE_BOARD) private readonly board: QueueBoard) {}
+
+  /** bull-board's UI and API at /queues (read-only; QueueHealthService adds the queues as hosts appear). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(this.board.router).forRoutes(QUEUE_BOARD_PATH);
+  }
+
   static forRoot(config: ControllerConfig): DynamicModule {
     return {
       module: ControllerModule,
-      imports: [TerminusModule],
-      controllers: [RunsController, EventsController, OpsController],
-      providers: [{ provide: CONTROLLER_CONFIG, useValue: config }, RunsService],
+      imports: [
+        TerminusModule,
+        MigsimQueueModule.forRoot({ redisUrl: config.redisUrl, namespace: config.namespace, codecs: serviceCodecs, service: 'controller', log: (line) => process.stderr.write(`[controller] ${line}\n`) }),
+      ],
+      controllers: [RunsController, EventsController, OpsController, LiveController, HostEventsController],
+      providers: [{ provide: CONTROLLER_CONFIG, useValue: config }, RunsService, LiveService, QueueHealthService, AutoStartService, { provide: QUEUE_BOARD, useFactory: createQueueBoard }],
     };
+  }
+
+  /** The microservice transport: `controller.events`, one event at a time (an event is acknowledged once its effect is saved). */
+  static transport(config: ControllerConfig): BullmqTransport<WireMessage> {
+    const port = new BullmqQueuePort({ url: config.redisUrl, namespace: config.namespace, codecs: serviceCodecs, logger: serviceLogger('controller'), consumerName: 'controller' });
+    return new BullmqTransport({ port, queues: [{ queue: CONTROLLER_EVENTS_QUEUE, concurrency: 1 }], patternOf: messagePattern });
   }
 }

@@ -13,8 +13,11 @@ try {
 }
 // Body parsers off: POST /runs reads YAML or JSON text itself.
 const app = await NestFactory.create(ControllerModule.forRoot(config), { bodyParser: false, forceCloseConnections: true, logger: ['error', 'warn'] });
+// Host events arrive through BullmqTransport (HostEventsController); runs are loaded from Redis (init) before the first is taken.
+app.connectMicroservice({ strategy: ControllerModule.transport(config) });
 app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 await app.listen(config.port, config.host);
+await app.startAllMicroservices();
 const address = app.getHttpServer().address();
 const port = typeof address === 'object' && address !== null ? address.port : config.port;
 // The first line on stdout is the URL: scripts and tests read it.

@@ -8,6 +8,8 @@ export const HOST_COMMAND_KINDS = [
   'migration.cancel',
   'migration.destination-answer',
   'migration.drop',
+  /** The controller re-rated the migration's flow (shared NICs, link faults): pace the page stream at the new rate. */
+  'migration.link',
   'variant.finish',
 ] as const;
 export type HostCommandKind = (typeof HOST_COMMAND_KINDS)[number];

@@ -7,6 +7,8 @@ export const HOST_EVENT_KINDS = [
   'migration.progress',
   'migration.ended',
   'vm.event',
+  /** A VM's timeline points (throughput, huge-page coverage) since the last batch: one message per run and host per heartbeat. */
+  'vm.samples',
   'vm.report',
   'destination.verified',
   'destination.dropped',

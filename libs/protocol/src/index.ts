@@ -2,3 +2,11 @@ export { HOST_COMMAND_KINDS, hostCommandCodecV1, type HostCommandKind, type Host
 export { HOST_EVENT_KINDS, hostEventCodecV1, type HostEventKind, type HostEventV1 } from './host-event';
 export { PAGE_STREAM_KINDS, pageStreamCodecV1, type PageStreamKind, type PageStreamV1 } from './page-stream';
 export { asJson, serviceCodecs, type ServiceMessage, type WireMessage } from './service-codecs';
+export {
+  messagePattern,
+  pageStreamPattern,
+  type HostCommandEvents,
+  type HostEventEvents,
+  type PageStreamEvents,
+  type PageStreamPattern,
+} from './message-pattern';

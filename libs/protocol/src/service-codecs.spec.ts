@@ -33,6 +33,12 @@ describe('protocol: every service message survives encode then decode unchanged'
     expect(roundTrip(message)).toEqual(message);
   });
 
+  it('protocol: a vm.samples batch keeps every point of every VM, in order', () => {
+    const points = [0, 1, 2].map((index) => ({ tMs: 1000 * (index + 1), relativeThroughput: 0.5 + index / 10, hugeFraction: 0.25 * index, fraction4k: 1 - 0.25 * index, dirtyLogging: index < 2 }));
+    const message = hostEvent('vm.samples', { vms: [{ variant: 'zap-tdp', vm: 'vm-1', points }, { variant: 'none', vm: 'vm-1', points: [] }] });
+    expect(roundTrip(message)).toEqual(message);
+  });
+
   it.each(PAGE_STREAM_KINDS)('protocol: a page-stream %s round-trips with its attempt and sequence number', (kind) => {
     const message = pageStream(kind, 41, body, { attempt: 2 });
     expect(roundTrip(message)).toEqual(message);

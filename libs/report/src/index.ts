@@ -17,3 +17,5 @@ export { renderHtml } from './render-html';
 export { recoveryComparisonRows, type RecoveryComparisonRow } from './recovery-comparison';
 export { migrationTotals, phaseLabel, type MigrationTotals } from './migration-totals';
 export { formatBytes, formatDurationMs, formatPercent, formatCount } from './format';
+export { seriesStyle, type SeriesStyle } from './html-palette';
+export { REPORT_CSS } from './html-styles';

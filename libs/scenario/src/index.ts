@@ -6,6 +6,7 @@
 export { loadScenario, parseScenarioObject } from './load-scenario';
 export { scenarioJsonSchema } from './json-schema';
 export { scenarioReferenceMarkdown } from './reference-doc';
+export { faultOf, flowCapOf } from './model/fault-mapping';
 export { ScenarioError, ScenarioErrorCode, formatProblems, type Problem } from './errors/scenario-error';
 
 export type {

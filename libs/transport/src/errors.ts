@@ -7,6 +7,8 @@
  *   BullMQ or Redis Cluster would mishandle was refused before reaching Redis.
  * - `PAGE_BATCH_INVALID`: a page batch handed to the encoder breaks its rules.
  * - `STATE_KEY_INVALID`: a RedisStateStore key would leave the deployment's hash tag.
+ * - `NO_HANDLER`: a consumer decoded a message it has no handler for; thrown
+ *   by a handler, it dead-letters the message at once instead of retrying.
  * - `PORT_CLOSED`: the queue port (or consumer) was used after `close()`.
  * - `REDIS_UNAVAILABLE`: no Redis could be found or started.
  * - `REDIS_SERVER_FAILED`: a private redis-server did not come up or went away.
@@ -20,6 +22,7 @@ export type TransportErrorCode =
   | 'NAMESPACE_INVALID'
   | 'PAGE_BATCH_INVALID'
   | 'STATE_KEY_INVALID'
+  | 'NO_HANDLER'
   | 'PORT_CLOSED'
   | 'REDIS_UNAVAILABLE'
   | 'REDIS_SERVER_FAILED';

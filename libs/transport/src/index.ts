@@ -8,6 +8,7 @@ export { DEFAULT_REDIS_IMAGE } from './redis/container-redis';
 export { findContainerRuntime, type ContainerRuntime } from './redis/container-runtime';
 export { namespaceKeys, purgeNamespace } from './redis/purge-namespace';
 export { RedisStateStore, type RedisStateStoreOptions } from './redis/redis-state-store';
+export { HostPresence, type HostPresenceOptions } from './redis/host-presence';
 
 // Naming
 export {
@@ -80,3 +81,6 @@ export { closeWithin } from './queue/close-within';
 // Benchmark helper
 export { completedJobs, type CompletedJob } from './redis/completed-jobs';
 export { measureRawBullmq, type RawBullmqMeasurement, type RawBullmqOptions } from './queue/measure-raw-bullmq';
+
+// Operators' read side: job counts and bull-board adapters
+export { QueueWatch, type QueueBoardAdapter, type QueueCounts, type QueueWatchOptions } from './queue/queue-watch';

@@ -56,11 +56,14 @@ export class ServicesStack {
     };
   }
 
-  async start(): Promise<void> {
+  /** Starts the three processes; each host process serves the simulated hosts given (default src-1 and dst-1). */
+  async start(hosts: { sourceHosts?: string[]; destinationHosts?: string[] } = {}): Promise<void> {
+    const sourceHosts = hosts.sourceHosts ?? ['src-1'];
+    const destinationHosts = hosts.destinationHosts ?? ['dst-1'];
     this.controller = await this.startController();
-    this.source = this.spawn('source-host', ['--hosts', 'src-1']);
-    this.destination = this.spawn('destination-host', ['--hosts', 'dst-1']);
-    await this.waitForHosts(['src-1', 'dst-1']);
+    this.source = this.spawn('source-host', ['--hosts', sourceHosts.join(',')]);
+    this.destination = this.spawn('destination-host', ['--hosts', destinationHosts.join(',')]);
+    await this.waitForHosts([...sourceHosts, ...destinationHosts]);
   }
 
   async startController(): Promise<ServiceProcess> {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readControllerConfig } from './controller-config';
 
@@ -7,6 +10,24 @@ describe('controller config', () => {
     expect(config.speed).toBe(40);
     expect(config.port).toBe(8080);
     expect(config.namespace).toBe('migsim');
+  });
+
+  it('reads the start-up scenario of MIGSIM_RUN_SCENARIO and refuses a missing or invalid file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'controller-config-'));
+    try {
+      const flagship = new URL('../../../../scenarios/failed-migration-recovery.yaml', import.meta.url).pathname;
+      const config = readControllerConfig({ REDIS_URL: 'redis://127.0.0.1:6379', MIGSIM_RUN_SCENARIO: flagship });
+      expect(config.runScenario?.file).toBe(flagship);
+      expect(config.runScenario?.text).toMatch(/^name: failed-migration-recovery$/m);
+      expect(readControllerConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).runScenario).toBeNull();
+      const missing = join(dir, 'missing.yaml');
+      expect(() => readControllerConfig({ REDIS_URL: 'redis://x:1', MIGSIM_RUN_SCENARIO: missing })).toThrow(`MIGSIM_RUN_SCENARIO: cannot read ${missing} (ENOENT)`);
+      const invalid = join(dir, 'invalid.yaml');
+      writeFileSync(invalid, 'name: broken\nhosts: 3\n');
+      expect(() => readControllerConfig({ REDIS_URL: 'redis://x:1', MIGSIM_RUN_SCENARIO: invalid })).toThrow(/^MIGSIM_RUN_SCENARIO: .*invalid\.yaml is not a valid scenario: .*hosts/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names the variable that is wrong', () => {

@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { loadScenario, ScenarioError } from '@migsim/scenario';
+
 /**
  * The controller's configuration, read and validated once at start-up (the
  * only place that reads the environment). See apps/controller/README.md.
@@ -14,6 +18,8 @@ export interface ControllerConfig {
   readonly tickMs: number;
   /** A host whose heartbeats stop this long (while Redis answers) is declared down. */
   readonly hostDeadAfterMs: number;
+  /** A scenario submitted once at start-up (MIGSIM_RUN_SCENARIO): its file name and text. */
+  readonly runScenario: { readonly file: string; readonly text: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -39,7 +45,26 @@ export function readControllerConfig(env: Env): ControllerConfig {
     startDelayMs: integer(env, 'MIGSIM_START_DELAY_MS', 1500, 0, 600_000),
     tickMs: integer(env, 'MIGSIM_TICK_MS', 25, 1, 10_000),
     hostDeadAfterMs: integer(env, 'MIGSIM_HOST_DEAD_AFTER_MS', 2_500, 100, 600_000),
+    runScenario: scenarioFile(env.MIGSIM_RUN_SCENARIO),
   };
+}
+
+/** Reads and validates the start-up scenario now, so a wrong path or file stops the controller before it serves. */
+function scenarioFile(path: string | undefined): ControllerConfig['runScenario'] {
+  if (path === undefined || path === '') return null;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`MIGSIM_RUN_SCENARIO: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    loadScenario(text, basename(path));
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    throw new ConfigError(`MIGSIM_RUN_SCENARIO: ${path} is not a valid scenario: ${error.format().split('\n').join('; ')}`);
+  }
+  return { file: path, text };
 }
 
 function number(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { DeadLetters } from '@migsim/transport/nest';
 import { RunsService } from '../runs/runs.service';
 
 /** `GET /health` (terminus, with a Redis check) and `GET /metrics` (Prometheus text). */
@@ -9,6 +10,7 @@ export class OpsController {
     @Inject(RunsService) private readonly runs: RunsService,
     @Inject(HealthCheckService) private readonly health: HealthCheckService,
     @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
+    @Inject(DeadLetters) private readonly deadLetters: DeadLetters,
   ) {}
 
   @Get('health')
@@ -24,7 +26,9 @@ export class OpsController {
 
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
-  metrics(): Promise<string> {
+  async metrics(): Promise<string> {
+    // While Redis is away the gauge keeps its last count (migsim_redis_up says why).
+    await this.deadLetters.count().then((count) => this.runs.metrics.deadLetters.set(count), () => undefined);
     return this.runs.metrics.registry.metrics();
   }
 }

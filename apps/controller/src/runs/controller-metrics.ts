@@ -9,4 +9,5 @@ export class ControllerMetrics {
   readonly runs = new Gauge({ name: 'migsim_runs', help: 'Runs known to the controller, by status', labelNames: ['status'], registers: [this.registry] });
   readonly hostsAlive = new Gauge({ name: 'migsim_hosts_alive', help: 'Simulated hosts whose process sent a heartbeat recently', registers: [this.registry] });
   readonly redisUp = new Gauge({ name: 'migsim_redis_up', help: '1 when the controller reached Redis on its last try', registers: [this.registry] });
+  readonly deadLetters = new Gauge({ name: 'migsim_dead_letters', help: 'Messages waiting in the dead-letter queue (no consumer could take them)', registers: [this.registry] });
 }

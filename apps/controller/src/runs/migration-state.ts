@@ -23,18 +23,13 @@ export function emptyInfo(): QueryMigrateInfo {
   return { status: 'active' } as QueryMigrateInfo;
 }
 
-/** The initial state of every variant's migrations, from the scenario. */
-export function initialMigrations(variant: ScenarioVariant): MigrationState[] {
-  return variant.migrations.map((spec) => ({
-    id: spec.id,
-    vm: spec.vm,
-    source: variant.vms.find((vm) => vm.name === spec.vm)!.host,
-    destination: spec.to,
-    algorithm: spec.params.algorithm,
+/** A migration before its first attempt: the scenario's own, or one a plan generated. */
+export function pendingMigration(fields: Pick<MigrationState, 'id' | 'vm' | 'source' | 'destination' | 'algorithm' | 'nextStartNs'>): MigrationState {
+  return {
+    ...fields,
     status: 'pending',
     outcome: 'unfinished',
     attempt: 0,
-    nextStartNs: spec.atNs,
     attemptStartNs: null,
     attempts: [],
     lastInfo: null,
@@ -43,5 +38,12 @@ export function initialMigrations(variant: ScenarioVariant): MigrationState[] {
     dirtyLoggingOffAfterFailure: null,
     vmLost: false,
     abortReason: null,
-  }));
+  };
+}
+
+/** The initial state of every variant's migrations, from the scenario. */
+export function initialMigrations(variant: ScenarioVariant): MigrationState[] {
+  return variant.migrations.map((spec) =>
+    pendingMigration({ id: spec.id, vm: spec.vm, source: variant.vms.find((vm) => vm.name === spec.vm)!.host, destination: spec.to, algorithm: spec.params.algorithm, nextStartNs: spec.atNs }),
+  );
 }

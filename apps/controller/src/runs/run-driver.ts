@@ -4,7 +4,9 @@ import type { MigrationOutcome, ReportEvent } from '@migsim/report';
 import type { HostCommandKind } from '@migsim/protocol';
 import type { MigrationState, RunRecord, VariantState, VmResult } from './run-record';
 import { emptyInfo, phaseIntervals } from './migration-state';
-import { toMigrationParameters, toMigrationPolicy, type FaultSpec, type Scenario, type ScenarioVariant } from '@migsim/scenario';
+import { faultOf, flowCapOf, toMigrationParameters, toMigrationPolicy, type FaultSpec, type Scenario, type ScenarioVariant } from '@migsim/scenario';
+import { VariantNetwork } from './variant-network';
+import { paramsOf, startDuePlans } from './drain-plans';
 
 const NS_PER_MS = 1e6;
 /** Wall time the controller waits for the hosts' VM reports after the horizon before giving up on them. */
@@ -18,7 +20,7 @@ export interface RunDriverOutput {
 }
 
 /** Command sequence numbers within one (variant, subject, attempt): a re-sent command keeps its job id. */
-const SEQ = { create: 0, start: 1, fault: 2, cancel: 3, drop: 4, finish: 5 } as const;
+const SEQ = { create: 0, start: 1, fault: 2, cancel: 3, drop: 4, finish: 5, link: 100 } as const;
 
 /**
  * The controller's logic for one run, over its persisted RunRecord: creates
@@ -34,6 +36,8 @@ export class RunDriver {
    * Not persisted: a restarted controller starts a fresh one (its timeouts count from the restart).
    */
   private readonly watchdogs = new Map<string, MigrationWatchdog>();
+  /** Each variant's network (libs/sim LinkModel + link faults), rebuilt from the record on a resumed controller. */
+  private readonly networks = new Map<string, VariantNetwork>();
 
   constructor(
     readonly record: RunRecord,
@@ -60,9 +64,12 @@ export class RunDriver {
         changed = this.finish(state, variant, nowNs, wallMs) || changed;
         continue;
       }
+      this.network(state).advanceTo(nowNs);
       changed = this.fireFaults(state, variant, nowNs) || changed;
       changed = this.watchRunning(state, nowNs, deadHosts) || changed;
+      changed = this.startPlans(state, variant, nowNs) || changed;
       changed = this.startDue(state, variant, nowNs, deadHosts) || changed;
+      changed = this.repace(state, nowNs) || changed;
     }
     return changed;
   }
@@ -77,6 +84,7 @@ export class RunDriver {
         const migration = state.migrations.find((candidate) => candidate.id === progress.migration);
         if (migration === undefined || migration.attempt !== progress.attempt || migration.status !== 'running') return false;
         migration.lastInfo = progress.info;
+        this.output.publish('migration-progress', { run: this.record.id, variant: state.name, migration: migration.id, attempt: progress.attempt, tMs: progress.atNs / NS_PER_MS, info: progress.info });
         this.watch(state, migration, progress.atNs, progress.remainingBytes);
         return true;
       }
@@ -156,9 +164,9 @@ export class RunDriver {
       const request = { sourceHost: migration.source, destinationHost: migration.destination };
       if (!admission.canAdmit(request)) continue;
       admission.admit({ id: migration.id, ...request });
-      const spec = variant.migrations.find((candidate) => candidate.id === migration.id)!;
-      const source = variant.hosts.find((host) => host.name === migration.source)!;
+      const params = paramsOf(variant, migration.id);
       const destination = variant.hosts.find((host) => host.name === migration.destination)!;
+      const rate = this.network(state).startFlow(migration.id, { id: migration.id, vmName: migration.vm, sourceHost: migration.source, destinationHost: migration.destination }, flowCapOf(params));
       migration.attempt += 1;
       migration.status = 'running';
       migration.attemptStartNs = nowNs;
@@ -174,8 +182,10 @@ export class RunDriver {
           migration: migration.id,
           attempt: migration.attempt,
           destination,
-          params: toMigrationParameters(spec.params),
-          linkBytesPerSec: Math.min(source.linkBytesPerSec, destination.linkBytesPerSec),
+          params: toMigrationParameters(params),
+          // The flow's max-min fair share of both NICs (and of what link faults left), as the engine rates it.
+          linkBytesPerSec: rate.bytesPerSec,
+          latencyNs: rate.latencyNs,
           atNs: nowNs,
         },
         { migration: `${state.name}/${migration.id}`, attempt: migration.attempt, seq: SEQ.start },
@@ -258,6 +268,7 @@ export class RunDriver {
 
   private fire(state: VariantState, fault: FaultSpec, nowNs: number): void {
     state.faultsFired.push(fault.index);
+    (state.faultTimesNs ??= {})[fault.index] = nowNs;
     const label = `faults[${fault.index}]`;
     this.event(state, nowNs, 'fault', label, `${fault.kind}${fault.description ? `: ${fault.description}` : ''}`);
     switch (fault.kind) {
@@ -283,9 +294,44 @@ export class RunDriver {
         return;
       }
       default:
-        // Link faults (link-down, bandwidth-drop, latency) are modelled by the in-process engine only.
-        this.event(state, nowNs, 'fault-not-modelled', label, `${fault.kind} is not modelled by the services engine`);
+        // link-down, bandwidth-drop, latency: the network re-rates the flows; `repace` tells the sources.
+        this.network(state).fire(faultOf(fault), nowNs);
     }
+  }
+
+  /** Plans and probes due by now, once each (see `startDuePlans`). */
+  private startPlans(state: VariantState, variant: ScenarioVariant, nowNs: number): boolean {
+    return startDuePlans(variant, state, nowNs, {
+      event: (kind, subject, detail) => this.event(state, nowNs, kind, subject, detail),
+      generated: (migration) => this.network(state).knowMigration({ id: migration.id, vmName: migration.vm, sourceHost: migration.source, destinationHost: migration.destination }),
+    });
+  }
+
+  private network(state: VariantState): VariantNetwork {
+    let network = this.networks.get(state.name);
+    if (network === undefined) {
+      network = VariantNetwork.restore(this.variantSpec(state.name), state);
+      this.networks.set(state.name, network);
+    }
+    return network;
+  }
+
+  /** A `migration.link` command to the source of every running flow whose rate or latency changed. */
+  private repace(state: VariantState, nowNs: number): boolean {
+    let changed = false;
+    for (const { migration: id, rate } of this.network(state).changedFlows()) {
+      const migration = state.migrations.find((candidate) => candidate.id === id);
+      if (migration === undefined || migration.status !== 'running') continue;
+      migration.linkUpdates = (migration.linkUpdates ?? 0) + 1;
+      this.output.command(
+        migration.source,
+        'migration.link',
+        { variant: state.name, vm: migration.vm, migration: migration.id, attempt: migration.attempt, bytesPerSec: rate.bytesPerSec, latencyNs: rate.latencyNs, atNs: nowNs },
+        { migration: `${state.name}/${migration.id}`, attempt: migration.attempt, seq: SEQ.link + migration.linkUpdates },
+      );
+      changed = true;
+    }
+    return changed;
   }
 
   private onPhase(state: VariantState, body: { migration: string; attempt: number; phase: string; round: number | null; atNs: number; info: QueryMigrateInfo }): boolean {
@@ -310,6 +356,7 @@ export class RunDriver {
     const migration = state.migrations.find((candidate) => candidate.id === body.migration);
     if (migration === undefined || migration.attempt !== body.attempt || migration.status !== 'running') return false;
     const outcome: MigrationOutcome = body.outcome === 'cancelled' && migration.abortReason !== null ? 'aborted' : body.outcome;
+    this.network(state).stopFlow(migration.id);
     migration.lastInfo = body.info;
     migration.vmLost = body.vmOutcome === 'lost';
     if (body.verification !== null) migration.verification = body.verification;

@@ -29,6 +29,10 @@ export interface VariantState {
   migrations: MigrationState[];
   /** Scenario fault indexes already fired. */
   faultsFired: number[];
+  /** When each fired fault fired (simulated ns, by index): a resumed controller replays the link faults. */
+  faultTimesNs?: Record<number, number>;
+  /** Plans and probes already started (their ids). */
+  plansStarted?: string[];
   /** Phase-triggered faults waiting for their delay: fire at `atNs`. */
   faultsDue: { index: number; atNs: number }[];
   /** Hosts a scenario fault crashed (simulated), with when they come back (null: never). */
@@ -67,6 +71,8 @@ export interface MigrationState {
   /** After a failed/cancelled attempt: whether the source reported dirty logging off. */
   dirtyLoggingOffAfterFailure: boolean | null;
   vmLost: boolean;
+  /** `migration.link` commands sent to the current attempt's source (their job-id sequence numbers). */
+  linkUpdates?: number;
   /** Why the controller ended it (timeout, host down), if it did. */
   abortReason: string | null;
 }

@@ -3,10 +3,11 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationS
 import { buildReport, type Report } from '@migsim/report';
 import { loadScenario, ScenarioError, type Scenario } from '@migsim/scenario';
 import { MIGSIM_VERSION } from '@migsim/sim';
-import { BullmqQueuePort, closeWithin, migrationJobId, Outbox, RedisStateStore, serviceLogger, type Consumer } from '@migsim/transport';
+import { migrationJobId, RedisStateStore, type BullmqQueuePort, type Outbox } from '@migsim/transport';
+import { OUTBOX, QUEUE_PORT } from '@migsim/transport/nest';
 import { Subject } from 'rxjs';
 import { CONTROLLER_CONFIG, type ControllerConfig } from '../config/controller-config';
-import { asJson, type HostCommandKind, type ServiceMessage, serviceCodecs, type WireMessage } from '@migsim/protocol';
+import { asJson, type HostCommandKind, type ServiceMessage, type WireMessage } from '@migsim/protocol';
 import { ControllerMetrics } from './controller-metrics';
 import type { RunRecord } from './run-record';
 import { initialMigrations } from './migration-state';
@@ -37,23 +38,22 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
   readonly live = new Subject<LiveEvent>();
   private readonly redis: RedisStateStore;
   private readonly store: RunStore;
-  private readonly port: BullmqQueuePort<WireMessage>;
-  private readonly outbox: Outbox<WireMessage>;
   private readonly drivers = new Map<string, RunDriver>();
   private readonly records = new Map<string, RunRecord>();
   private readonly dirty = new Set<string>();
   private readonly hostsSeen = new Map<string, { role: string; lastSeenMs: number; detail: Record<string, unknown> }>();
-  private consumer: Consumer | undefined;
   private timer: NodeJS.Timeout | undefined;
   private saving: Promise<void> | null = null;
   private redisHealthySinceMs: number | null = null;
   private readonly startedAtMs = Date.now();
 
-  constructor(@Inject(CONTROLLER_CONFIG) readonly config: ControllerConfig) {
+  constructor(
+    @Inject(CONTROLLER_CONFIG) readonly config: ControllerConfig,
+    @Inject(QUEUE_PORT) private readonly port: BullmqQueuePort<WireMessage>,
+    @Inject(OUTBOX) private readonly outbox: Outbox<WireMessage>,
+  ) {
     this.redis = new RedisStateStore({ url: config.redisUrl, namespace: config.namespace });
-    this.port = new BullmqQueuePort({ url: config.redisUrl, namespace: config.namespace, codecs: serviceCodecs, logger: serviceLogger('controller'), consumerName: 'controller' });
     this.store = new RunStore(this.redis);
-    this.outbox = new Outbox(this.port, (line) => this.log(line));
   }
 
   async onModuleInit(): Promise<void> {
@@ -65,7 +65,6 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
       }
     }
     this.redisHealthySinceMs = Date.now();
-    this.consumer = await this.port.consume(this.port.layout.controllerEvents, (message) => this.onMessage(message), { concurrency: 1 });
     this.timer = setInterval(() => void this.tick(), this.config.tickMs);
   }
 
@@ -76,7 +75,6 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    if (this.consumer !== undefined) await closeWithin([this.consumer], 5_000);
     await this.flush().catch(() => undefined);
     await this.outbox.drain(3_000);
     await Promise.race([this.port.close(), new Promise((done) => setTimeout(done, 3_000))]);
@@ -167,7 +165,8 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     };
   }
 
-  private async onMessage(message: WireMessage): Promise<void> {
+  /** One host event (HostEventsController): heartbeats, live samples, and what the run drivers act on. */
+  async onMessage(message: WireMessage): Promise<void> {
     if (message.type !== 'migsim.host-event') throw new Error(`unexpected ${message.type} on the controller's event queue`);
     this.metrics.eventsConsumed.inc({ kind: message.kind });
     if (message.kind === 'host.heartbeat') {
@@ -176,6 +175,11 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     }
     const driver = this.drivers.get(message.run);
     if (driver === undefined) return;
+    if (message.kind === 'vm.samples') {
+      // Timeline points for the live page only: the report takes the VM's whole timeline at the end.
+      this.publish('vm-samples', { run: message.run, host: message.host, ...(message.body as Record<string, unknown>) });
+      return;
+    }
     if (driver.onEvent(message.host, message.kind, message.body as Record<string, unknown>)) {
       if (message.kind === 'migration.ended') this.metrics.migrationsEnded.inc({ outcome: String((message.body as { outcome?: string }).outcome) });
       this.dirty.add(message.run);

@@ -7,6 +7,11 @@
  *   MIGSIM_HOSTS         simulated hosts this process serves, comma-separated (or `--hosts dst-1,dst-2`)
  *   MIGSIM_HEARTBEAT_MS  heartbeat period (default 500)
  *   MIGSIM_PAGE_CONCURRENCY  page-stream handlers at once per host (default 64)
+ *   MIGSIM_CLAIM         `1`: serve ONE host, claimed through Redis from the
+ *                        MIGSIM_HOSTS pool (replicas share one environment)
+ *   MIGSIM_CLAIM_LEASE_MS  claim lease, renewed every heartbeat (default 5000)
+ *   MIGSIM_HEALTH_FILE   touched after each heartbeat-period round trip to
+ *                        Redis, for a container health check (default: none)
  */
 export interface DestinationHostConfig {
   readonly redisUrl: string;
@@ -14,6 +19,9 @@ export interface DestinationHostConfig {
   readonly hosts: readonly string[];
   readonly heartbeatMs: number;
   readonly pageConcurrency: number;
+  readonly claim: boolean;
+  readonly claimLeaseMs: number;
+  readonly healthFile: string | null;
 }
 
 export class ConfigError extends Error {
@@ -42,5 +50,10 @@ export function readDestinationHostConfig(env: Readonly<Record<string, string | 
   if (!Number.isSafeInteger(pageConcurrency) || pageConcurrency < 1) {
     throw new ConfigError(`MIGSIM_PAGE_CONCURRENCY: expected an integer >= 1, got ${JSON.stringify(concurrencyText)}`);
   }
-  return { redisUrl, namespace, hosts, heartbeatMs, pageConcurrency };
+  const claimText = env.MIGSIM_CLAIM ?? '';
+  if (!['', '0', '1'].includes(claimText)) throw new ConfigError(`MIGSIM_CLAIM: expected 1 or 0, got ${JSON.stringify(claimText)}`);
+  const leaseText = env.MIGSIM_CLAIM_LEASE_MS;
+  const claimLeaseMs = leaseText === undefined || leaseText === '' ? 5_000 : Number(leaseText);
+  if (!Number.isSafeInteger(claimLeaseMs) || claimLeaseMs < 1) throw new ConfigError(`MIGSIM_CLAIM_LEASE_MS: expected an integer >= 1, got ${JSON.stringify(leaseText)}`);
+  return { redisUrl, namespace, hosts, heartbeatMs, pageConcurrency, claim: claimText === '1', claimLeaseMs, healthFile: env.MIGSIM_HEALTH_FILE || null };
 }

@@ -8,6 +8,11 @@
  *                      (or `--hosts src-1,src-2` on the command line)
  *   MIGSIM_TICK_MS     wall-clock period of the driver loop (default 20)
  *   MIGSIM_HEARTBEAT_MS  heartbeat period (default 500)
+ *   MIGSIM_CLAIM       `1`: serve ONE host, claimed through Redis from the
+ *                      MIGSIM_HOSTS pool (replicas share one environment)
+ *   MIGSIM_CLAIM_LEASE_MS  claim lease, renewed every heartbeat (default 5000)
+ *   MIGSIM_HEALTH_FILE  touched after each heartbeat-period round trip to
+ *                      Redis, for a container health check (default: none)
  */
 export interface SourceHostConfig {
   readonly redisUrl: string;
@@ -15,6 +20,9 @@ export interface SourceHostConfig {
   readonly hosts: readonly string[];
   readonly tickMs: number;
   readonly heartbeatMs: number;
+  readonly claim: boolean;
+  readonly claimLeaseMs: number;
+  readonly healthFile: string | null;
 }
 
 export class ConfigError extends Error {
@@ -41,7 +49,17 @@ export function readSourceHostConfig(env: Readonly<Record<string, string | undef
     hosts,
     tickMs: positiveInteger(env, 'MIGSIM_TICK_MS', 20),
     heartbeatMs: positiveInteger(env, 'MIGSIM_HEARTBEAT_MS', 500),
+    claim: flag01(env, 'MIGSIM_CLAIM'),
+    claimLeaseMs: positiveInteger(env, 'MIGSIM_CLAIM_LEASE_MS', 5_000),
+    healthFile: env.MIGSIM_HEALTH_FILE || null,
   };
+}
+
+function flag01(env: Readonly<Record<string, string | undefined>>, name: string): boolean {
+  const text = env[name];
+  if (text === undefined || text === '' || text === '0') return false;
+  if (text === '1') return true;
+  throw new ConfigError(`${name}: expected 1 or 0, got ${JSON.stringify(text)}`);
 }
 
 function positiveInteger(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number {

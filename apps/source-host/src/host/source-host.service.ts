@@ -2,18 +2,15 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { MigrationParametersInput, SwitchoverVerification } from '@migsim/migration';
 import type { HostSpec, VmSpec } from '@migsim/scenario';
 import { hashName, Rng } from '@migsim/sim';
-import { BullmqQueuePort, closeWithin, migrationJobId, Outbox, serviceLogger, type Consumer } from '@migsim/transport';
+import { migrationJobId, type BullmqQueuePort, type Outbox } from '@migsim/transport';
+import { OUTBOX, QUEUE_PORT } from '@migsim/transport/nest';
 import { SOURCE_HOST_CONFIG, type SourceHostConfig } from '../config/source-host-config';
-import { asJson, serviceCodecs, type HostCommandV1, type HostEventKind, type ServiceMessage, type WireMessage } from '@migsim/protocol';
+import { asJson, type HostEventKind, type ServiceMessage, type WireMessage } from '@migsim/protocol';
 import { HostedVm } from '../vm/hosted-vm';
+import { SampleBatcher } from './sample-batches';
 import { simNowNs, type RunClock } from './sim-clock';
 
-/** `migration.pages.<destination>` (libs/transport queue layout). */
-const PAGE_STREAM_QUEUE_PREFIX = 'migration.pages.';
-/** Page-stream bulks sent before the first reply comes: keeps Redis busy rather than waiting on round trips. */
-const PAGE_STREAM_BULKS_IN_FLIGHT = 8;
-
-interface VmCreateBody {
+export interface VmCreateBody {
   variant: string;
   vm: VmSpec;
   host: HostSpec;
@@ -25,108 +22,96 @@ interface VmCreateBody {
   watchFractions: number[];
 }
 
-interface MigrationBody {
+export interface MigrationBody {
   variant: string;
   vm: string;
   migration: string;
   attempt: number;
 }
 
+export type MigrationStartBody = MigrationBody & { destination: HostSpec; params: MigrationParametersInput; linkBytesPerSec: number; atNs: number };
+export type MigrationFaultBody = MigrationBody & { kind: 'connection-lost' | 'destination-crash' | 'source-error'; reason: string };
+export type DestinationAnswerBody = MigrationBody & { verification: SwitchoverVerification };
+export type MigrationLinkBody = MigrationBody & { bytesPerSec: number; latencyNs: number; atNs: number };
+
 /**
- * The source-host process: serves the command queue of every simulated host
- * it was given, holds their VMs (GuestVm + VmMmu), runs the source side of
+ * The source-host process: takes the commands of every simulated host it was
+ * given (HostCommandsController, one method per command), holds their VMs (GuestVm + VmMmu), runs the source side of
  * each migration on the scaled clock, and reports phases, outcomes,
  * recoveries and finally each VM's report to the controller.
  */
 @Injectable()
 export class SourceHostService implements OnModuleInit, OnApplicationShutdown {
-  private readonly port: BullmqQueuePort<WireMessage>;
-  private readonly outbox: Outbox<WireMessage>;
-  private readonly consumers: Consumer[] = [];
   private readonly vms = new Map<string, { vm: HostedVm; clock: RunClock; run: string; variant: string; host: string }>();
   private readonly incarnation = Date.now();
   private eventSeq = 0;
+  private readonly samples = new SampleBatcher();
   private loop: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
-  constructor(@Inject(SOURCE_HOST_CONFIG) private readonly config: SourceHostConfig) {
-    this.port = new BullmqQueuePort({ url: config.redisUrl, namespace: config.namespace, codecs: serviceCodecs, logger: serviceLogger('source-host'), consumerName: `source-host:${config.hosts.join(',')}` });
-    // The page stream is consumed many at a time and tolerates reordering, so its sends are pipelined; commands and events keep strict order.
-    this.outbox = new Outbox(this.port, (line) => this.log(line), undefined, (queue) => (queue.startsWith(PAGE_STREAM_QUEUE_PREFIX) ? PAGE_STREAM_BULKS_IN_FLIGHT : 1));
-  }
+  constructor(
+    @Inject(SOURCE_HOST_CONFIG) private readonly config: SourceHostConfig,
+    @Inject(QUEUE_PORT) private readonly port: BullmqQueuePort<WireMessage>,
+    @Inject(OUTBOX) private readonly outbox: Outbox<WireMessage>,
+  ) {}
 
-  async onModuleInit(): Promise<void> {
-    for (const host of this.config.hosts) {
-      this.consumers.push(await this.port.consume(this.port.layout.hostCommands(host), (message) => this.handle(message), { concurrency: 1 }));
-    }
+  onModuleInit(): void {
     this.loop = setInterval(() => this.tick(), this.config.tickMs);
     this.heartbeat = setInterval(() => this.beat(), this.config.heartbeatMs);
     this.beat();
     this.log(`serving hosts ${this.config.hosts.join(', ')} in namespace ${this.config.namespace}`);
   }
 
-  /** SIGTERM: stop taking commands (handlers in flight finish), flush what is queued for Redis, close. */
+  /**
+   * SIGTERM: the transport has stopped taking commands by now (handlers in
+   * flight finished or were handed back); flush what is queued for Redis, close.
+   */
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.loop);
     clearInterval(this.heartbeat);
-    // Jobs in hand finish; if Redis is away and they cannot be acknowledged in time, they are handed back (redelivered after the lock lapses).
-    await closeWithin(this.consumers, 5_000);
     await this.outbox.drain(3_000);
     await Promise.race([this.port.close(), new Promise((done) => setTimeout(done, 3_000))]);
     this.log('stopped');
   }
 
-  private async handle(message: WireMessage): Promise<void> {
-    if (message.type !== 'migsim.host-command') throw new Error(`unexpected ${message.type} on a host command queue`);
-    this.command(message);
+  startMigration(run: string, host: string, start: MigrationStartBody): void {
+    const entry = this.vmFor(run, start);
+    if (entry === undefined) throw new Error(`migration.start ${start.migration}: no VM ${start.vm} of ${run}/${start.variant} on ${host}`);
+    entry.vm.advanceTo(simNowNs(entry.clock, Date.now()));
+    entry.vm.startMigration({ ...start, atNs: Math.max(start.atNs, entry.vm.simulatedUntilNs) });
   }
 
-  private command(message: HostCommandV1): void {
-    const body = message.body as unknown;
-    switch (message.kind) {
-      case 'vm.create':
-        return this.createVm(message.run, message.host, body as VmCreateBody);
-      case 'migration.start': {
-        const start = body as MigrationBody & { destination: HostSpec; params: MigrationParametersInput; linkBytesPerSec: number; atNs: number };
-        const entry = this.vmFor(message.run, start);
-        if (entry === undefined) throw new Error(`migration.start ${start.migration}: no VM ${start.vm} of ${message.run}/${start.variant} on ${message.host}`);
-        entry.vm.advanceTo(simNowNs(entry.clock, Date.now()));
-        entry.vm.startMigration({ ...start, atNs: Math.max(start.atNs, entry.vm.simulatedUntilNs) });
-        return;
-      }
-      case 'migration.fault': {
-        const fault = body as MigrationBody & { kind: 'connection-lost' | 'destination-crash' | 'source-error'; reason: string };
-        const entry = this.vmFor(message.run, fault);
-        const active = entry?.vm.activeMigration();
-        if (entry === undefined || active === null || active === undefined || active.id !== fault.migration || active.attempt !== fault.attempt) return;
-        entry.vm.advanceTo(simNowNs(entry.clock, Date.now()));
-        entry.vm.fault(fault.kind, fault.reason);
-        return;
-      }
-      case 'migration.cancel': {
-        const cancel = body as MigrationBody;
-        const entry = this.vmFor(message.run, cancel);
-        if (entry === undefined) return;
-        entry.vm.advanceTo(simNowNs(entry.clock, Date.now()));
-        entry.vm.cancel();
-        return;
-      }
-      case 'migration.destination-answer': {
-        const answer = body as MigrationBody & { verification: SwitchoverVerification };
-        const entry = this.vmFor(message.run, answer);
-        if (entry === undefined) return;
-        entry.vm.advanceTo(simNowNs(entry.clock, Date.now()));
-        entry.vm.destinationAnswer(answer.migration, answer.attempt, answer.verification);
-        return;
-      }
-      case 'variant.finish':
-        return this.finishVariant(message.run, message.host, body as { variant: string });
-      case 'migration.drop':
-        return;
-    }
+  faultMigration(run: string, fault: MigrationFaultBody): void {
+    const entry = this.vmFor(run, fault);
+    const active = entry?.vm.activeMigration();
+    if (entry === undefined || active === null || active === undefined || active.id !== fault.migration || active.attempt !== fault.attempt) return;
+    entry.vm.advanceTo(simNowNs(entry.clock, Date.now()));
+    entry.vm.fault(fault.kind, fault.reason);
   }
 
-  private createVm(run: string, host: string, body: VmCreateBody): void {
+  /** `migration.link`: the controller's network model re-rated this migration's flow. */
+  relinkMigration(run: string, link: MigrationLinkBody): void {
+    const entry = this.vmFor(run, link);
+    if (entry === undefined) return;
+    entry.vm.advanceTo(simNowNs(entry.clock, Date.now()));
+    entry.vm.relink(link.migration, link.attempt, link.bytesPerSec, link.latencyNs);
+  }
+
+  cancelMigration(run: string, cancel: MigrationBody): void {
+    const entry = this.vmFor(run, cancel);
+    if (entry === undefined) return;
+    entry.vm.advanceTo(simNowNs(entry.clock, Date.now()));
+    entry.vm.cancel();
+  }
+
+  destinationAnswer(run: string, answer: DestinationAnswerBody): void {
+    const entry = this.vmFor(run, answer);
+    if (entry === undefined) return;
+    entry.vm.advanceTo(simNowNs(entry.clock, Date.now()));
+    entry.vm.destinationAnswer(answer.migration, answer.attempt, answer.verification);
+  }
+
+  createVm(run: string, host: string, body: VmCreateBody): void {
     const key = `${run}/${body.variant}/${body.vm.name}`;
     if (this.vms.has(key)) return;
     const rng = new Rng(body.seed).fork(`variant:${body.variant}`).fork(`vm:${body.vm.name}`);
@@ -145,10 +130,12 @@ export class SourceHostService implements OnModuleInit, OnApplicationShutdown {
     this.log(`${key}: VM created on ${host} (${body.vm.memoryBytes / 2 ** 30} GiB, ${body.host.kernel.recovery})`);
   }
 
-  private finishVariant(run: string, host: string, body: { variant: string }): void {
+  finishVariant(run: string, host: string, body: { variant: string }): void {
     for (const [key, entry] of this.vms) {
       if (entry.run !== run || entry.variant !== body.variant || entry.host !== host) continue;
       entry.vm.advanceTo(Infinity);
+      this.sendSamples([[key, entry]]);
+      this.samples.forget(key);
       this.event(run, host, 'vm.report', { variant: body.variant, vm: entry.vm.name, report: entry.vm.report(), levels: entry.vm.recoveryLevels(), dirtyLogging: entry.vm.dirtyLoggingOn(), lost: entry.vm.lost });
       this.vms.delete(key);
     }
@@ -171,6 +158,13 @@ export class SourceHostService implements OnModuleInit, OnApplicationShutdown {
 
   private beat(): void {
     for (const host of this.config.hosts) this.event('heartbeats', host, 'host.heartbeat', { role: 'source', vms: this.vms.size, pendingSends: this.outbox.pending });
+    this.sendSamples(this.vms);
+  }
+
+  /** The timeline points recorded since the last heartbeat, as one `vm.samples` event per run and host (the controller's live view). */
+  private sendSamples(vms: Iterable<[string, { vm: HostedVm; run: string; variant: string }]>): void {
+    const sampled = [...vms].map(([key, entry]) => ({ key, run: entry.run, variant: entry.variant, name: entry.vm.name, host: entry.vm.host, points: entry.vm.timelinePoints }));
+    for (const batch of this.samples.take(sampled)) this.event(batch.run, batch.host, 'vm.samples', { vms: batch.vms });
   }
 
   private event(run: string, host: string, kind: HostEventKind, body: unknown): void {

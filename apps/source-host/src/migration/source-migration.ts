@@ -1,4 +1,4 @@
-import { FifoLink, type MigrationAction, type MigrationMachine, type PageBatch, type SwitchoverVerification, type TerminalAction } from '@migsim/migration';
+import { FifoLink, type MigrationAction, type MigrationMachine, type PageBatch, type SwitchoverVerification, type TerminalAction, vcpuStallOfNs } from '@migsim/migration';
 
 /** What the source side of one migration attempt asks the host to carry out. */
 export interface SourceMigrationOutput {
@@ -90,6 +90,14 @@ export class SourceMigration {
     if (this.terminalAction === null) this.feed({ type: 'cancel', atNs: this.nowNs });
   }
 
+  /** The controller re-rated this flow (NICs shared, a link fault): the socket drains at the new rate, and QEMU's rate estimate follows. */
+  relink(bytesPerSec: number, latencyNs: number): void {
+    if (this.terminalAction !== null) return;
+    this.link.bytesPerSec = bytesPerSec;
+    this.link.latencyNs = latencyNs;
+    this.feed({ type: 'link-changed', atNs: this.nowNs, bytesPerSec, rttNs: 2 * latencyNs });
+  }
+
   destinationResumed(verification: SwitchoverVerification): void {
     if (this.terminalAction === null) this.feed({ type: 'destination-resumed', atNs: this.nowNs, verification });
   }
@@ -127,10 +135,10 @@ export class SourceMigration {
         return;
       // The kernel time of every MMU operation is charged to the guest as mmu_lock stall, as the in-process engine does.
       case 'dirty-bitmap-synced':
-        this.pendingStallNs += action.kernelNs;
+        this.pendingStallNs += vcpuStallOfNs(action.reports);
         return;
       case 'dirty-logging':
-        for (const report of action.reports) this.pendingStallNs += report.simulatedNs;
+        this.pendingStallNs += vcpuStallOfNs(action.reports);
         this.output.dirtyLogging(action.enabled, action.atNs);
         return;
       case 'resume-destination':

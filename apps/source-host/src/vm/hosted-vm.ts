@@ -3,10 +3,12 @@ import { createMigration, type MigrationParametersInput, type SwitchoverVerifica
 import type { RecoveryReport, TimelinePoint, VmReport } from '@migsim/report';
 import type { HostSpec, VmSpec } from '@migsim/scenario';
 import { SourceMigration, type PhaseMark } from '../migration/source-migration';
-import { RecoveryMeasure } from './recovery-measure';
-import { GUEST_RAM_SLOT_ID, materializeVm, type MaterializedVm, type Rng } from '@migsim/sim';
+import { GUEST_RAM_SLOT_ID, materializeVm, RecoveryRun, type MaterializedVm, type Rng } from '@migsim/sim';
 
-/** How often a running migration reports its progress (`query-migrate`) to the controller's watchdog. */
+/**
+ * How often a running migration reports its progress (`query-migrate`) to the controller's watchdog and
+ * live page: at the default 40x, every 125 ms of wall time, more often than the page redraws.
+ */
 const PROGRESS_EVERY_NS = 5_000_000_000;
 /** Guest step while a migration runs (QEMU's 100 ms rate-limit window) and while a recovery is measured (the engine's 10 ms). */
 const MIGRATION_STEP_NS = 100_000_000;
@@ -56,8 +58,8 @@ export class HostedVm {
   private sampledNs = 0;
   private migration: SourceMigration | null = null;
   private migrationDestination: HostSpec | null = null;
-  private recovery: RecoveryMeasure | null = null;
-  private readonly recoveryMeasures: RecoveryMeasure[] = [];
+  private recovery: RecoveryRun | null = null;
+  private readonly recoveryMeasures: RecoveryRun[] = [];
   private readonly timeline: TimelinePoint[] = [];
   private placements = 1;
   private nextProgressNs = Infinity;
@@ -90,6 +92,11 @@ export class HostedVm {
 
   get simulatedUntilNs(): number {
     return this.guestTimeNs;
+  }
+
+  /** The timeline so far (one point per sampling interval; it only grows). */
+  get timelinePoints(): readonly TimelinePoint[] {
+    return this.timeline;
   }
 
   dirtyLoggingOn(): boolean {
@@ -129,6 +136,12 @@ export class HostedVm {
 
   cancel(): void {
     this.migration?.cancel();
+  }
+
+  relink(migration: string, attempt: number, bytesPerSec: number, latencyNs: number): void {
+    const active = this.migration;
+    if (active === null || active.id !== migration || active.attempt !== attempt) return;
+    active.relink(bytesPerSec, latencyNs);
   }
 
   destinationAnswer(migration: string, attempt: number, verification: SwitchoverVerification): void {
@@ -204,7 +217,7 @@ export class HostedVm {
 
   private readonly announcedLevels = new Set<string>();
 
-  private reportRecoveryLevels(measure: RecoveryMeasure): void {
+  private reportRecoveryLevels(measure: RecoveryRun): void {
     for (const [level, label] of [[0.9, 'recovery-reached-90'], [0.95, 'recovery-reached-95'], [0.99, 'recovery-reached-99']] as const) {
       const key = `${measure.startNs}:${label}`;
       if (this.announcedLevels.has(key)) continue;
@@ -256,7 +269,7 @@ export class HostedVm {
     } else {
       recoveryStrategy = action.recovery.strategy;
       const trigger: RecoveryReport['trigger'] = action.type === 'failed' ? 'migration-failed' : 'migration-cancelled';
-      this.recovery = new RecoveryMeasure(action.recovery.strategy, trigger, migration.id, action.atNs, this.spec.vcpus, action.recovery.disableLogging, this.watchFractions);
+      this.recovery = new RecoveryRun(action.recovery.strategy, trigger, migration.id, action.atNs, this.spec.vcpus, action.recovery.disableLogging, this.watchFractions);
       this.vmEvent(action.atNs, 'recovery-started', `${action.recovery.strategy} after ${migration.id}`);
     }
     const ended: EndedMigration = {

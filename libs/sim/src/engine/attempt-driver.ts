@@ -8,7 +8,7 @@ import {
 } from '@migsim/migration';
 import { MigrationWatchdog } from '@migsim/orchestration';
 import type { PhaseKind } from '@migsim/report';
-import { toMigrationParameters } from '@migsim/scenario';
+import { flowCapOf, toMigrationParameters } from '@migsim/scenario';
 import { AttemptLink } from './attempt-link';
 import { DestinationSide } from './destination-side';
 import { NS_PER_MS } from './constants';
@@ -17,7 +17,7 @@ import { lazySourceVm } from './lazy-source-vm';
 import { MigrationAttempt } from './migration-attempt';
 import type { MigrationRecord } from './migration-record';
 import { PageVersionTracker } from './page-version-tracker';
-import { downtimeSchedule, flowCapOf } from './scenario-mapping';
+import { downtimeSchedule } from './scenario-mapping';
 import type { VariantRun } from './variant-run';
 
 const REPORTED_PHASES = new Set<string>(['setup', 'round', 'stop-and-copy', 'postcopy']);

@@ -1,5 +1,5 @@
 import { AdmissionController, FaultSchedule, PendingQueue, type MigrationPolicy } from '@migsim/orchestration';
-import { toMigrationPolicy, type HostSpec, type Scenario, type ScenarioVariant } from '@migsim/scenario';
+import { faultOf, toMigrationPolicy, type HostSpec, type Scenario, type ScenarioVariant } from '@migsim/scenario';
 import type { ReportEvent, VariantReport } from '@migsim/report';
 import { CheckerRunner, type EngineView, type InvariantChecker, type MigrationView, type SwitchoverView, type VmView } from '../checkers/checker';
 import { VirtualClock } from '../core/clock';
@@ -15,7 +15,6 @@ import type { MigrationAttempt } from './migration-attempt';
 import { newMigrationRecord, type MigrationRecord } from './migration-record';
 import { PlanRunner } from './plan-runner';
 import { assembleVariantReport } from './report-assembly';
-import { faultOf } from './scenario-mapping';
 import { VmRuntime } from './vm-runtime';
 
 type Wake =

@@ -10,6 +10,8 @@ export type DeadLetterCode =
   | 'HANDLER_FAILED'
   /** Consumers died (or stalled past their lock) while holding it, more than `maxStalledCount` times. */
   | 'STALLED_TOO_OFTEN'
+  /** The message decoded, but the consumer has no handler for its pattern (e.g. no `@EventPattern` for its kind). */
+  | 'NO_HANDLER'
   | 'MESSAGE_MALFORMED'
   | 'MESSAGE_UNKNOWN_TYPE'
   | 'MESSAGE_UNKNOWN_VERSION';
@@ -17,6 +19,7 @@ export type DeadLetterCode =
 export const DEAD_LETTER_CODES: readonly DeadLetterCode[] = [
   'HANDLER_FAILED',
   'STALLED_TOO_OFTEN',
+  'NO_HANDLER',
   'MESSAGE_MALFORMED',
   'MESSAGE_UNKNOWN_TYPE',
   'MESSAGE_UNKNOWN_VERSION',

@@ -45,6 +45,8 @@ export async function deliver<M extends Envelope>(
     await handler(message, context);
     return { kind: 'completed' };
   } catch (error) {
+    // Nothing handles this message here, and nothing will on a retry.
+    if (isTransportError(error, 'NO_HANDLER')) return { kind: 'dead-letter', code: 'NO_HANDLER', reason: error.message, attempts: attemptsBefore };
     if (context.attempt >= context.maxAttempts) {
       return { kind: 'dead-letter', code: 'HANDLER_FAILED', reason: errorMessage(error), attempts: context.attempt };
     }

@@ -39,6 +39,13 @@ describe('RedisStateStore on real Redis', () => {
     expect(await store.get('controller:run:missing')).toBeNull();
   });
 
+  it('state-store: setIfAbsent sets a key once; a second call keeps the first value', async () => {
+    const { store } = openStore('set-nx');
+    expect(await store.setIfAbsent('controller:autostart:a', 'first')).toBe(true);
+    expect(await store.setIfAbsent('controller:autostart:a', 'second')).toBe(false);
+    expect(await store.get('controller:autostart:a')).toBe('first');
+  });
+
   it('state-store: a set keeps each member once and an absent set has no members', async () => {
     const { store } = openStore('sets');
     await store.addToSet('controller:runs', 'r1');

@@ -18,8 +18,8 @@ const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,255}$/;
  * and reports), next to its queues: every key sits under the deployment's
  * hash tag, so it lives in the same Redis Cluster slot as the queues.
  *
- * Only the operations the services use: string get/set, set add/members,
- * ping. Commands fail fast while Redis is away (one reconnection attempt,
+ * Only the operations the services use: string get/set (and set-if-absent),
+ * set add/members, ping. Commands fail fast while Redis is away (one reconnection attempt,
  * then an error; a timeout bounds every command) so the caller can keep its
  * state in memory and retry; the connection comes back on its own, at most
  * 200 ms after Redis does.
@@ -49,6 +49,11 @@ export class RedisStateStore {
 
   async set(key: string, value: string): Promise<void> {
     await this.redis.set(this.key(key), value);
+  }
+
+  /** Sets `key` only when it is not set yet (SET NX); true when this call set it. */
+  async setIfAbsent(key: string, value: string): Promise<boolean> {
+    return (await this.redis.set(this.key(key), value, 'NX')) === 'OK';
   }
 
   /** Adds `member` to the set at `key` (a no-op when it is already there). */

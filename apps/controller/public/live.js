@@ -1,0 +1,181 @@
+// The live page: follows a run over the controller's SSE stream (GET /events). A snapshot
+// (GET /runs/:id/live) draws what already happened; migration-progress and vm-samples events patch it
+// in place, and any other event of the run fetches a fresh snapshot (without samples).
+import { renderCharts } from './live-charts.js';
+import { renderFeed, renderQueues } from './live-feed.js';
+import { renderLanes } from './live-lanes.js';
+
+const EVENT_KINDS = [
+  'run-created', 'run-completed', 'run-failed', 'variant-finishing', 'migration-started', 'phase', 'fault', 'fault-not-modelled',
+  'watchdog', 'retry-scheduled', 'migration-completed', 'migration-failed', 'migration-aborted', 'migration-cancelled', 'migration-unfinished',
+  'dirty-logging-enabled', 'dirty-logging-disabled', 'recovery-started', 'recovery-reached-90', 'recovery-reached-95', 'recovery-reached-99',
+  'destination-verified', 'redis-outage', 'vm-report-missing',
+];
+const QUEUES_EVERY_MS = 1_000;
+const DRAW_EVERY_MS = 100;
+const CHARTS_EVERY_MS = 250;
+
+const $ = (id) => document.getElementById(id);
+const pinned = new URLSearchParams(location.search).get('run');
+const state = { runId: null, snapshot: null, fetchedAt: 0, samples: new Map(), chartsDrawnAt: 0, drawnAt: 0, timer: 0, refreshing: null, refreshAgain: false };
+
+async function getJson(path) {
+  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+function addSamples(variant, vm, points) {
+  let vms = state.samples.get(variant);
+  if (vms === undefined) state.samples.set(variant, (vms = new Map()));
+  const timeline = vms.get(vm) ?? [];
+  let lastMs = timeline.at(-1)?.tMs ?? -Infinity;
+  for (const point of points) {
+    if (point.tMs <= lastMs) continue;
+    timeline.push(point);
+    lastMs = point.tMs;
+  }
+  vms.set(vm, timeline);
+}
+
+/** The run's snapshot; with samples the first time (or after a reconnect), without afterwards. */
+async function refresh(withSamples) {
+  if (state.runId === null) return;
+  if (state.refreshing !== null) {
+    state.refreshAgain = true;
+    return;
+  }
+  const id = state.runId;
+  state.refreshing = getJson(`/runs/${encodeURIComponent(id)}/live${withSamples ? '' : '?samples=false'}`)
+    .then((snapshot) => {
+      if (state.runId !== id) return;
+      state.snapshot = snapshot;
+      state.fetchedAt = performance.now();
+      for (const variant of snapshot.variants) for (const [vm, points] of Object.entries(variant.samples ?? {})) addSamples(variant.name, vm, points);
+      scheduleDraw(true);
+    })
+    .catch((error) => console.warn(`live page: ${error.message}`))
+    .finally(() => {
+      state.refreshing = null;
+      if (state.refreshAgain) {
+        state.refreshAgain = false;
+        void refresh(false);
+      }
+    });
+}
+
+async function follow(id) {
+  state.runId = id;
+  state.snapshot = null;
+  state.samples = new Map();
+  $('run-select').value = id;
+  await refresh(true);
+}
+
+async function loadRuns() {
+  const runs = await getJson('/runs');
+  runs.sort((a, b) => a.createdAtMs - b.createdAtMs);
+  const select = $('run-select');
+  select.replaceChildren(
+    ...runs.map((run) => {
+      const option = document.createElement('option');
+      option.value = run.id;
+      option.textContent = `${run.id} — ${run.scenario} (${run.status})`;
+      return option;
+    }),
+  );
+  const wanted = pinned ?? (runs.findLast((run) => run.status === 'running') ?? runs.at(-1))?.id ?? null;
+  if (wanted !== null && wanted !== state.runId) await follow(wanted);
+}
+
+function simulatedNowMs() {
+  const snapshot = state.snapshot;
+  if (snapshot === null) return 0;
+  if (snapshot.run.status !== 'running') return snapshot.run.horizonMs;
+  return Math.min(snapshot.run.horizonMs, snapshot.run.simulatedMs + (performance.now() - state.fetchedAt) * snapshot.run.speed);
+}
+
+function draw(force) {
+  state.timer = 0;
+  state.drawnAt = performance.now();
+  const snapshot = state.snapshot;
+  if (snapshot === null) return;
+  const run = snapshot.run;
+  const nowMs = simulatedNowMs();
+  $('run-line').textContent = `${run.scenario}${run.description ? ` — ${run.description}` : ''} · ${run.id} · ${run.status}${run.error ? `: ${run.error}` : ''} · ${run.speed}x`;
+  document.body.dataset.runStatus = run.status;
+  $('clock-bar').style.width = `${((nowMs / run.horizonMs) * 100).toFixed(2)}%`;
+  $('clock-text').textContent = `t = ${(nowMs / 1000).toFixed(1)} s of ${(run.horizonMs / 1000).toFixed(0)} s simulated`;
+  renderLanes($('lanes'), snapshot, state.samples);
+  renderFeed($('feed'), snapshot);
+  if (force || performance.now() - state.chartsDrawnAt >= CHARTS_EVERY_MS) {
+    state.chartsDrawnAt = performance.now();
+    renderCharts($('charts'), snapshot, state.samples, nowMs);
+  }
+  if (run.status === 'running') scheduleDraw(false);
+}
+
+/** Draws at most every DRAW_EVERY_MS (progress events arrive far more often), at once when forced. */
+function scheduleDraw(force) {
+  if (state.timer !== 0) {
+    if (!force) return;
+    clearTimeout(state.timer);
+  }
+  const waitMs = force ? 0 : Math.max(0, DRAW_EVERY_MS - (performance.now() - state.drawnAt));
+  state.timer = setTimeout(() => requestAnimationFrame(() => draw(force)), waitMs);
+}
+
+function onProgress(data) {
+  const variant = state.snapshot?.variants.find((candidate) => candidate.name === data.variant);
+  const migration = variant?.migrations.find((candidate) => candidate.id === data.migration);
+  if (migration === undefined || migration.attempt !== data.attempt) return;
+  migration.info = data.info;
+  scheduleDraw(false);
+}
+
+function connect() {
+  const source = new EventSource('/events');
+  const connection = $('connection');
+  source.addEventListener('open', () => {
+    connection.textContent = 'live';
+    connection.className = 'badge outcome-completed';
+    // Anything missed while disconnected comes back with a full snapshot.
+    void loadRuns().then(() => refresh(true)).catch((error) => console.warn(`live page: ${error.message}`));
+  });
+  source.addEventListener('error', () => {
+    connection.textContent = 'reconnecting';
+    connection.className = 'badge outcome-cancelled';
+  });
+  const ofRun = (handler) => (message) => {
+    const data = JSON.parse(message.data);
+    if (data.run === state.runId) handler(data);
+  };
+  source.addEventListener('migration-progress', ofRun(onProgress));
+  source.addEventListener(
+    'vm-samples',
+    ofRun((data) => {
+      for (const vm of data.vms) addSamples(vm.variant, vm.vm, vm.points);
+      scheduleDraw(false);
+    }),
+  );
+  for (const kind of EVENT_KINDS) {
+    source.addEventListener(kind, (message) => {
+      const data = JSON.parse(message.data);
+      if (kind === 'run-created' && pinned === null) void loadRuns().catch((error) => console.warn(`live page: ${error.message}`));
+      else if (data.run === state.runId) void refresh(false);
+    });
+  }
+}
+
+async function pollQueues() {
+  try {
+    renderQueues($('queues'), $('dead-letters'), await getJson('/live/queues'));
+  } catch (error) {
+    $('dead-letters').textContent = `queue counts unavailable: ${error.message}`;
+  }
+  setTimeout(pollQueues, QUEUES_EVERY_MS);
+}
+
+$('run-select').addEventListener('change', (event) => void follow(event.target.value));
+connect();
+void pollQueues();

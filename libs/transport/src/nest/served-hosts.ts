@@ -1,0 +1,39 @@
+import type { DynamicModule } from '@nestjs/common';
+import { HostPresence } from '../redis/host-presence';
+
+/** What a host process's config says about the simulated hosts it serves (both host services' config modules have it). */
+export interface ServedHostsConfig {
+  readonly redisUrl: string;
+  readonly namespace: string;
+  readonly hosts: readonly string[];
+  readonly claim: boolean;
+  readonly heartbeatMs: number;
+  readonly claimLeaseMs: number;
+  readonly healthFile: string | null;
+}
+
+/**
+ * Start-up of a host process (source-host, destination-host): settles which
+ * simulated hosts it serves — all of `hosts`, or with `claim` one free name of
+ * them leased through Redis (replicas of one service share its environment) —
+ * and returns the config narrowed to them with the app's root module, which
+ * also provides the `HostPresence`, so Nest's shutdown releases the lease
+ * after the host stopped serving. A lost lease shuts the process down as
+ * SIGTERM does.
+ */
+export async function servedHosts<C extends ServedHostsConfig>(role: string, config: C, forRoot: (config: C) => DynamicModule): Promise<{ config: C; module: DynamicModule }> {
+  const presence = await HostPresence.start({
+    url: config.redisUrl,
+    namespace: config.namespace,
+    hosts: config.hosts,
+    claim: config.claim,
+    periodMs: config.heartbeatMs,
+    leaseMs: config.claimLeaseMs,
+    healthFile: config.healthFile,
+    onLost: () => process.kill(process.pid, 'SIGTERM'),
+    log: (line) => process.stderr.write(`${role}: ${line}\n`),
+  });
+  const served = { ...config, hosts: presence.hosts };
+  const module = forRoot(served);
+  return { config: served, module: { ...module, providers: [...(module.providers ?? []), { provide: HostPresence, useValue: presence }] } };
+}

@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import { hashTagPrefix } from '../naming/queue-layout';
+
+export interface HostPresenceOptions {
+  url: string;
+  namespace: string;
+  /** The simulated hosts of this process; with `claim`, the pool it takes one name from. */
+  hosts: readonly string[];
+  /**
+   * Claim one free name of `hosts` through Redis instead of serving them all:
+   * replicas of one service get the same environment, and each must serve a
+   * host of its own.
+   */
+  claim: boolean;
+  /** How often the lease is renewed (or, without a claim, Redis is pinged): the heartbeat period. */
+  periodMs: number;
+  /** How long a lease lives without renewal. A replica that could not renew for this long has lost its host. */
+  leaseMs: number;
+  /** Touched after every successful round trip to Redis, for a container health check (null: none). */
+  healthFile: string | null;
+  /** Called once when the claimed host is lost; the process must stop serving it. */
+  onLost: (host: string, reason: string) => void;
+  log: (line: string) => void;
+}
+
+/**
+ * PEXPIRE while the lease is ours (1); a lease that lapsed with no one else
+ * taking the host is taken back (2) — this process never stopped serving it
+ * and no other one started; in another owner's hands it is lost (0).
+ */
+const RENEW = `local owner = redis.call('GET', KEYS[1])
+if owner == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if owner == false then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 2 end
+return 0`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/**
+ * A host process's presence in Redis. With a claim it holds a lease on one
+ * name of its pool — `SET {migsim:<ns>}:host-claim:<name> <owner> NX PX` on
+ * the first free name, in pool order, so one replica takes the first name —
+ * renews it every period and releases it on shutdown; a lease it could not
+ * renew in time, or found in another owner's hands, is lost and `onLost`
+ * fires. Each period's successful round trip (renewal or PING) touches the
+ * health file, so a container whose process hangs or cannot reach Redis
+ * turns unhealthy.
+ */
+export class HostPresence {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private timer: NodeJS.Timeout | undefined;
+  private claimed: string | null = null;
+  private lastRenewedMs = 0;
+  private failedRenewals = 0;
+  private lost = false;
+  private stopped = false;
+  private beating = false;
+
+  private constructor(private readonly options: HostPresenceOptions) {
+    this.prefix = hashTagPrefix(options.namespace);
+    this.redis = new Redis(options.url, {
+      maxRetriesPerRequest: 1,
+      commandTimeout: Math.max(options.periodMs, 1_000),
+      retryStrategy: (attempt) => Math.min(attempt * 50, 500),
+    });
+    // A failed round trip reaches the loop through the rejected command.
+    this.redis.on('error', () => {});
+  }
+
+  /** Claims a host when asked to (waiting while every name of the pool is held), then keeps the presence up. */
+  static async start(options: HostPresenceOptions): Promise<HostPresence> {
+    const presence = new HostPresence(options);
+    if (options.claim) await presence.claimOne();
+    await presence.beat();
+    presence.timer = setInterval(() => void presence.beat(), options.periodMs);
+    return presence;
+  }
+
+  /** The hosts this process serves: the claimed one, or all it was given. */
+  get hosts(): readonly string[] {
+    return this.claimed === null ? this.options.hosts : [this.claimed];
+  }
+
+  /** Stops renewing, releases the lease if it is still ours, closes the connection. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    if (this.claimed !== null && !this.lost) {
+      await this.redis.eval(RELEASE, 1, this.key(this.claimed), this.owner).catch(() => undefined);
+      this.options.log(`released host ${this.claimed}`);
+    }
+    this.redis.disconnect();
+  }
+
+  /** Nest calls this on shutdown when the presence is one of a module's providers. */
+  onApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  private async claimOne(): Promise<void> {
+    let waiting = false;
+    for (;;) {
+      for (const host of this.options.hosts) {
+        const answer = await this.redis.set(this.key(host), this.owner, 'PX', this.options.leaseMs, 'NX').catch(() => null);
+        if (answer === 'OK') {
+          this.claimed = host;
+          this.lastRenewedMs = Date.now();
+          this.options.log(`claimed host ${host} (lease ${this.options.leaseMs} ms, owner ${this.owner})`);
+          return;
+        }
+      }
+      if (!waiting) this.options.log(`every host of ${this.options.hosts.join(',')} is claimed (or Redis is away); trying again every ${this.options.periodMs} ms`);
+      waiting = true;
+      await new Promise((wake) => setTimeout(wake, this.options.periodMs));
+    }
+  }
+
+  private async beat(): Promise<void> {
+    // A round trip slower than the period: the next beat waits for it rather than piling up.
+    if (this.lost || this.stopped || this.beating) return;
+    this.beating = true;
+    try {
+      await this.roundTrip();
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  private async roundTrip(): Promise<void> {
+    const host = this.claimed;
+    try {
+      if (host === null) {
+        await this.redis.ping();
+      } else {
+        const renewed = await this.redis.eval(RENEW, 1, this.key(host), this.owner, this.options.leaseMs);
+        if (renewed === 0) return this.lose(host, 'the lease lapsed and another replica holds it');
+        if (renewed === 2) this.options.log(`the lease of ${host} had lapsed (this process was stalled); no one had taken it, claimed it again`);
+        this.lastRenewedMs = Date.now();
+        this.failedRenewals = 0;
+      }
+    } catch (error) {
+      // No renewal for a whole lease, and failures in a row: Redis is out of reach. A single failure
+      // after a long stall of this process's event loop is not enough (its timeout fires before the
+      // reply is read); the next round trip tells.
+      this.failedRenewals++;
+      const silentMs = Date.now() - this.lastRenewedMs;
+      if (host !== null && silentMs >= this.options.leaseMs && this.failedRenewals >= 2) {
+        this.lose(host, `not renewed for ${silentMs} ms (${(error as Error).message})`);
+      }
+      return;
+    }
+    if (this.options.healthFile !== null && !this.stopped) await writeFile(this.options.healthFile, `${Date.now()}\n`).catch(() => undefined);
+  }
+
+  private lose(host: string, reason: string): void {
+    if (this.lost) return;
+    this.lost = true;
+    clearInterval(this.timer);
+    this.options.log(`lost host ${host}: ${reason}`);
+    this.options.onLost(host, reason);
+  }
+
+  private key(host: string): string {
+    return `${this.prefix}:host-claim:${host}`;
+  }
+}
