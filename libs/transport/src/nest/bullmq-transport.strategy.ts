@@ -1,4 +1,4 @@
-import { Server, type CustomTransportStrategy, type ReadPacket } from '@nestjs/microservices';
+import { Server, type CustomTransportStrategy, type MessageHandler, type ReadPacket } from '@nestjs/microservices';
 import { finalize, isObservable, lastValueFrom } from 'rxjs';
 import { transportError } from '../errors';
 import type { Consumer, DeliveryContext, QueuePort } from '../interfaces/queue-port';
@@ -86,6 +86,16 @@ export class BullmqTransport<M extends Envelope = Envelope> extends Server imple
       if (isObservable(result)) await lastValueFrom(result.pipe(finalize(runEndHook)), { defaultValue: undefined });
       else runEndHook();
     });
+  }
+
+  /**
+   * Patterns here are plain strings (`vm.create`, `pages.batch`), registered
+   * under themselves: look them up directly. Nest's own lookup first tries
+   * `JSON.parse` on every pattern (for object patterns), and the exception it
+   * throws for a plain string costs more than the rest of the dispatch.
+   */
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    return this.messageHandlers.get(pattern) ?? null;
   }
 
   on(): never {
