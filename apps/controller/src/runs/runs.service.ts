@@ -183,7 +183,9 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     if (driver.onEvent(message.host, message.kind, message.body as Record<string, unknown>)) {
       if (message.kind === 'migration.ended') this.metrics.migrationsEnded.inc({ outcome: String((message.body as { outcome?: string }).outcome) });
       this.dirty.add(message.run);
-      // Acknowledge the event only once its effect is in Redis: a controller killed now gets it again.
+      // A progress report only refreshes `lastInfo` (the next one supersedes it): the tick saves it.
+      if (message.kind === 'migration.progress') return;
+      // Acknowledge any other event only once its effect is in Redis: a controller killed now gets it again.
       await this.flush();
     }
   }

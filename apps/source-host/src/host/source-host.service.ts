@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { MigrationParametersInput, SwitchoverVerification } from '@migsim/migration';
 import type { HostSpec, VmSpec } from '@migsim/scenario';
 import { hashName, Rng } from '@migsim/sim';
-import { migrationJobId, type BullmqQueuePort, type Outbox } from '@migsim/transport';
+import { migrationJobId, type BullmqQueuePort, type JsonValue, type Outbox } from '@migsim/transport';
 import { OUTBOX, QUEUE_PORT } from '@migsim/transport/nest';
 import { SOURCE_HOST_CONFIG, type SourceHostConfig } from '../config/source-host-config';
 import { asJson, type HostEventKind, type ServiceMessage, type WireMessage } from '@migsim/protocol';
@@ -120,8 +120,10 @@ export class SourceHostService implements OnModuleInit, OnApplicationShutdown {
       stream: (destination, migration, attempt, kind, seq, streamBody) => {
         const migrationKey = `${variant}/${migration}`;
         // Control messages say who to answer; batches are the libs/migration PageBatch as is.
-        const payload = kind === 'batch' ? streamBody : { ...(streamBody as object), source: vm.host, vm: body.vm.name };
-        const message: ServiceMessage = { v: 1, type: 'migsim.page-stream', run, migration: migrationKey, attempt, seq, kind, body: asJson(payload) };
+        // A PageBatch is plain JSON data already (numbers, strings, arrays of them) and the queue serialises it:
+        // no JSON round trip of its own here, it is most of the page stream's bytes.
+        const payload = kind === 'batch' ? (streamBody as JsonValue) : asJson({ ...(streamBody as object), source: vm.host, vm: body.vm.name });
+        const message: ServiceMessage = { v: 1, type: 'migsim.page-stream', run, migration: migrationKey, attempt, seq, kind, body: payload };
         this.outbox.push(this.port.layout.migrationPages(destination), message, migrationJobId({ run, migration: migrationKey, attempt, seq }));
       },
       event: (kind, eventBody) => this.event(run, vm.host, kind, { variant, vm: body.vm.name, ...(eventBody as object) }),
