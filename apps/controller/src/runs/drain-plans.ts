@@ -64,7 +64,9 @@ export interface PlanHooks {
  * `state.plansStarted`, persisted with the run). A drain plan adds its
  * generated migrations, which then start like the scenario's own under the
  * admission caps. Balance plans and dirty-rate probes are run by the
- * in-process engine only: the run records that they were skipped.
+ * in-process engine only (a balance moves VMs between hosts that hold VMs,
+ * and a host of the services is either a source, holding VM models, or a
+ * destination): the run records that they were skipped.
  */
 export function startDuePlans(variant: ScenarioVariant, state: VariantState, nowNs: number, hooks: PlanHooks): boolean {
   let changed = false;
@@ -74,7 +76,7 @@ export function startDuePlans(variant: ScenarioVariant, state: VariantState, now
     started.push(plan.id);
     changed = true;
     if (plan.kind !== 'drain') {
-      hooks.event('plan-not-modelled', plan.id, 'balance plans are run by the in-process engine only (migsim simulate)');
+      hooks.event('plan-not-modelled', plan.id, 'balance plans move VMs between hosts that hold VMs, and a host of the services is a source or a destination, not both: run it with migsim simulate');
       continue;
     }
     try {
