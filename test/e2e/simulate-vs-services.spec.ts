@@ -8,6 +8,8 @@ import { servicesStackPerTest } from './support/services-stack-per-test';
 
 const FLAGSHIP = 'scenarios/failed-migration-recovery.yaml';
 const flagshipText = readFileSync(fileURLToPath(new URL(`../../${FLAGSHIP}`, import.meta.url)), 'utf8');
+const EVACUATE = 'scenarios/evacuate-host.yaml';
+const evacuateText = readFileSync(fileURLToPath(new URL(`../../${EVACUATE}`, import.meta.url)), 'utf8');
 const FLAKY = 'scenarios/flaky-network.yaml';
 const flakyText = readFileSync(fileURLToPath(new URL(`../../${FLAKY}`, import.meta.url)), 'utf8');
 
@@ -74,6 +76,25 @@ describe('services vs simulate: link faults on a shared NIC (flaky-network)', ()
       }
     }
   });
+});
+
+describe('services vs simulate: a drain plan (evacuate-host)', () => {
+  it('generates the same migrations to the same destinations, and src-1 is drained', async () => {
+    const inProcess = simulate(loadScenario(evacuateText, EVACUATE));
+    // 20 VMs are built before simulated time 0; 20x keeps the page stream close to the simulated bandwidth.
+    const stack = newStack({ label: 'vs-simulate-drain', speed: 20, extraEnv: { MIGSIM_START_DELAY_MS: '5000' } });
+    await stack.start({ sourceHosts: ['src-1'], destinationHosts: ['dst-1', 'dst-2', 'dst-3', 'dst-4'] });
+    const id = await stack.submit(evacuateText, EVACUATE);
+    const run = await stack.waitForRun(id, 150_000);
+    expect(run.status, stack.logs()).toBe('completed');
+    const services = await stack.report(id);
+    const expected = inProcess.variants[0]!;
+    const actual = services.variants[0]!;
+    expect(actual.migrations.map((m) => [m.id, m.vm, m.destination, m.outcome])).toEqual(expected.migrations.map((m) => [m.id, m.vm, m.destination, m.outcome]));
+    expect(actual.migrations).toHaveLength(20);
+    expect(actual.checks.filter((check) => !check.passed)).toEqual([]);
+    expect(actual.checks.map((check) => check.kind)).toContain('host-drained');
+  }, 200_000);
 });
 
 function expectClose(variant: string, got: RecoveryReport, want: RecoveryReport): void {
