@@ -15,6 +15,9 @@ import { AutoStartService } from './runs/auto-start.service';
 import { HostEventsController } from './runs/host-events.controller';
 import { RunsService } from './runs/runs.service';
 
+/** Events of `controller.events` in hand at once (see `ControllerModule.transport`). */
+const EVENT_CONCURRENCY = 8;
+
 @Module({})
 export class ControllerModule implements NestModule {
   constructor(@Inject(QUEUE_BOARD) private readonly board: QueueBoard) {}
@@ -36,9 +39,17 @@ export class ControllerModule implements NestModule {
     };
   }
 
-  /** The microservice transport: `controller.events`, one event at a time (an event is acknowledged once its effect is saved). */
+  /**
+   * The microservice transport: `controller.events`. An event is acknowledged
+   * once its effect is saved; up to EVENT_CONCURRENCY events are taken at once
+   * so that they share one save of the run record instead of queueing behind
+   * one save each (a phase event that fires a fault must not wait behind a
+   * backlog). Handlers start in queue order (BullMQ hands jobs out FIFO, and
+   * `RunsService.onMessage` applies an event before its first await), so the
+   * run record still sees each host's events in the order they were sent.
+   */
   static transport(config: ControllerConfig): BullmqTransport<WireMessage> {
     const port = new BullmqQueuePort({ url: config.redisUrl, namespace: config.namespace, codecs: serviceCodecs, logger: serviceLogger('controller'), consumerName: 'controller' });
-    return new BullmqTransport({ port, queues: [{ queue: CONTROLLER_EVENTS_QUEUE, concurrency: 1 }], patternOf: messagePattern });
+    return new BullmqTransport({ port, queues: [{ queue: CONTROLLER_EVENTS_QUEUE, concurrency: EVENT_CONCURRENCY }], patternOf: messagePattern });
   }
 }
