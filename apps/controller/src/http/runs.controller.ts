@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { BadRequestException, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
 import type { Report } from '@migsim/report';
 import type { RunRecord } from '../runs/run-record';
+import { migrationView } from '../runs/migration-state';
 import { RunsService, ScenarioRejectedError } from '../runs/runs.service';
 import { readBody } from './read-body';
 
@@ -80,19 +81,4 @@ export class RunsController {
       error: record.error,
     };
   }
-}
-
-function migrationView(migration: RunRecord['variants'][number]['migrations'][number]) {
-  return {
-    id: migration.id,
-    vm: migration.vm,
-    source: migration.source,
-    destination: migration.destination,
-    status: migration.status,
-    outcome: migration.outcome,
-    attempt: migration.attempt,
-    phase: migration.lastPhase,
-    info: migration.lastInfo,
-    verification: migration.verification,
-  };
 }

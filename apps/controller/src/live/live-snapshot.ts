@@ -3,6 +3,7 @@ import { seriesStyle, type ReportEvent, type TimelinePoint } from '@migsim/repor
 import type { Scenario } from '@migsim/scenario';
 import type { RunRecord, VariantState } from '../runs/run-record';
 import type { RunSamples } from './live-samples';
+import { migrationView } from '../runs/migration-state';
 
 /** Events of each variant a snapshot carries (the newest); the page's feed shows as many. */
 export const SNAPSHOT_EVENTS = 60;
@@ -100,17 +101,7 @@ function liveVariant(state: VariantState, scenario: Scenario, index: number, sam
       vcpus: vm.vcpus,
       lost: state.vmReports[vm.name]?.lost === true || state.migrations.some((migration) => migration.vm === vm.name && migration.vmLost),
     })),
-    migrations: state.migrations.map((migration) => ({
-      id: migration.id,
-      vm: migration.vm,
-      source: migration.source,
-      destination: migration.destination,
-      status: migration.status,
-      outcome: migration.outcome,
-      attempt: migration.attempt,
-      phase: migration.lastPhase,
-      info: migration.lastInfo,
-    })),
+    migrations: state.migrations.map(migrationView),
     events: state.events.slice(-SNAPSHOT_EVENTS),
   };
   if (samples !== null) {

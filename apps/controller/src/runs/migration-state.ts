@@ -1,7 +1,7 @@
 import type { QueryMigrateInfo } from '@migsim/migration';
 import type { PhaseInterval } from '@migsim/report';
-import type { ScenarioVariant } from '@migsim/scenario';
-import type { MigrationState } from './run-record';
+import type { Scenario, ScenarioVariant } from '@migsim/scenario';
+import type { MigrationState, RunRecord } from './run-record';
 
 const NS_PER_MS = 1e6;
 
@@ -46,4 +46,43 @@ export function initialMigrations(variant: ScenarioVariant): MigrationState[] {
   return variant.migrations.map((spec) =>
     pendingMigration({ id: spec.id, vm: spec.vm, source: variant.vms.find((vm) => vm.name === spec.vm)!.host, destination: spec.to, algorithm: spec.params.algorithm, nextStartNs: spec.atNs }),
   );
+}
+
+/** A migration as the HTTP API and the live page show it: its state and its last `query-migrate` reply. */
+export function migrationView(migration: MigrationState) {
+  return {
+    id: migration.id,
+    vm: migration.vm,
+    source: migration.source,
+    destination: migration.destination,
+    status: migration.status,
+    outcome: migration.outcome,
+    attempt: migration.attempt,
+    phase: migration.lastPhase,
+    info: migration.lastInfo,
+    verification: migration.verification,
+  };
+}
+
+/** A new run of `scenario`, before anything happened: every variant's migrations pending, nothing fired. */
+export function newRunRecord(fields: Pick<RunRecord, 'id' | 'scenarioText' | 'fileName' | 'epochMs' | 'speed' | 'createdAtMs'>, scenario: Scenario): RunRecord {
+  return {
+    ...fields,
+    status: 'running',
+    seed: scenario.seed,
+    finishedAtMs: null,
+    error: null,
+    variants: scenario.variants.map((variant) => ({
+      name: variant.name,
+      vmsCreated: false,
+      finishSentAtMs: null,
+      done: false,
+      migrations: initialMigrations(variant),
+      faultsFired: [],
+      faultsDue: [],
+      downHosts: [],
+      vmReports: {},
+      events: [],
+    })),
+  };
 }

@@ -1,6 +1,6 @@
 import { loadScenario, type Scenario } from '@migsim/scenario';
 import { describe, expect, it } from 'vitest';
-import { initialMigrations } from './migration-state';
+import { newRunRecord } from './migration-state';
 import { RunDriver } from './run-driver';
 import type { RunRecord } from './run-record';
 
@@ -27,19 +27,7 @@ ${faults}`,
 }
 
 function recordOf(spec: Scenario): RunRecord {
-  return {
-    id: 'r1',
-    status: 'running',
-    scenarioText: '',
-    fileName: 'network.yaml',
-    seed: 1,
-    epochMs: 0,
-    speed: 1,
-    createdAtMs: 0,
-    finishedAtMs: null,
-    error: null,
-    variants: spec.variants.map((variant) => ({ name: variant.name, vmsCreated: false, finishSentAtMs: null, done: false, migrations: initialMigrations(variant), faultsFired: [], faultsDue: [], downHosts: [], vmReports: {}, events: [] })),
-  };
+  return newRunRecord({ id: 'r1', scenarioText: '', fileName: 'network.yaml', epochMs: 0, speed: 1, createdAtMs: 0 }, spec);
 }
 
 function driver(spec: Scenario, record = recordOf(spec)) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadScenario, type Scenario } from '@migsim/scenario';
 import { describe, expect, it } from 'vitest';
-import { initialMigrations } from './migration-state';
+import { newRunRecord } from './migration-state';
 import { RunDriver } from './run-driver';
 import type { RunRecord } from './run-record';
 
@@ -10,19 +10,7 @@ const EVACUATE = loadScenario(readFileSync(fileURLToPath(new URL('../../../../sc
 
 function driver(spec: Scenario) {
   const commands: { host: string; kind: string; body: Record<string, unknown> }[] = [];
-  const record: RunRecord = {
-    id: 'r1',
-    status: 'running',
-    scenarioText: '',
-    fileName: 'plans.yaml',
-    seed: 1,
-    epochMs: 0,
-    speed: 1,
-    createdAtMs: 0,
-    finishedAtMs: null,
-    error: null,
-    variants: spec.variants.map((variant) => ({ name: variant.name, vmsCreated: false, finishSentAtMs: null, done: false, migrations: initialMigrations(variant), faultsFired: [], faultsDue: [], downHosts: [], vmReports: {}, events: [] })),
-  };
+  const record: RunRecord = newRunRecord({ id: 'r1', scenarioText: '', fileName: 'plans.yaml', epochMs: 0, speed: 1, createdAtMs: 0 }, spec);
   const run = new RunDriver(record, spec, { command: (host, kind, body) => commands.push({ host, kind, body: body as Record<string, unknown> }), publish: () => {} });
   return { run, record, commands, starts: () => commands.filter((command) => command.kind === 'migration.start').map((command) => command.body) };
 }

@@ -1,6 +1,6 @@
 import { loadScenario } from '@migsim/scenario';
 import { describe, expect, it } from 'vitest';
-import { initialMigrations, phaseIntervals } from './migration-state';
+import { newRunRecord, phaseIntervals } from './migration-state';
 import { RunDriver } from './run-driver';
 import type { RunRecord } from './run-record';
 
@@ -25,19 +25,7 @@ faults:
 
 function driver() {
   const commands: { host: string; kind: string; body: Record<string, unknown>; key: string }[] = [];
-  const record: RunRecord = {
-    id: 'r1',
-    status: 'running',
-    scenarioText: '',
-    fileName: 'unit.yaml',
-    seed: 1,
-    epochMs: 0,
-    speed: 1,
-    createdAtMs: 0,
-    finishedAtMs: null,
-    error: null,
-    variants: SCENARIO.variants.map((variant) => ({ name: variant.name, vmsCreated: false, finishSentAtMs: null, done: false, migrations: initialMigrations(variant), faultsFired: [], faultsDue: [], downHosts: [], vmReports: {}, events: [] })),
-  };
+  const record: RunRecord = newRunRecord({ id: 'r1', scenarioText: '', fileName: 'unit.yaml', epochMs: 0, speed: 1, createdAtMs: 0 }, SCENARIO);
   const run = new RunDriver(record, SCENARIO, {
     command: (host, kind, body, key) => commands.push({ host, kind, body: body as Record<string, unknown>, key: `${key.migration}~${key.attempt}~${key.seq}` }),
     publish: () => {},
@@ -133,10 +121,7 @@ migrations:
       'retry.yaml',
     );
     const commands: { kind: string; body: Record<string, unknown> }[] = [];
-    const record: RunRecord = {
-      id: 'r2', status: 'running', scenarioText: '', fileName: 'retry.yaml', seed: 1, epochMs: 0, speed: 1, createdAtMs: 0, finishedAtMs: null, error: null,
-      variants: scenario.variants.map((variant) => ({ name: variant.name, vmsCreated: false, finishSentAtMs: null, done: false, migrations: initialMigrations(variant), faultsFired: [], faultsDue: [], downHosts: [], vmReports: {}, events: [] })),
-    };
+    const record = newRunRecord({ id: 'r2', scenarioText: '', fileName: 'retry.yaml', epochMs: 0, speed: 1, createdAtMs: 0 }, scenario);
     const run = new RunDriver(record, scenario, { command: (_host, kind, body) => commands.push({ kind, body: body as Record<string, unknown> }), publish: () => {} });
     run.tick(5e9, 0, new Set());
     const ended = (attempt: number, atNs: number) => ({ variant: 'default', migration: 'm1', attempt, outcome: 'failed', atNs, info: { status: 'failed' }, phases: [], reason: 'boom', verification: null, vmOutcome: 'running-on-source', dirtyLoggingOff: true });

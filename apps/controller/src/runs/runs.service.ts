@@ -10,7 +10,7 @@ import { CONTROLLER_CONFIG, type ControllerConfig } from '../config/controller-c
 import { asJson, type HostCommandKind, type ServiceMessage, type WireMessage } from '@migsim/protocol';
 import { ControllerMetrics } from './controller-metrics';
 import type { RunRecord } from './run-record';
-import { initialMigrations } from './migration-state';
+import { newRunRecord } from './migration-state';
 import { RunDriver } from './run-driver';
 import { RunStore } from './run-store';
 import { variantReport } from './variant-report';
@@ -91,30 +91,8 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
       throw error;
     }
     const id = `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-    const record: RunRecord = {
-      id,
-      status: 'running',
-      scenarioText: text,
-      fileName,
-      seed: scenario.seed,
-      epochMs: Date.now() + this.config.startDelayMs,
-      speed: this.config.speed,
-      createdAtMs: Date.now(),
-      finishedAtMs: null,
-      error: null,
-      variants: scenario.variants.map((variant) => ({
-        name: variant.name,
-        vmsCreated: false,
-        finishSentAtMs: null,
-        done: false,
-        migrations: initialMigrations(variant),
-        faultsFired: [],
-        faultsDue: [],
-        downHosts: [],
-        vmReports: {},
-        events: [],
-      })),
-    };
+    const now = Date.now();
+    const record = newRunRecord({ id, scenarioText: text, fileName, epochMs: now + this.config.startDelayMs, speed: this.config.speed, createdAtMs: now }, scenario);
     await this.store.save(record);
     this.records.set(id, record);
     this.drivers.set(id, new RunDriver(record, scenario, this.driverOutput(id)));
