@@ -17,6 +17,14 @@ import { IncomingMigrations } from './incoming-migrations';
 @Injectable()
 export class DestinationHostService implements OnModuleInit, OnApplicationShutdown {
   private readonly incoming = new IncomingMigrations();
+  /**
+   * Who asked each incoming migration to resume (its `resume` message: source
+   * host, VM, sequence number). The check completes when the last batch it
+   * counts arrives, which may be after the `resume` (handlers run several at
+   * once, and a Redis outage hands jobs back out of order): the answer then
+   * goes out while handling that batch, to the source the `resume` named.
+   */
+  private readonly resumeRequests = new Map<string, { source: string; vm: string; seq: number }>();
   private readonly incarnation = Date.now();
   private eventSeq = 0;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -53,10 +61,13 @@ export class DestinationHostService implements OnModuleInit, OnApplicationShutdo
   }
 
   resume(host: string, message: PageStreamV1): void {
-    this.route(host, message, this.incoming.resume(incomingKey(message), (message.body as unknown as { check: SwitchoverCheck }).check));
+    const body = message.body as unknown as { check: SwitchoverCheck; source?: string; vm?: string };
+    if (body.source !== undefined && body.vm !== undefined) this.resumeRequests.set(incomingKey(message), { source: body.source, vm: body.vm, seq: message.seq });
+    this.route(host, message, this.incoming.resume(incomingKey(message), body.check));
   }
 
   discard(host: string, message: PageStreamV1): void {
+    this.resumeRequests.delete(incomingKey(message));
     if (this.incoming.drop(incomingKey(message))) this.event(message.run, host, 'destination.dropped', { migration: message.migration, attempt: message.attempt, reason: 'discarded by the source' });
   }
 
@@ -64,28 +75,30 @@ export class DestinationHostService implements OnModuleInit, OnApplicationShutdo
   drop(command: HostCommandV1): void {
     const { variant } = command.body as { variant: string };
     for (const key of this.incoming.dropWhere(`${command.run}/${variant}/`)) {
+      this.resumeRequests.delete(key);
       this.event(command.run, command.host, 'destination.dropped', { migration: key, reason: 'host crashed (fault)' });
     }
   }
 
   private route(host: string, message: PageStreamV1, outputs: readonly DestinationOutput[]): void {
-    const control = message.body as { source?: string; vm?: string };
     for (const output of outputs) {
       if (output.type !== 'resumed' && output.type !== 'completed') continue;
       const [variant, migration] = splitMigrationKey(message.migration);
       const verification = output.verification;
       this.event(message.run, host, 'destination.verified', { variant, migration, attempt: message.attempt, verification });
-      const source = control.source;
-      if (source === undefined || control.vm === undefined) continue;
+      const request = this.resumeRequests.get(incomingKey(message));
+      if (request === undefined) continue;
+      this.resumeRequests.delete(incomingKey(message));
       const answer: ServiceMessage = {
         v: 1,
         type: 'migsim.host-command',
         run: message.run,
-        host: source,
+        host: request.source,
         kind: 'migration.destination-answer',
-        body: asJson({ variant, vm: control.vm, migration, attempt: message.attempt, verification }),
+        body: asJson({ variant, vm: request.vm, migration, attempt: message.attempt, verification }),
       };
-      this.outbox.push(this.port.layout.hostCommands(source), answer, migrationJobId({ run: message.run, migration: `${message.migration}/answer`, attempt: message.attempt, seq: message.seq }));
+      // Keyed by the resume's sequence number, whichever message completed the check: a redelivery is a no-op.
+      this.outbox.push(this.port.layout.hostCommands(request.source), answer, migrationJobId({ run: message.run, migration: `${message.migration}/answer`, attempt: message.attempt, seq: request.seq }));
     }
   }
 
