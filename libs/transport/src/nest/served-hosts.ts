@@ -1,16 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
+import type { ServedHostsConfig } from '../config/served-hosts-config';
 import { HostPresence } from '../redis/host-presence';
-
-/** What a host process's config says about the simulated hosts it serves (both host services' config modules have it). */
-export interface ServedHostsConfig {
-  readonly redisUrl: string;
-  readonly namespace: string;
-  readonly hosts: readonly string[];
-  readonly claim: boolean;
-  readonly heartbeatMs: number;
-  readonly claimLeaseMs: number;
-  readonly healthFile: string | null;
-}
 
 /**
  * Start-up of a host process (source-host, destination-host): settles which

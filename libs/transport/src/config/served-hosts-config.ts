@@ -1,0 +1,72 @@
+/**
+ * The environment both host services read alike (source-host,
+ * destination-host): where Redis is, the queue namespace, the simulated hosts
+ * the process serves and how it claims them. Each service's config module
+ * calls `readServedHostsConfig` once at start-up and adds its own settings;
+ * nothing here reads `process.env` itself.
+ *
+ *   REDIS_URL              redis://host:port (required)
+ *   MIGSIM_NAMESPACE       queue namespace shared with the controller (default `migsim`)
+ *   MIGSIM_HOSTS           simulated hosts this process serves, comma-separated (or `--hosts a,b`)
+ *   MIGSIM_HEARTBEAT_MS    heartbeat period (default 500)
+ *   MIGSIM_CLAIM           `1`: serve ONE host, claimed through Redis from the
+ *                          MIGSIM_HOSTS pool (replicas share one environment)
+ *   MIGSIM_CLAIM_LEASE_MS  claim lease, renewed every heartbeat (default 5000)
+ *   MIGSIM_HEALTH_FILE     touched after each heartbeat-period round trip to
+ *                          Redis, for a container health check (default: none)
+ */
+export interface ServedHostsConfig {
+  readonly redisUrl: string;
+  readonly namespace: string;
+  readonly hosts: readonly string[];
+  readonly heartbeatMs: number;
+  readonly claim: boolean;
+  readonly claimLeaseMs: number;
+  readonly healthFile: string | null;
+}
+
+/** A variable that is missing or malformed: one line naming it and what was expected. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** `exampleHosts` is shown when no host is given (e.g. `src-1,src-2`). */
+export function readServedHostsConfig(env: Env, argv: readonly string[], exampleHosts: string): ServedHostsConfig {
+  const redisUrl = env.REDIS_URL;
+  if (!redisUrl || !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError(`REDIS_URL: expected redis://host:port, got ${JSON.stringify(redisUrl ?? '')}`);
+  const namespace = env.MIGSIM_NAMESPACE || 'migsim';
+  if (!NAME.test(namespace)) throw new ConfigError(`MIGSIM_NAMESPACE: expected letters, digits, '-' or '_', got ${JSON.stringify(namespace)}`);
+  const flag = argv.indexOf('--hosts');
+  const hostsText = flag >= 0 ? argv[flag + 1] : env.MIGSIM_HOSTS;
+  const hosts = (hostsText ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (hosts.length === 0) throw new ConfigError(`MIGSIM_HOSTS (or --hosts): expected at least one host name, e.g. ${exampleHosts}`);
+  for (const host of hosts) if (!NAME.test(host)) throw new ConfigError(`MIGSIM_HOSTS: ${JSON.stringify(host)} is not a valid host name`);
+  return {
+    redisUrl,
+    namespace,
+    hosts,
+    heartbeatMs: positiveInteger(env, 'MIGSIM_HEARTBEAT_MS', 500),
+    claim: flag01(env, 'MIGSIM_CLAIM'),
+    claimLeaseMs: positiveInteger(env, 'MIGSIM_CLAIM_LEASE_MS', 5_000),
+    healthFile: env.MIGSIM_HEALTH_FILE || null,
+  };
+}
+
+export function positiveInteger(env: Env, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(`${name}: expected an integer >= 1, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+function flag01(env: Env, name: string): boolean {
+  const text = env[name];
+  if (text === undefined || text === '' || text === '0') return false;
+  if (text === '1') return true;
+  throw new ConfigError(`${name}: expected 1 or 0, got ${JSON.stringify(text)}`);
+}
