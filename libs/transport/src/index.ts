@@ -79,7 +79,7 @@ export { Outbox } from './queue/outbox';
 export { closeWithin } from './queue/close-within';
 
 // Benchmark helper
-export { completedJobs, type CompletedJob } from './redis/completed-jobs';
+export { completedJobs, RedisCpuProbe, type CompletedJob } from './redis/completed-jobs';
 export { measureRawBullmq, type RawBullmqMeasurement, type RawBullmqOptions } from './queue/measure-raw-bullmq';
 
 // Operators' read side: job counts and bull-board adapters

@@ -21,7 +21,9 @@ export class ServiceProcess {
     args: readonly string[],
     env: Readonly<Record<string, string>>,
   ) {
-    this.child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/main.ts', ...args], {
+    // MIGSIM_CPU_PROFILE_DIR=<dir>: each service writes a V8 CPU profile there when it exits (bench diagnosis).
+    const profile = process.env.MIGSIM_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MIGSIM_CPU_PROFILE_DIR}`, `--cpu-prof-name=${app}.cpuprofile`] : [];
+    this.child = spawn(process.execPath, [...profile, '--conditions=development', '--import', 'tsx', 'src/main.ts', ...args], {
       cwd: `${APPS_DIR}${app}`,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -28,6 +28,14 @@ export class ScenarioRejectedError extends Error {
 }
 
 /**
+ * How often a run whose only change is migration progress is saved. Progress
+ * arrives from every running migration several times a second and each save
+ * writes the whole record; a controller restarted in between shows the
+ * progress of the next report instead.
+ */
+const PROGRESS_SAVE_MS = 500;
+
+/**
  * The controller's heart: owns every run (persisted in Redis), drives them on
  * the scaled clock, sends host commands and consumes host events through
  * BullMQ, tracks host liveness from heartbeats, and assembles each report.
@@ -41,6 +49,9 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
   private readonly drivers = new Map<string, RunDriver>();
   private readonly records = new Map<string, RunRecord>();
   private readonly dirty = new Set<string>();
+  /** Runs whose only unsaved change is progress (`lastInfo`): saved at most every PROGRESS_SAVE_MS. */
+  private readonly progressed = new Set<string>();
+  private lastProgressSaveMs = 0;
   private readonly hostsSeen = new Map<string, { role: string; lastSeenMs: number; detail: Record<string, unknown> }>();
   private timer: NodeJS.Timeout | undefined;
   private saving: Promise<void> | null = null;
@@ -75,6 +86,7 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    for (const id of this.progressed) this.dirty.add(id);
     await this.flush().catch(() => undefined);
     await this.outbox.drain(3_000);
     await Promise.race([this.port.close(), new Promise((done) => setTimeout(done, 3_000))]);
@@ -160,9 +172,12 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     }
     if (driver.onEvent(message.host, message.kind, message.body as Record<string, unknown>)) {
       if (message.kind === 'migration.ended') this.metrics.migrationsEnded.inc({ outcome: String((message.body as { outcome?: string }).outcome) });
+      // A progress report only refreshes `lastInfo` (the next one supersedes it): the tick saves it, at most every PROGRESS_SAVE_MS.
+      if (message.kind === 'migration.progress') {
+        this.progressed.add(message.run);
+        return;
+      }
       this.dirty.add(message.run);
-      // A progress report only refreshes `lastInfo` (the next one supersedes it): the tick saves it.
-      if (message.kind === 'migration.progress') return;
       // Acknowledge any other event only once its effect is in Redis: a controller killed now gets it again.
       await this.flush();
     }
@@ -194,6 +209,10 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     }
     this.metrics.hostsAlive.set([...this.hostsSeen.keys()].filter((host) => !dead.has(host)).length);
     for (const status of ['running', 'completed', 'failed']) this.metrics.runs.set({ status }, [...this.records.values()].filter((record) => record.status === status).length);
+    if (this.progressed.size > 0 && now - this.lastProgressSaveMs >= PROGRESS_SAVE_MS) {
+      this.lastProgressSaveMs = now;
+      for (const id of this.progressed) this.dirty.add(id);
+    }
     if (this.dirty.size > 0) void this.flush().catch(() => undefined);
   }
 
@@ -253,6 +272,8 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     if (this.saving !== null) return this.saving.then(() => (this.dirty.size > 0 ? this.flush() : undefined));
     const ids = [...this.dirty];
     this.dirty.clear();
+    // Each save writes the whole record, progress included.
+    for (const id of ids) this.progressed.delete(id);
     this.saving = (async () => {
       try {
         for (const id of ids) {

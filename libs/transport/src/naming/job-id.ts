@@ -33,7 +33,11 @@ const MAX_JOB_ID_LENGTH = 512;
 /** Printable ASCII without `:`; see the BullMQ rules above. */
 const JOB_ID_PATTERN = /^[\x21-\x39\x3b-\x7e]+$/;
 
+/** Text that encodes to itself (the common case: generated run ids, `variant/m1` aside). */
+const UNRESERVED = /^[A-Za-z0-9\-_.]*$/;
+
 export function encodeIdPart(text: string): string {
+  if (UNRESERVED.test(text)) return text;
   return encodeURIComponent(text).replace(/[!'()*~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

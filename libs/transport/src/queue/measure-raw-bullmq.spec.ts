@@ -19,6 +19,9 @@ describe('measureRawBullmq', () => {
     expect(result).toMatchObject({ jobs: 2_000, concurrency: 50, bulkSize: 500 });
     expect(result.elapsedMs).toBeGreaterThan(0);
     expect(result.addMs).toBeLessThanOrEqual(result.elapsedMs + 1);
+    // One process adds and works every job: it uses CPU, and at most two cores' worth (main thread + libuv/GC) over the window.
+    expect(result.cpuMs).toBeGreaterThan(0);
+    expect(result.cpuMs).toBeLessThanOrEqual(2 * result.elapsedMs + 20);
     expect(Math.abs(result.jobsPerSecond - (2_000 / result.elapsedMs) * 1000)).toBeLessThan(result.jobsPerSecond * 0.01 + 5);
     expect(await namespaceKeys(redis.url, namespace)).toEqual([]);
   });

@@ -23,6 +23,8 @@ export interface RawBullmqMeasurement {
   /** Time spent in addBulk calls alone (they overlap with processing). */
   readonly addMs: number;
   readonly jobsPerSecond: number;
+  /** CPU this process used over `elapsedMs` (user + system), in milliseconds: both the producer and the worker. */
+  readonly cpuMs: number;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function measureRawBullmq(options: RawBullmqOptions): Promise<RawBu
     });
     void worker.run();
     startedAtMs = performance.now();
+    const cpuBefore = process.cpuUsage();
     let addMs = 0;
     for (let first = 0; first < options.jobs; first += bulkSize) {
       const count = Math.min(bulkSize, options.jobs - first);
@@ -72,6 +75,7 @@ export async function measureRawBullmq(options: RawBullmqOptions): Promise<RawBu
       addMs += performance.now() - addStartMs;
     }
     const doneAtMs = await allDone;
+    const cpu = process.cpuUsage(cpuBefore);
     const elapsedMs = doneAtMs - startedAtMs;
     return {
       jobs: options.jobs,
@@ -80,6 +84,7 @@ export async function measureRawBullmq(options: RawBullmqOptions): Promise<RawBu
       elapsedMs: Math.round(elapsedMs),
       addMs: Math.round(addMs),
       jobsPerSecond: Math.round((options.jobs / elapsedMs) * 1000),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     };
   } finally {
     await worker.close();

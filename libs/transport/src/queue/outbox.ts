@@ -67,8 +67,13 @@ export class Outbox<M extends Envelope> {
     lane.entries.push({ queue, message, jobId });
     if (!lane.flushing) {
       lane.flushing = true;
-      void this.flush(lane).finally(() => {
-        lane.flushing = false;
+      // The flush starts once the caller's synchronous work is done, so what
+      // it pushes in one go (a host's tick: batches of every migration) leaves
+      // in the same bulks rather than a lone job first.
+      queueMicrotask(() => {
+        void this.flush(lane).finally(() => {
+          lane.flushing = false;
+        });
       });
     }
   }

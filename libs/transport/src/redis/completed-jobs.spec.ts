@@ -4,7 +4,7 @@ import { conformanceCodecs, note, type ConformanceMessage } from '../testing/con
 import { Inbox } from '../testing/queue-port-conformance';
 import { RecordingLogger } from '../testing/recording-logger';
 import { resolveTestRedis, uniqueNamespace } from '../testing/test-redis';
-import { completedJobs } from './completed-jobs';
+import { completedJobs, RedisCpuProbe } from './completed-jobs';
 import { purgeNamespace } from './purge-namespace';
 import type { ResolvedRedis } from './resolve-redis';
 
@@ -42,6 +42,22 @@ describe('completedJobs', () => {
     } finally {
       await port.close();
       await purgeNamespace(redis.url, namespace);
+    }
+  });
+});
+
+describe('RedisCpuProbe', () => {
+  it('cpu seconds: reads a positive, non-decreasing total that grows while Redis works', async () => {
+    const probe = new RedisCpuProbe(redis.url);
+    try {
+      const before = await probe.cpuSeconds();
+      // Work Redis can measure: a few thousand commands take milliseconds of its CPU.
+      for (let round = 0; round < 20; round++) await Promise.all(Array.from({ length: 500 }, () => probe.cpuSeconds()));
+      const after = await probe.cpuSeconds();
+      expect(before).toBeGreaterThan(0);
+      expect(after).toBeGreaterThan(before);
+    } finally {
+      probe.close();
     }
   });
 });

@@ -42,3 +42,28 @@ export async function completedJobs(url: string, namespace: string, queues: read
     client.disconnect();
   }
 }
+
+/**
+ * CPU seconds the Redis server has used (`INFO cpu`: used_cpu_user +
+ * used_cpu_sys, all threads), sampled on demand over one connection: a
+ * benchmark reads it around its window to say what each job cost Redis.
+ */
+export class RedisCpuProbe {
+  private readonly client: Redis;
+
+  constructor(url: string) {
+    this.client = new Redis(url, { maxRetriesPerRequest: 3 });
+    this.client.on('error', () => {});
+  }
+
+  async cpuSeconds(): Promise<number> {
+    const info = await this.client.info('cpu');
+    let seconds = 0;
+    for (const match of info.matchAll(/^used_cpu_(?:user|sys):([\d.]+)/gm)) seconds += Number(match[1]);
+    return seconds;
+  }
+
+  close(): void {
+    this.client.disconnect();
+  }
+}
