@@ -11,6 +11,8 @@ export const HOST_COMMAND_KINDS = [
   /** The controller re-rated the migration's flow (shared NICs, link faults): pace the page stream at the new rate. */
   'migration.link',
   'variant.finish',
+  /** A dirty-rate probe of one VM (QEMU `calc-dirty-rate`), sent to the host holding its model. */
+  'vm.probe',
 ] as const;
 export type HostCommandKind = (typeof HOST_COMMAND_KINDS)[number];
 

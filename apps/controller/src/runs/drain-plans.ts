@@ -1,5 +1,6 @@
 import { OrchestrationError, planDrain, type DrainVm } from '@migsim/orchestration';
-import type { DrainPlan, MigrationParams, ScenarioVariant } from '@migsim/scenario';
+import { PLAN_PROBE_DURATION_NS } from '@migsim/sim';
+import type { DrainPlan, MigrationParams, ProbeSpec, ScenarioVariant } from '@migsim/scenario';
 import { pendingMigration } from './migration-state';
 import type { MigrationState, VariantState } from './run-record';
 
@@ -25,14 +26,14 @@ export function placement(variant: ScenarioVariant, state: VariantState): Map<st
  * promised to their destinations counted as used there. Throws
  * OrchestrationError when some VM fits nowhere.
  *
- * The dirty-rate orders use each workload's configured dirty rate: the
- * services do not run the plan's probes (the in-process engine does).
+ * The dirty-rate orders use `measuredRates` (the plan's probes) where given,
+ * else each workload's configured dirty rate.
  */
-export function drainMigrations(variant: ScenarioVariant, state: VariantState, plan: DrainPlan, nowNs: number): MigrationState[] {
+export function drainMigrations(variant: ScenarioVariant, state: VariantState, plan: DrainPlan, nowNs: number, measuredRates?: ReadonlyMap<string, number>): MigrationState[] {
   const home = placement(variant, state);
   const vms: DrainVm[] = variant.vms
     .filter((vm) => home.has(vm.name))
-    .map((vm) => ({ name: vm.name, host: home.get(vm.name)!, memoryBytes: vm.memoryBytes, dirtyRateBytesPerSec: vm.workload.dirtyRateBytesPerSec }));
+    .map((vm) => ({ name: vm.name, host: home.get(vm.name)!, memoryBytes: vm.memoryBytes, dirtyRateBytesPerSec: measuredRates?.get(vm.name) ?? vm.workload.dirtyRateBytesPerSec }));
   const alreadyMoving = new Set(state.migrations.filter((migration) => migration.status !== 'done').map((migration) => migration.vm));
   const reserved: DrainVm[] = state.migrations
     .filter((migration) => migration.status !== 'done')
@@ -54,16 +55,29 @@ export function paramsOf(variant: ScenarioVariant, migrationId: string): Migrati
   return plan.params;
 }
 
+/**
+ * How long before its time a probe is sent: the source host starts it when
+ * its guest reaches the probe's simulated time, as the engine does, instead
+ * of a queue hop late. (10 s of simulated time is 250 ms of wall time at 40x.)
+ */
+export const PROBE_LEAD_NS = 10_000_000_000;
+
+/** How long past its probes' end a plan waits for their results before it places the VMs without the missing ones. */
+export const PROBE_RESULT_WAIT_NS = 10_000_000_000;
+
 export interface PlanHooks {
   event(kind: string, subject: string, detail: string): void;
   generated(migration: MigrationState): void;
+  /** A scenario probe is due: ask the host holding the VM's model to run it. */
+  probe(probe: ProbeSpec): void;
 }
 
 /**
- * Starts the plans and probes due by `nowNs`, once each (their ids go to
+ * Starts the plans due by `nowNs` and sends the probes due soon, once each (their ids go to
  * `state.plansStarted`, persisted with the run). A drain plan adds its
  * generated migrations, which then start like the scenario's own under the
- * admission caps. Balance plans and dirty-rate probes are run by the
+ * admission caps. A scenario probe goes, PROBE_LEAD_NS ahead of its time, to
+ * the host holding the VM's model, which runs it (HostedVm.scheduleProbe). Balance plans are run by the
  * in-process engine only (a balance moves VMs between hosts that hold VMs,
  * and a host of the services is either a source, holding VM models, or a
  * destination): the run records that they were skipped.
@@ -71,30 +85,63 @@ export interface PlanHooks {
 export function startDuePlans(variant: ScenarioVariant, state: VariantState, nowNs: number, hooks: PlanHooks): boolean {
   let changed = false;
   const started = (state.plansStarted ??= []);
-  for (const plan of variant.plans) {
-    if (plan.atNs > nowNs || started.includes(plan.id)) continue;
-    started.push(plan.id);
+  const mark = (id: string) => {
+    started.push(id);
     changed = true;
+  };
+  for (const plan of variant.plans) {
     if (plan.kind !== 'drain') {
+      if (plan.atNs > nowNs || started.includes(plan.id)) continue;
+      mark(plan.id);
       hooks.event('plan-not-modelled', plan.id, 'balance plans move VMs between hosts that hold VMs, and a host of the services is a source or a destination, not both: run it with migsim simulate');
       continue;
     }
+    const byRate = plan.order === 'lowest-dirty-rate' || plan.order === 'highest-dirty-rate';
+    const probeMode = byRate ? plan.probe : null;
+    const probesSent = `${plan.id}#probes`;
+    const announced = `${plan.id}#started`;
+    // A plan that orders by measured dirty rate probes every VM of the host first (sent ahead, like a scenario probe).
+    if (probeMode !== null && !started.includes(probesSent) && plan.atNs - PROBE_LEAD_NS <= nowNs) {
+      mark(probesSent);
+      const probes = vmsOn(variant, state, plan.host).map((vm) => ({ id: `${plan.id}/probe/${vm}`, vm, atNs: plan.atNs, durationNs: PLAN_PROBE_DURATION_NS, mode: probeMode }));
+      (state.planProbes ??= {})[plan.id] = probes.map((probe) => probe.id);
+      for (const probe of probes) hooks.probe(probe);
+    }
+    if (plan.atNs > nowNs || started.includes(plan.id)) continue;
+    if (!started.includes(announced)) {
+      mark(announced);
+      hooks.event('plan-started', plan.id, `drain ${plan.host}: ${vmsOn(variant, state, plan.host).length} VM(s), order ${plan.order}`);
+    }
+    let rates: ReadonlyMap<string, number> | undefined;
+    if (probeMode !== null) {
+      // The VMs are placed once every probe reported (the engine places at the probes' end), or PROBE_RESULT_WAIT_NS later without the missing ones.
+      const probeIds = state.planProbes?.[plan.id] ?? [];
+      const measured = new Map(probeIds.filter((id) => state.probeRates?.[id] !== undefined).map((id) => [id.slice(`${plan.id}/probe/`.length), state.probeRates![id]!]));
+      const endNs = plan.atNs + PLAN_PROBE_DURATION_NS;
+      if (nowNs < endNs || (measured.size < probeIds.length && nowNs < endNs + PROBE_RESULT_WAIT_NS)) continue;
+      rates = measured;
+    }
+    mark(plan.id);
     try {
-      const generated = drainMigrations(variant, state, plan, nowNs);
+      const generated = drainMigrations(variant, state, plan, nowNs, rates);
       state.migrations.push(...generated);
       for (const migration of generated) hooks.generated(migration);
-      const byRate = plan.order === 'lowest-dirty-rate' || plan.order === 'highest-dirty-rate';
-      hooks.event('plan-started', plan.id, `drain ${plan.host}: ${generated.length} VM(s), order ${plan.order}${byRate ? ' by configured dirty rate' : ''}`);
     } catch (error) {
       if (!(error instanceof OrchestrationError)) throw error;
       hooks.event('plan-failed', plan.id, error.message);
     }
   }
   for (const probe of variant.probes) {
-    if (probe.atNs > nowNs || started.includes(probe.id)) continue;
-    started.push(probe.id);
-    changed = true;
-    hooks.event('probe-not-modelled', probe.id, `${probe.mode} dirty-rate probes are run by the in-process engine only (migsim simulate)`);
+    if (probe.atNs - PROBE_LEAD_NS > nowNs || started.includes(probe.id)) continue;
+    mark(probe.id);
+    hooks.probe(probe);
   }
   return changed;
+}
+
+/** The running VMs a drain of `host` would move now (placement, minus those already migrating). */
+function vmsOn(variant: ScenarioVariant, state: VariantState, host: string): string[] {
+  const home = placement(variant, state);
+  const moving = new Set(state.migrations.filter((migration) => migration.status !== 'done').map((migration) => migration.vm));
+  return variant.vms.filter((vm) => home.get(vm.name) === host && !moving.has(vm.name)).map((vm) => vm.name);
 }

@@ -20,7 +20,7 @@ export interface RunDriverOutput {
 }
 
 /** Command sequence numbers within one (variant, subject, attempt): a re-sent command keeps its job id. */
-const SEQ = { create: 0, start: 1, fault: 2, cancel: 3, drop: 4, finish: 5, link: 100 } as const;
+const SEQ = { create: 0, start: 1, fault: 2, cancel: 3, drop: 4, finish: 5, probe: 6, link: 100 } as const;
 
 /**
  * The controller's logic for one run, over its persisted RunRecord: creates
@@ -93,8 +93,10 @@ export class RunDriver {
       case 'migration.ended':
         return this.onEnded(state, body as unknown as EndedBody);
       case 'vm.event': {
-        const event = body as unknown as ReportEvent;
+        const event = body as unknown as ReportEvent & { rateBytesPerSec?: number };
         state.events.push({ tMs: event.tMs, kind: event.kind, subject: event.subject, detail: event.detail });
+        // A drain plan ordered by measured dirty rate waits for its probes' rates.
+        if (event.kind === 'probe-ended' && typeof event.rateBytesPerSec === 'number') (state.probeRates ??= {})[event.subject] = event.rateBytesPerSec;
         this.output.publish(event.kind, { run: this.record.id, variant: state.name, ...event });
         return true;
       }
@@ -304,6 +306,16 @@ export class RunDriver {
     return startDuePlans(variant, state, nowNs, {
       event: (kind, subject, detail) => this.event(state, nowNs, kind, subject, detail),
       generated: (migration) => this.network(state).knowMigration({ id: migration.id, vmName: migration.vm, sourceHost: migration.source, destinationHost: migration.destination }),
+      // The VM's model lives with the source host the scenario put it on (vm.create went there), wherever it runs now.
+      probe: (probe) => {
+        const home = variant.vms.find((vm) => vm.name === probe.vm)!.host;
+        this.output.command(
+          home,
+          'vm.probe',
+          { variant: state.name, vm: probe.vm, probe: probe.id, mode: probe.mode, atNs: probe.atNs, durationNs: probe.durationNs },
+          { migration: `${state.name}/probe/${probe.id}`, attempt: 0, seq: SEQ.probe },
+        );
+      },
     });
   }
 

@@ -31,8 +31,11 @@ export interface VariantState {
   faultsFired: number[];
   /** When each fired fault fired (simulated ns, by index): a resumed controller replays the link faults. */
   faultTimesNs?: Record<number, number>;
-  /** Plans and probes already started (their ids). */
+  /** Plans and probes already started (their ids; `<plan>#probes` and `<plan>#started` for a plan's steps). */
   plansStarted?: string[];
+  /** The probes each drain plan sent (probe ids `<plan>/probe/<vm>`), and every probe's measured dirty rate (bytes/s) once it ended. */
+  planProbes?: Record<string, string[]>;
+  probeRates?: Record<string, number>;
   /** Phase-triggered faults waiting for their delay: fire at `atNs`. */
   faultsDue: { index: number; atNs: number }[];
   /** Hosts a scenario fault crashed (simulated), with when they come back (null: never). */

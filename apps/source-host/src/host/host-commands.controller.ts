@@ -10,6 +10,7 @@ import {
   type MigrationLinkBody,
   type MigrationStartBody,
   type VmCreateBody,
+  type VmProbeBody,
 } from './source-host.service';
 
 /**
@@ -41,6 +42,11 @@ export class HostCommandsController {
   @EventPattern<HostCommandEvents>('migration.cancel')
   cancelMigration(@Payload() command: HostCommandV1): void {
     this.host.cancelMigration(command.run, command.body as unknown as MigrationBody);
+  }
+
+  @EventPattern<HostCommandEvents>('vm.probe')
+  probeVm(@Payload() command: HostCommandV1): void {
+    this.host.probeVm(command.run, command.body as unknown as VmProbeBody);
   }
 
   @EventPattern<HostCommandEvents>('migration.link')

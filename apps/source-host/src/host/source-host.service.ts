@@ -6,7 +6,7 @@ import { migrationJobId, type BullmqQueuePort, type JsonValue, type Outbox } fro
 import { OUTBOX, QUEUE_PORT } from '@migsim/transport/nest';
 import { SOURCE_HOST_CONFIG, type SourceHostConfig } from '../config/source-host-config';
 import { asJson, type HostEventKind, type ServiceMessage, type WireMessage } from '@migsim/protocol';
-import { HostedVm } from '../vm/hosted-vm';
+import { HostedVm, type ProbeCommand } from '../vm/hosted-vm';
 import { SampleBatcher } from './sample-batches';
 import { simNowNs, type RunClock } from './sim-clock';
 
@@ -33,6 +33,7 @@ export type MigrationStartBody = MigrationBody & { destination: HostSpec; params
 export type MigrationFaultBody = MigrationBody & { kind: 'connection-lost' | 'destination-crash' | 'source-error'; reason: string };
 export type DestinationAnswerBody = MigrationBody & { verification: SwitchoverVerification };
 export type MigrationLinkBody = MigrationBody & { bytesPerSec: number; latencyNs: number; atNs: number };
+export type VmProbeBody = ProbeCommand & { variant: string; vm: string };
 
 /**
  * The source-host process: takes the commands of every simulated host it was
@@ -90,6 +91,14 @@ export class SourceHostService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** `migration.link`: the controller's network model re-rated this migration's flow. */
+  /** `vm.probe`: a dirty-rate probe of one VM, started at its simulated time (HostedVm.scheduleProbe). */
+  probeVm(run: string, body: VmProbeBody): void {
+    const entry = this.vmFor(run, body);
+    if (entry === undefined) return;
+    entry.vm.advanceTo(simNowNs(entry.clock, Date.now()));
+    entry.vm.scheduleProbe({ probe: body.probe, mode: body.mode, atNs: body.atNs, durationNs: body.durationNs });
+  }
+
   relinkMigration(run: string, link: MigrationLinkBody): void {
     const entry = this.vmFor(run, link);
     if (entry === undefined) return;

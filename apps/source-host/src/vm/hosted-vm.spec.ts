@@ -81,3 +81,69 @@ describe('source host: a hosted VM', () => {
     expect(Math.min(...report.timeline.map((point) => point.hugeFraction))).toBeLessThan(0.75 * hugeBefore);
   });
 });
+
+describe('source host: a dirty-rate probe of a hosted VM', () => {
+  const vmEvents = (events: { kind: string; body: Record<string, unknown> }[]) => events.filter((event) => event.kind === 'vm.event').map((event) => event.body as { tMs: number; kind: string; subject: string; detail: string });
+
+  it('dirty-bitmap: from its time (once, however often it is sent), logging on splits what the guest writes; off at the end runs the recovery, measured as after a failure', () => {
+    const { vm, events } = harness();
+    const hugeBefore = vm.hugeFraction();
+    // Sent ahead of its time, as the controller does: it starts when the guest reaches 2 s.
+    vm.scheduleProbe({ probe: 'p1', mode: 'dirty-bitmap', atNs: 2e9, durationNs: 5e9 });
+    vm.scheduleProbe({ probe: 'p1', mode: 'dirty-bitmap', atNs: 2e9, durationNs: 5e9 });
+    vm.advanceTo(1.5e9);
+    expect(vm.dirtyLoggingOn()).toBe(false);
+    vm.advanceTo(6e9);
+    expect(vm.dirtyLoggingOn()).toBe(true);
+    expect(vm.hugeFraction()).toBeLessThan(0.9 * hugeBefore);
+    vm.advanceTo(40e9);
+    expect(vm.dirtyLoggingOn()).toBe(false);
+    const seen = vmEvents(events);
+    expect(seen.map((event) => `${event.kind} ${event.subject} @${event.tMs}`)).toEqual([
+      'dirty-logging-enabled vm-1 @2000',
+      'probe-started p1 @2000',
+      'dirty-logging-disabled vm-1 @7000',
+      'recovery-started vm-1 @7000',
+      'probe-ended p1 @7000',
+      ...seen.slice(5).map((event) => `${event.kind} ${event.subject} @${event.tMs}`),
+    ]);
+    expect(seen.slice(5).every((event) => event.kind.startsWith('recovery-reached-'))).toBe(true);
+    // The sequential writer dirties 40 MB/s: the probe measures about that.
+    const rate = Number(/: (\d+) bytes\/s/.exec(seen.find((event) => event.kind === 'probe-ended')!.detail)![1]);
+    expect(rate).toBeGreaterThan(30e6);
+    expect(rate).toBeLessThan(50e6);
+    const report = vm.report();
+    expect(report.recoveries).toHaveLength(1);
+    expect(report.recoveries[0]).toMatchObject({ strategy: 'zap-tdp', trigger: 'probe-ended', cause: 'p1' });
+    expect(report.recoveries[0]!.finalHugeFraction).toBeGreaterThanOrEqual(0.95 * hugeBefore);
+  });
+
+  it('page-sampling: counts the writes and leaves the MMU alone; a busy VM skips a second probe', () => {
+    const { vm, events } = harness();
+    vm.advanceTo(2e9);
+    const hugeBefore = vm.hugeFraction();
+    vm.scheduleProbe({ probe: 'p1', mode: 'page-sampling', atNs: 2e9, durationNs: 5e9 });
+    vm.scheduleProbe({ probe: 'p2', mode: 'dirty-bitmap', atNs: 3e9, durationNs: 5e9 });
+    vm.advanceTo(10e9);
+    expect(vm.dirtyLoggingOn()).toBe(false);
+    expect(vm.hugeFraction()).toBe(hugeBefore);
+    expect(vm.report().recoveries).toHaveLength(0);
+    const seen = vmEvents(events);
+    expect(seen.map((event) => `${event.kind} ${event.subject}`)).toEqual(['probe-started p1', 'probe-skipped p2', 'probe-ended p1']);
+    const rate = Number(/: (\d+) bytes\/s/.exec(seen[2]!.detail)![1]);
+    expect(rate).toBeGreaterThan(30e6);
+    expect(rate).toBeLessThan(50e6);
+  });
+
+  it('a migration that starts during a probe ends it at the start', () => {
+    const { vm, events } = harness();
+    vm.advanceTo(1e9);
+    vm.scheduleProbe({ probe: 'p1', mode: 'dirty-bitmap', atNs: 1e9, durationNs: 30e9 });
+    vm.startMigration({ ...START, atNs: 3e9 });
+    const seen = vmEvents(events);
+    expect(seen.find((event) => event.kind === 'probe-ended')!.tMs).toBe(3000);
+    expect(vm.activeMigration()).toEqual({ id: 'm1', attempt: 1 });
+    // The migration switches logging on again for itself.
+    expect(vm.dirtyLoggingOn()).toBe(true);
+  });
+});

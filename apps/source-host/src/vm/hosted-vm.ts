@@ -1,7 +1,7 @@
 import { hugeFraction, type GuestSample } from '@migsim/guest';
-import { createMigration, type MigrationParametersInput, type SwitchoverVerification, type TerminalAction } from '@migsim/migration';
+import { createMigration, vcpuStallNs, type MigrationParametersInput, type SwitchoverVerification, type TerminalAction } from '@migsim/migration';
 import type { RecoveryReport, TimelinePoint, VmReport } from '@migsim/report';
-import type { HostSpec, VmSpec } from '@migsim/scenario';
+import type { HostSpec, ProbeMode, VmSpec } from '@migsim/scenario';
 import { SourceMigration, type PhaseMark } from '../migration/source-migration';
 import { GUEST_RAM_SLOT_ID, materializeVm, RecoveryRun, type MaterializedVm, type Rng } from '@migsim/sim';
 
@@ -26,6 +26,25 @@ export interface StartMigrationCommand {
   params: MigrationParametersInput;
   linkBytesPerSec: number;
   atNs: number;
+}
+
+/** A dirty-rate measurement (QEMU `calc-dirty-rate`) of the VM, as the controller asks for it. */
+export interface ProbeCommand {
+  probe: string;
+  mode: ProbeMode;
+  atNs: number;
+  durationNs: number;
+}
+
+/** A probe in progress: what it counted so far and when it ends. */
+interface ActiveProbe {
+  id: string;
+  mode: ProbeMode;
+  startNs: number;
+  endNs: number;
+  pagesWritten: number;
+  /** page-sampling: the guest write listener, removed at the end. */
+  unsubscribe: (() => void) | null;
 }
 
 export interface EndedMigration {
@@ -59,6 +78,10 @@ export class HostedVm {
   private migration: SourceMigration | null = null;
   private migrationDestination: HostSpec | null = null;
   private recovery: RecoveryRun | null = null;
+  private probe: ActiveProbe | null = null;
+  /** Probes the controller sent ahead of their time, soonest first; and every probe id seen (a redelivered command is a no-op). */
+  private readonly scheduledProbes: ProbeCommand[] = [];
+  private readonly probeIds = new Set<string>();
   private readonly recoveryMeasures: RecoveryRun[] = [];
   private readonly timeline: TimelinePoint[] = [];
   private placements = 1;
@@ -113,6 +136,11 @@ export class HostedVm {
 
   startMigration(command: StartMigrationCommand): void {
     if (this.migration !== null || this.lost) return;
+    // A migration starting on a VM being probed ends the probe now (as the engine does).
+    if (this.probe !== null) {
+      this.advanceTo(command.atNs);
+      if (this.probe !== null) this.finishProbe(Math.max(this.guestTimeNs, command.atNs));
+    }
     this.closeRecovery();
     const machine = createMigration({ id: `${command.migration}#${command.attempt}`, vm: this.vm.guest, params: command.params });
     const destination = command.destination.name;
@@ -150,14 +178,60 @@ export class HostedVm {
     active.destinationResumed(verification);
   }
 
+  /**
+   * Schedules a dirty-rate probe for `atNs` (QEMU's `calc-dirty-rate`, as the
+   * engine's PlanRunner runs it); the controller sends it ahead of time, so it
+   * starts when the guest reaches `atNs`, or at once if that has passed.
+   * `dirty-bitmap` switches dirty logging on for the measurement, which splits
+   * the huge SPTEs the guest writes, and off at the end, which runs the kernel
+   * profile's recovery strategy and measures the recovery like one after a
+   * failed migration (trigger `probe-ended`). `page-sampling` counts the
+   * guest's writes and leaves the MMU alone. A VM that is migrating, lost or
+   * already probed when the probe is due skips it.
+   */
+  scheduleProbe(command: ProbeCommand): void {
+    if (this.probeIds.has(command.probe)) return;
+    this.probeIds.add(command.probe);
+    if (command.atNs <= this.guestTimeNs) {
+      this.beginProbe(command, this.guestTimeNs);
+      return;
+    }
+    this.scheduledProbes.push(command);
+    this.scheduledProbes.sort((a, b) => a.atNs - b.atNs);
+  }
+
+  private beginProbe(command: ProbeCommand, startNs: number): void {
+    if (this.migration !== null || this.lost || this.probe !== null) {
+      this.vmEvent(startNs, 'probe-skipped', `VM ${this.spec.name} is busy or not running`, command.probe);
+      return;
+    }
+    const probe: ActiveProbe = { id: command.probe, mode: command.mode, startNs, endNs: startNs + command.durationNs, pagesWritten: 0, unsubscribe: null };
+    if (command.mode === 'dirty-bitmap') {
+      this.closeRecovery();
+      this.pendingStallNs += vcpuStallNs(this.vm.mmu.setDirtyLogging(GUEST_RAM_SLOT_ID, true));
+      this.vmEvent(startNs, 'dirty-logging-enabled', `probe ${command.probe}`);
+    } else {
+      probe.unsubscribe = this.vm.guest.onWrite((_gfn, count) => {
+        probe.pagesWritten += count;
+      });
+    }
+    this.probe = probe;
+    this.vmEvent(startNs, 'probe-started', `VM ${this.spec.name}, ${command.mode}, ${command.durationNs / 1e9} s`, command.probe);
+  }
+
   /** Runs the guest (and the migration) up to `targetNs` of simulated time, never past the horizon. */
   advanceTo(targetNs: number): void {
     const endNs = Math.min(targetNs, this.horizonNs);
     while (this.guestTimeNs < endNs) {
-      const stepNs = this.migration !== null ? MIGRATION_STEP_NS : this.recovery !== null ? RECOVERY_STEP_NS : Infinity;
-      const stepEnd = Math.min(endNs, this.nextSampleNs, this.guestTimeNs + stepNs);
+      const stepNs = this.migration !== null ? MIGRATION_STEP_NS : this.recovery !== null || this.probe !== null ? RECOVERY_STEP_NS : Infinity;
+      const stepEnd = Math.min(endNs, this.nextSampleNs, this.guestTimeNs + stepNs, this.probe?.endNs ?? Infinity, this.scheduledProbes[0]?.atNs ?? Infinity);
       if (stepNs === Infinity || this.lost) this.guestTimeNs = stepEnd;
       else this.stepGuest(stepEnd);
+      if (this.probe !== null && this.guestTimeNs >= this.probe.endNs) this.finishProbe(this.probe.endNs);
+      while (this.scheduledProbes.length > 0 && this.scheduledProbes[0]!.atNs <= this.guestTimeNs) {
+        const due = this.scheduledProbes.shift()!;
+        this.beginProbe(due, due.atNs);
+      }
       if (this.guestTimeNs >= this.nextSampleNs) {
         this.sample(this.nextSampleNs);
         this.nextSampleNs += this.samplingNs;
@@ -288,13 +362,33 @@ export class HostedVm {
     this.output.event('migration.ended', ended);
   }
 
+  /** Ends the probe at `atNs`: reads and clears the log, switches logging off and measures the recovery (dirty-bitmap), and reports the rate. */
+  private finishProbe(atNs: number): void {
+    const probe = this.probe!;
+    this.probe = null;
+    if (probe.mode === 'dirty-bitmap') {
+      const mmu = this.vm.mmu;
+      const log = mmu.getDirtyLog(GUEST_RAM_SLOT_ID);
+      probe.pagesWritten = log.dirtyPageCount;
+      const off = mmu.setDirtyLogging(GUEST_RAM_SLOT_ID, false);
+      this.pendingStallNs += vcpuStallNs(log.report) + vcpuStallNs(off);
+      this.vmEvent(atNs, 'dirty-logging-disabled', `probe ${probe.id}`);
+      this.recovery = new RecoveryRun(mmu.profile.recovery, 'probe-ended', probe.id, atNs, this.spec.vcpus, [off], this.watchFractions);
+      this.vmEvent(atNs, 'recovery-started', `${mmu.profile.recovery} after ${probe.id}`);
+    } else {
+      probe.unsubscribe?.();
+    }
+    const rate = (probe.pagesWritten * 4096 * 1e9) / Math.max(1, atNs - probe.startNs);
+    this.vmEvent(atNs, 'probe-ended', `VM ${this.spec.name}: ${Math.round(rate)} bytes/s`, probe.id, { rateBytesPerSec: rate });
+  }
+
   private closeRecovery(): void {
     if (this.recovery === null) return;
     this.recoveryMeasures.push(this.recovery);
     this.recovery = null;
   }
 
-  private vmEvent(atNs: number, kind: string, detail: string): void {
-    this.output.event('vm.event', { tMs: atNs / 1e6, kind, subject: this.spec.name, detail });
+  private vmEvent(atNs: number, kind: string, detail: string, subject = this.spec.name, extra: Record<string, number> = {}): void {
+    this.output.event('vm.event', { tMs: atNs / 1e6, kind, subject, detail, ...extra });
   }
 }
