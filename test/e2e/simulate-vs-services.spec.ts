@@ -149,6 +149,47 @@ describe('services vs simulate: dirty-rate probes (dirty-rate-probe)', () => {
   });
 });
 
+describe('services vs simulate: a VM migrated twice', () => {
+  const TWICE = `name: twice
+description: vm-1 moves to dst-1, then on to dst-2
+seed: 5
+horizon: 60s
+hosts:
+  - { name: src-1, link: 1Gbps, memory: 16GiB, vcpus: 8 }
+  - { name: dst-1, link: 1Gbps, memory: 16GiB, vcpus: 8 }
+  - { name: dst-2, link: 1Gbps, memory: 16GiB, vcpus: 8 }
+vms:
+  - { name: vm-1, host: src-1, memory: 1GiB, vcpus: 2, backing: thp, workload: { pattern: sequential, writeWorkingSet: 256MiB, dirtyRate: 20MB/s } }
+migrations:
+  - { id: m1, vm: vm-1, to: dst-1, at: 2s }
+  - { id: m2, vm: vm-1, to: dst-2, at: 4s }
+`;
+
+  it('runs the second migration after the first, from where the VM went, and both verify memory', async () => {
+    const inProcess = simulate(loadScenario(TWICE, 'twice.yaml'));
+    const stack = newStack({ label: 'vs-simulate-twice', speed: 10 });
+    await stack.start({ sourceHosts: ['src-1'], destinationHosts: ['dst-1', 'dst-2'] });
+    const id = await stack.submit(TWICE, 'twice.yaml');
+    const run = await stack.waitForRun(id, 110_000);
+    expect(run.status, stack.logs()).toBe('completed');
+    const services = await stack.report(id);
+    const expected = inProcess.variants[0]!;
+    const actual = services.variants[0]!;
+    const moves = (migrations: typeof actual.migrations) => migrations.map((m) => [m.id, m.source, m.destination, m.outcome]);
+    expect(moves(expected.migrations)).toEqual([
+      ['m1', 'src-1', 'dst-1', 'completed'],
+      ['m2', 'dst-1', 'dst-2', 'completed'],
+    ]);
+    expect(moves(actual.migrations), stack.logs()).toEqual(moves(expected.migrations));
+    // m2 waited for m1: it started when m1 ended (in the services, a queue hop or two later).
+    const [m1, m2] = actual.migrations.map((m) => m.attempts[0]!);
+    expect(m2!.startMs).toBeGreaterThanOrEqual(m1!.endMs!);
+    expect(m2!.startMs - m1!.endMs!).toBeLessThanOrEqual(3_000);
+    expect(actual.vms[0]!.host).toBe('dst-2');
+    expect(actual.checks.filter((check) => !check.passed)).toEqual([]);
+  });
+});
+
 type Events = readonly { tMs: number; kind: string; subject: string; detail: string }[];
 
 /** The probes' story: when each started and ended, and (`withLogging`) the dirty logging and recovery around them. */

@@ -139,3 +139,42 @@ migrations:
     expect(migration.attempts.map((attempt) => attempt.outcome)).toEqual(['failed', 'failed']);
   });
 });
+
+describe('controller: a VM migrated twice', () => {
+  const scenario = loadScenario(
+    `name: twice
+horizon: 200s
+hosts:
+  - { name: src-1, link: 1Gbps, memory: 64GiB, vcpus: 8 }
+  - { name: dst-1, link: 1Gbps, memory: 64GiB, vcpus: 8 }
+  - { name: dst-2, link: 1Gbps, memory: 64GiB, vcpus: 8 }
+vms:
+  - { name: vm-1, host: src-1, memory: 1GiB, vcpus: 1, workload: { pattern: uniform, dirtyRate: 1MB/s } }
+migrations:
+  - { id: m1, vm: vm-1, to: dst-1, at: 5s }
+  - { id: m2, vm: vm-1, to: dst-2, at: 10s }
+`,
+    'twice.yaml',
+  );
+
+  it('starts the second only once the first ended, from the host the VM moved to, through the process that holds its model', () => {
+    const commands: { host: string; kind: string; body: Record<string, unknown> }[] = [];
+    const record = newRunRecord({ id: 'r3', scenarioText: '', fileName: 'twice.yaml', epochMs: 0, speed: 1, createdAtMs: 0 }, scenario);
+    const run = new RunDriver(record, scenario, { command: (host, kind, body) => commands.push({ host, kind, body: body as Record<string, unknown> }), publish: () => {} });
+    const starts = () => commands.filter((command) => command.kind === 'migration.start');
+    run.tick(5e9, 0, new Set());
+    run.tick(12e9, 0, new Set());
+    // m2 is due, but vm-1 is still migrating: it waits.
+    expect(starts().map((command) => command.body.migration)).toEqual(['m1']);
+    const verification = { verified: true, sourceDigest: 1, destinationDigest: 1, pagesCompared: 1, mismatchedPages: 0 };
+    run.onEvent('src-1', 'migration.ended', { variant: 'default', migration: 'm1', attempt: 1, outcome: 'completed', atNs: 30e9, info: { status: 'completed' }, phases: [], reason: null, verification, vmOutcome: 'moved', dirtyLoggingOff: true });
+    run.tick(31e9, 0, new Set());
+    expect(starts().map((command) => [command.host, command.body.migration])).toEqual([
+      ['src-1', 'm1'],
+      ['src-1', 'm2'],
+    ]);
+    const m2 = record.variants[0]!.migrations.find((migration) => migration.id === 'm2')!;
+    expect([m2.source, m2.destination]).toEqual(['dst-1', 'dst-2']);
+    expect(record.variants[0]!.events.find((event) => event.kind === 'migration-started' && event.subject === 'm2')!.detail).toBe('attempt 1: VM vm-1 dst-1 -> dst-2');
+  });
+});

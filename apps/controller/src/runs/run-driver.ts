@@ -6,7 +6,7 @@ import type { MigrationState, RunRecord, VariantState, VmResult } from './run-re
 import { emptyInfo, phaseIntervals } from './migration-state';
 import { faultOf, flowCapOf, toMigrationParameters, toMigrationPolicy, type FaultSpec, type Scenario, type ScenarioVariant } from '@migsim/scenario';
 import { VariantNetwork } from './variant-network';
-import { paramsOf, startDuePlans } from './drain-plans';
+import { paramsOf, placement, startDuePlans } from './drain-plans';
 
 const NS_PER_MS = 1e6;
 /** Wall time the controller waits for the hosts' VM reports after the horizon before giving up on them. */
@@ -159,8 +159,14 @@ export class RunDriver {
       if (migration.status === 'running') admission.admit({ id: migration.id, sourceHost: migration.source, destinationHost: migration.destination });
     }
     let changed = false;
+    // One migration of a VM at a time, in the scenario's order (the engine's per-VM backlog).
+    const busyVms = new Set(state.migrations.filter((migration) => migration.status === 'running').map((migration) => migration.vm));
     for (const migration of state.migrations) {
       if ((migration.status !== 'pending' && migration.status !== 'retry-wait') || migration.nextStartNs > nowNs) continue;
+      if (busyVms.has(migration.vm)) continue;
+      busyVms.add(migration.vm);
+      // The VM leaves from where it runs now: a VM an earlier migration moved starts from that destination.
+      migration.source = placement(variant, state).get(migration.vm) ?? migration.source;
       // A migration from or to a host whose process is down waits for it (a lost VM never starts again).
       if (migration.vmLost || deadHosts.has(migration.source) || deadHosts.has(migration.destination)) continue;
       const request = { sourceHost: migration.source, destinationHost: migration.destination };
@@ -176,7 +182,7 @@ export class RunDriver {
       migration.abortReason = null;
       this.event(state, nowNs, 'migration-started', migration.id, `attempt ${migration.attempt}: VM ${migration.vm} ${migration.source} -> ${migration.destination}`);
       this.output.command(
-        migration.source,
+        this.ownerOf(variant, migration.vm),
         'migration.start',
         {
           variant: state.name,
@@ -205,7 +211,7 @@ export class RunDriver {
       if (deadHosts.has(migration.destination)) {
         migration.abortReason = `destination host ${migration.destination} stopped answering (heartbeat lost)`;
         this.event(state, nowNs, 'fault', migration.destination, migration.abortReason);
-        this.output.command(migration.source, 'migration.fault', { variant: state.name, vm: migration.vm, migration: migration.id, attempt: migration.attempt, kind: 'destination-crash', reason: migration.abortReason }, { ...key, seq: SEQ.fault });
+        this.output.command(this.ownerOf(this.variantSpec(state.name), migration.vm), 'migration.fault', { variant: state.name, vm: migration.vm, migration: migration.id, attempt: migration.attempt, kind: 'destination-crash', reason: migration.abortReason }, { ...key, seq: SEQ.fault });
         changed = true;
         continue;
       }
@@ -244,7 +250,7 @@ export class RunDriver {
     migration.abortReason = verdict.message;
     this.event(state, nowNs, 'watchdog', migration.id, verdict.message);
     this.output.command(
-      migration.source,
+      this.ownerOf(this.variantSpec(state.name), migration.vm),
       'migration.cancel',
       { variant: state.name, vm: migration.vm, migration: migration.id, attempt: migration.attempt },
       { migration: `${state.name}/${migration.id}`, attempt: migration.attempt, seq: SEQ.cancel },
@@ -281,7 +287,7 @@ export class RunDriver {
           if (migration.status !== 'running' || migration.destination !== fault.host) continue;
           migration.abortReason = `fault ${label}: destination crash`;
           this.output.command(
-            migration.source,
+            this.ownerOf(this.variantSpec(state.name), migration.vm),
             'migration.fault',
             { variant: state.name, vm: migration.vm, migration: migration.id, attempt: migration.attempt, kind: 'destination-crash', reason: migration.abortReason },
             { migration: `${state.name}/${migration.id}`, attempt: migration.attempt, seq: SEQ.fault },
@@ -292,7 +298,7 @@ export class RunDriver {
       case 'migration-cancel': {
         const migration = state.migrations.find((candidate) => candidate.id === fault.migration);
         if (migration === undefined || migration.status !== 'running') return;
-        this.output.command(migration.source, 'migration.cancel', { variant: state.name, vm: migration.vm, migration: migration.id, attempt: migration.attempt }, { migration: `${state.name}/${migration.id}`, attempt: migration.attempt, seq: SEQ.cancel });
+        this.output.command(this.ownerOf(this.variantSpec(state.name), migration.vm), 'migration.cancel', { variant: state.name, vm: migration.vm, migration: migration.id, attempt: migration.attempt }, { migration: `${state.name}/${migration.id}`, attempt: migration.attempt, seq: SEQ.cancel });
         return;
       }
       default:
@@ -306,17 +312,24 @@ export class RunDriver {
     return startDuePlans(variant, state, nowNs, {
       event: (kind, subject, detail) => this.event(state, nowNs, kind, subject, detail),
       generated: (migration) => this.network(state).knowMigration({ id: migration.id, vmName: migration.vm, sourceHost: migration.source, destinationHost: migration.destination }),
-      // The VM's model lives with the source host the scenario put it on (vm.create went there), wherever it runs now.
       probe: (probe) => {
-        const home = variant.vms.find((vm) => vm.name === probe.vm)!.host;
         this.output.command(
-          home,
+          this.ownerOf(variant, probe.vm),
           'vm.probe',
           { variant: state.name, vm: probe.vm, probe: probe.id, mode: probe.mode, atNs: probe.atNs, durationNs: probe.durationNs },
           { migration: `${state.name}/probe/${probe.id}`, attempt: 0, seq: SEQ.probe },
         );
       },
     });
+  }
+
+  /**
+   * The host whose process holds the VM's model: the one the scenario put it
+   * on (`vm.create` went there). A VM an earlier migration moved still runs in
+   * that process, so its commands go there, whatever host it runs on now.
+   */
+  private ownerOf(variant: ScenarioVariant, vmName: string): string {
+    return variant.vms.find((vm) => vm.name === vmName)!.host;
   }
 
   private network(state: VariantState): VariantNetwork {
@@ -336,7 +349,7 @@ export class RunDriver {
       if (migration === undefined || migration.status !== 'running') continue;
       migration.linkUpdates = (migration.linkUpdates ?? 0) + 1;
       this.output.command(
-        migration.source,
+        this.ownerOf(this.variantSpec(state.name), migration.vm),
         'migration.link',
         { variant: state.name, vm: migration.vm, migration: migration.id, attempt: migration.attempt, bytesPerSec: rate.bytesPerSec, latencyNs: rate.latencyNs, atNs: nowNs },
         { migration: `${state.name}/${migration.id}`, attempt: migration.attempt, seq: SEQ.link + migration.linkUpdates },

@@ -131,7 +131,8 @@ export class SourceHostService implements OnModuleInit, OnApplicationShutdown {
         // Control messages say who to answer; batches are the libs/migration PageBatch as is.
         // A PageBatch is plain JSON data already (numbers, strings, arrays of them) and the queue serialises it:
         // no JSON round trip of its own here, it is most of the page stream's bytes.
-        const payload = kind === 'batch' ? (streamBody as JsonValue) : asJson({ ...(streamBody as object), source: vm.host, vm: body.vm.name });
+        // `source` is who answers: this process's host that holds the VM, even once a migration moved the VM elsewhere.
+        const payload = kind === 'batch' ? (streamBody as JsonValue) : asJson({ ...(streamBody as object), source: host, vm: body.vm.name });
         const message: ServiceMessage = { v: 1, type: 'migsim.page-stream', run, migration: migrationKey, attempt, seq, kind, body: payload };
         this.outbox.push(this.port.layout.migrationPages(destination), message, migrationJobId({ run, migration: migrationKey, attempt, seq }));
       },
