@@ -20,7 +20,7 @@
 //
 // Usage: tsx --conditions=development test/e2e/bench/services.bench.ts [--json]
 // With --json the last line is {"migrations":…,"jobsPerSec":…,"rawBullmqJobsPerSec":…,"ratio":…,"pass":…,"runs":[…],"rawRuns":[…]}.
-// Environment: BENCH_REPS (3), BENCH_VM_MEMORY (4GiB), BENCH_SPEED (100), MIGSIM_PAGE_CONCURRENCY,
+// Environment: BENCH_REPS (5), BENCH_VM_MEMORY (4GiB), BENCH_SPEED (100), MIGSIM_PAGE_CONCURRENCY,
 // MIGSIM_CPU_PROFILE_DIR (each service writes a V8 CPU profile there when it exits).
 import { completedJobs, encodeIdPart, measureRawBullmq, RedisCpuProbe, resolveRedis } from '@migsim/transport';
 import { CpuSampler } from '../support/cpu-sampler';
@@ -35,7 +35,7 @@ const MIGRATIONS = 8;
 const VM_MEMORY = process.env.BENCH_VM_MEMORY ?? '4GiB';
 /** Simulated seconds per wall second: high, so the queues, not the pacing, set the rate. */
 const SPEED = Number(process.env.BENCH_SPEED ?? 100);
-const REPS = Number(process.env.BENCH_REPS ?? 3);
+const REPS = Number(process.env.BENCH_REPS ?? 5);
 const RAW_JOBS = 20_000;
 const TARGET_RATIO = 0.5;
 const json = process.argv.includes('--json');

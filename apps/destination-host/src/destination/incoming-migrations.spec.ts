@@ -3,7 +3,7 @@ import { IncomingMigrations } from './incoming-migrations';
 import { sourceTraffic } from './testing';
 
 describe('destination host: incoming migrations', () => {
-  it('applies batches that arrive before their prepare once it comes, and verifies memory at resume', () => {
+  it('applies batches that arrive before their prepare once it comes, verifies memory at resume, then frees the VM\'s page versions', () => {
     const { prepare, batches, check } = sourceTraffic();
     expect(batches.length).toBeGreaterThan(1);
     const incoming = new IncomingMigrations();
@@ -16,6 +16,12 @@ describe('destination host: incoming migrations', () => {
     const outputs = incoming.resume('r/v/m1#1', check);
     const resumed = outputs.find((output) => output.type === 'resumed');
     expect(resumed?.type === 'resumed' && resumed.verification.verified).toBe(true);
+    // Switched over: its page versions are freed, and a late duplicate (or resume) does nothing.
+    expect(incoming.size).toBe(0);
+    expect(incoming.receive('r/v/m1#1', batches[0]!)).toEqual([]);
+    expect(incoming.resume('r/v/m1#1', check)).toEqual([]);
+    expect(incoming.prepare('r/v/m1#1', prepare)).toEqual([]);
+    expect(incoming.size).toBe(0);
   });
 
   it('drops a half-received VM and ignores what still arrives for it', () => {

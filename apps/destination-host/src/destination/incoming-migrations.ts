@@ -5,7 +5,8 @@ import { MigrationDestination, type DestinationOutput, type DestinationPrepare, 
  * `<run>/<variant>/<migration>#<attempt>`: libs/migration's
  * MigrationDestination (page versions, duplicate batches ignored, newest
  * version wins, resume waits for what was sent before it). A dropped
- * migration leaves a tombstone so late batches of it are ignored. The page
+ * migration, and one whose VM resumed here with verified memory, leaves a
+ * tombstone so late messages of it are ignored; either frees its page versions. The page
  * stream is consumed with several handlers at once, so a batch can arrive
  * before the `prepare` that creates its migration: such early messages wait
  * (up to `maxEarlyMessages` per migration) and are applied once it exists.
@@ -13,6 +14,8 @@ import { MigrationDestination, type DestinationOutput, type DestinationPrepare, 
 export class IncomingMigrations {
   private readonly incoming = new Map<string, MigrationDestination>();
   private readonly dropped = new Set<string>();
+  /** Migrations whose VM resumed here with its memory verified: their page versions are freed, late messages ignored. */
+  private readonly finished = new Set<string>();
   private readonly early = new Map<string, ((destination: MigrationDestination) => DestinationOutput[])[]>();
 
   constructor(private readonly maxEarlyMessages = 100_000) {}
@@ -23,7 +26,7 @@ export class IncomingMigrations {
 
   /** Creates the incoming side; returns what the early messages it replayed produced. */
   prepare(key: string, prepare: DestinationPrepare): DestinationOutput[] {
-    if (this.incoming.has(key) || this.dropped.has(key)) return [];
+    if (this.incoming.has(key) || this.dropped.has(key) || this.finished.has(key)) return [];
     const destination = new MigrationDestination(prepare);
     this.incoming.set(key, destination);
     const waiting = this.early.get(key) ?? [];
@@ -41,8 +44,17 @@ export class IncomingMigrations {
 
   private apply(key: string, step: (destination: MigrationDestination) => DestinationOutput[]): DestinationOutput[] {
     const destination = this.incoming.get(key);
-    if (destination !== undefined) return step(destination);
-    if (this.dropped.has(key)) return [];
+    if (destination !== undefined) {
+      const outputs = step(destination);
+      // Switched over with verified memory: the VM runs on (the model of) its new host, so this side's
+      // page versions (4 bytes per guest page) are not needed any more; keep only the key.
+      if (outputs.some((output) => (output.type === 'resumed' || output.type === 'completed') && output.verification.verified)) {
+        this.incoming.delete(key);
+        this.finished.add(key);
+      }
+      return outputs;
+    }
+    if (this.dropped.has(key) || this.finished.has(key)) return [];
     const waiting = this.early.get(key) ?? [];
     if (waiting.length >= this.maxEarlyMessages) throw new Error(`${key}: ${waiting.length} messages arrived without a prepare`);
     waiting.push(step);
