@@ -27,6 +27,16 @@ export function processCpuSeconds(pid: number): number | null {
   }
 }
 
+/** Resident set size of a live process in MiB (Linux /proc), or null where there is no /proc. */
+export function processRssMiB(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? null : Math.round(Number(match[1]) / 1024);
+  } catch {
+    return null;
+  }
+}
+
 interface Sample {
   atMs: number;
   seconds: Record<string, number>;
