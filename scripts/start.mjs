@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Runs the flagship scenario through the distributed services:
 //   finds or starts Redis (libs/transport resolveRedis: REDIS_URL, else a
-//   private redis-server, else testcontainers), starts the controller, a
-//   source host (src-1) and a destination host (dst-1) as separate processes,
-//   submits scenarios/failed-migration-recovery.yaml (POST /runs), follows the
+//   private redis-server, else testcontainers), starts the controller, one
+//   source-host process for the hosts that hold the scenario's VMs (src-1)
+//   and one destination-host process for its other hosts (dst-1), as
+//   separate processes, submits scenarios/failed-migration-recovery.yaml
+//   (or the scenario given; POST /runs), follows the
 //   run's live events (SSE), prints the same comparison as `migsim simulate`
 //   and writes out/services-failed-migration-recovery.json and .html — then
 //   stops everything it started.
@@ -16,7 +18,7 @@
 // SIGTERM or SIGHUP each group gets SIGTERM, then SIGKILL after 5 s, so
 // nothing is left behind.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,6 +41,7 @@ if (!process.execArgv.includes('--conditions=development')) {
 async function main() {
   const { resolveRedis, RedisUnavailableError } = await import('@migsim/transport');
   const { parseReport, renderHtml, renderJson, renderText } = await import('@migsim/report');
+  const { loadScenario } = await import('@migsim/scenario');
 
   const scenarioFile = process.argv[2] ?? 'scenarios/failed-migration-recovery.yaml';
   const name = basename(scenarioFile).replace(/\.(ya?ml|json)$/, '');
@@ -64,6 +67,13 @@ async function main() {
   });
 
   try {
+    // Read and check the scenario before anything starts: a bad file is reported alone.
+    if (!existsSync(resolve(root, scenarioFile))) throw new Error(`${scenarioFile}: no such file; expected a scenario file such as scenarios/failed-migration-recovery.yaml`);
+    const text = readFileSync(resolve(root, scenarioFile), 'utf8');
+    const scenario = loadScenario(text, scenarioFile);
+    // Hosts that hold VMs at the start are served by the source-host process (it holds their models), the others by the destination-host process.
+    const sourceHosts = [...new Set(scenario.variants.flatMap((variant) => variant.vms.map((vm) => vm.host)))];
+    const destinationHosts = [...new Set(scenario.variants.flatMap((variant) => variant.hosts.map((host) => host.name)))].filter((host) => !sourceHosts.includes(host));
     try {
       redis = await resolveRedis({});
     } catch (error) {
@@ -78,12 +88,16 @@ async function main() {
     const env = { ...process.env, REDIS_URL: redis.url, MIGSIM_NAMESPACE: namespace, MIGSIM_SPEED: speed, PORT: '0' };
 
     const controller = startService('controller', [], env, children);
-    startService('source-host', ['--hosts', 'src-1'], env, children);
-    startService('destination-host', ['--hosts', 'dst-1'], env, children);
+    startService('source-host', ['--hosts', sourceHosts.join(',')], env, children);
+    if (destinationHosts.length > 0) startService('destination-host', ['--hosts', destinationHosts.join(',')], env, children);
     const url = await controllerUrl(controller);
-    await waitFor(async () => (await getJson(`${url}/hosts`)).filter((host) => host.alive).length >= 2, 30_000, 'both hosts to report');
+    const hosts = [...sourceHosts, ...destinationHosts];
+    process.stderr.write(`start: source host(s) ${sourceHosts.join(', ')}${destinationHosts.length > 0 ? `; destination host(s) ${destinationHosts.join(', ')}` : ''}\n`);
+    await waitFor(async () => {
+      const alive = new Set((await getJson(`${url}/hosts`)).filter((host) => host.alive).map((host) => host.name));
+      return hosts.every((host) => alive.has(host));
+    }, 30_000, `hosts ${hosts.join(', ')} to report`);
 
-    const text = readFileSync(resolve(root, scenarioFile), 'utf8');
     const created = await fetch(`${url}/runs?file=${encodeURIComponent(scenarioFile)}`, { method: 'POST', body: text, headers: { 'content-type': 'application/yaml' } });
     const run = await created.json();
     if (created.status !== 201) throw new Error(`the controller refused the scenario:\n${(run.problems ?? [run.message]).join('\n')}`);
