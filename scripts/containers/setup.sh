@@ -223,6 +223,16 @@ our_service_pid() {
   kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 
+# A service whose working directory was deleted (it was started from a clone
+# that is gone) answers the API but cannot start containers: conmon fails with
+# "Failed to get working directory". Such a service is restarted too.
+cwd_gone() { case "$(readlink "/proc/$1/cwd" 2>/dev/null)" in *" (deleted)") return 0 ;; *) return 1 ;; esac; }
+if answers && pid=$(our_service_pid) && cwd_gone "$pid"; then
+  log "restarting the podman service (pid $pid): the directory it was started in is gone"
+  kill "$pid"
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+fi
+
 if $conf_changed && answers; then
   if pid=$(our_service_pid); then
     log "restarting the podman service (pid $pid) so it reads the new $CONF"
@@ -240,7 +250,8 @@ if ! answers; then
     log "starting podman system service on $SOCKET (log: $SERVICE_LOG)"
     # setsid + redirections: the service outlives this script and holds no
     # pipe of its caller (CI would otherwise wait on it), nor the lock (9).
-    setsid podman system service --time=0 "unix://$SOCKET" >>"$SERVICE_LOG" 2>&1 </dev/null 9>&- &
+    # Started from / so that no clone's directory is its working directory.
+    (cd / && exec setsid podman system service --time=0 "unix://$SOCKET" >>"$SERVICE_LOG" 2>&1 </dev/null 9>&-) &
     echo $! >"$SERVICE_PID_FILE"
   fi
   for _ in $(seq 300); do answers && break; sleep 0.1; done
