@@ -9,6 +9,7 @@ export * from './ram-layout';
 export * from './switchover-check';
 export * from './recovery-report';
 export * from './mmu-lock-stall';
+export * from './dirty-rate';
 export * from './source-vm';
 export * from './machine';
 export * from './create-migration';

@@ -1,5 +1,5 @@
 import { hugeFraction, type GuestSample } from '@migsim/guest';
-import { createMigration, vcpuStallNs, type MigrationParametersInput, type SwitchoverVerification, type TerminalAction } from '@migsim/migration';
+import { createMigration, measuredDirtyRate, vcpuStallNs, type MigrationParametersInput, type SwitchoverVerification, type TerminalAction } from '@migsim/migration';
 import type { RecoveryReport, TimelinePoint, VmReport } from '@migsim/report';
 import type { HostSpec, ProbeMode, VmSpec } from '@migsim/scenario';
 import { SourceMigration, type PhaseMark } from '../migration/source-migration';
@@ -378,7 +378,7 @@ export class HostedVm {
     } else {
       probe.unsubscribe?.();
     }
-    const rate = (probe.pagesWritten * 4096 * 1e9) / Math.max(1, atNs - probe.startNs);
+    const rate = measuredDirtyRate(probe.pagesWritten, atNs - probe.startNs);
     this.vmEvent(atNs, 'probe-ended', `VM ${this.spec.name}: ${Math.round(rate)} bytes/s`, probe.id, { rateBytesPerSec: rate });
   }
 

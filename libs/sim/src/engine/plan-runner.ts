@@ -1,4 +1,4 @@
-import { vcpuStallNs } from '@migsim/migration';
+import { measuredDirtyRate, vcpuStallNs } from '@migsim/migration';
 import { OrchestrationError, pickDestination, planDrain, type DrainHost, type DrainVm } from '@migsim/orchestration';
 import type { BalancePlan, DrainPlan, ProbeMode } from '@migsim/scenario';
 import { GUEST_RAM_SLOT_ID, PLAN_PROBE_DURATION_NS } from './constants';
@@ -219,7 +219,7 @@ export class PlanRunner {
         unsubscribe?.();
         vm.probing = undefined;
       }
-      const rate = (pagesWritten * 4096 * 1e9) / elapsedNs;
+      const rate = measuredDirtyRate(pagesWritten, elapsedNs);
       run.touch(vm);
       run.event('probe-ended', id, `VM ${vm.name}: ${Math.round(rate)} bytes/s`);
       onEnd?.(rate);
