@@ -34,7 +34,7 @@ export function drainMigrations(variant: ScenarioVariant, state: VariantState, p
   const vms: DrainVm[] = variant.vms
     .filter((vm) => home.has(vm.name))
     .map((vm) => ({ name: vm.name, host: home.get(vm.name)!, memoryBytes: vm.memoryBytes, dirtyRateBytesPerSec: measuredRates?.get(vm.name) ?? vm.workload.dirtyRateBytesPerSec }));
-  const alreadyMoving = new Set(state.migrations.filter((migration) => migration.status !== 'done').map((migration) => migration.vm));
+  const alreadyMoving = movingVms(state);
   const reserved: DrainVm[] = state.migrations
     .filter((migration) => migration.status !== 'done')
     .map((migration) => ({ name: `reserved:${migration.id}`, host: migration.destination, memoryBytes: variant.vms.find((vm) => vm.name === migration.vm)!.memoryBytes }));
@@ -142,6 +142,11 @@ export function startDuePlans(variant: ScenarioVariant, state: VariantState, now
 /** The running VMs a drain of `host` would move now (placement, minus those already migrating). */
 function vmsOn(variant: ScenarioVariant, state: VariantState, host: string): string[] {
   const home = placement(variant, state);
-  const moving = new Set(state.migrations.filter((migration) => migration.status !== 'done').map((migration) => migration.vm));
+  const moving = movingVms(state);
   return variant.vms.filter((vm) => home.get(vm.name) === host && !moving.has(vm.name)).map((vm) => vm.name);
+}
+
+/** VMs with a migration queued or running (not yet done). */
+function movingVms(state: VariantState): Set<string> {
+  return new Set(state.migrations.filter((migration) => migration.status !== 'done').map((migration) => migration.vm));
 }

@@ -161,12 +161,15 @@ export class RunDriver {
     let changed = false;
     // One migration of a VM at a time, in the scenario's order (the engine's per-VM backlog).
     const busyVms = new Set(state.migrations.filter((migration) => migration.status === 'running').map((migration) => migration.vm));
+    // Where each VM runs now, read once when something is due; starting a migration does not change it (only a completed one does).
+    let current: Map<string, string> | undefined;
     for (const migration of state.migrations) {
       if ((migration.status !== 'pending' && migration.status !== 'retry-wait') || migration.nextStartNs > nowNs) continue;
       if (busyVms.has(migration.vm)) continue;
       busyVms.add(migration.vm);
       // The VM leaves from where it runs now: a VM an earlier migration moved starts from that destination.
-      migration.source = placement(variant, state).get(migration.vm) ?? migration.source;
+      current ??= placement(variant, state);
+      migration.source = current.get(migration.vm) ?? migration.source;
       // A migration from or to a host whose process is down waits for it (a lost VM never starts again).
       if (migration.vmLost || deadHosts.has(migration.source) || deadHosts.has(migration.destination)) continue;
       const request = { sourceHost: migration.source, destinationHost: migration.destination };
