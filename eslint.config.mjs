@@ -8,7 +8,7 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-export const PURE_LIBS = ['mmu', 'guest', 'migration', 'orchestration', 'sim', 'scenario', 'report'];
+export const PURE_LIBS = ['mmu', 'guest', 'migration', 'orchestration', 'cluster', 'sim', 'scenario', 'report'];
 
 const pureSources = PURE_LIBS.map((lib) => `libs/${lib}/src/**/*.ts`);
 
@@ -44,6 +44,10 @@ export default [
               onlyDependOnLibsWithTags: ['layer:mmu', 'layer:guest', 'layer:migration', 'layer:orchestration'],
             },
             {
+              sourceTag: 'layer:cluster',
+              onlyDependOnLibsWithTags: ['layer:mmu', 'layer:guest', 'layer:migration', 'layer:orchestration', 'layer:scenario', 'layer:report'],
+            },
+            {
               sourceTag: 'layer:sim',
               onlyDependOnLibsWithTags: [
                 'layer:mmu',
@@ -52,6 +56,7 @@ export default [
                 'layer:orchestration',
                 'layer:scenario',
                 'layer:report',
+                'layer:cluster',
               ],
             },
             { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure'] },

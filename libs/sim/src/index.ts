@@ -5,9 +5,9 @@ export { GUEST_STEP_NS, PLAN_PROBE_DURATION_NS, GUEST_RAM_HVA_PAGE, GUEST_RAM_SL
 export { materializeVm, profileOf, type MaterializedVm } from './engine/vm-materializer';
 export { RecoveryRun, type RecoveryTrigger } from './engine/recovery-run';
 export { VirtualClock, ClockError, type Clock } from './core/clock';
-export { Rng, splitmix32, hashName } from './core/rng';
-export { EventQueue, type ScheduledEvent } from './core/event-queue';
-export { LinkModel, type FlowSpec } from './network/link-model';
+export { Rng, splitmix32, hashName } from '@migsim/cluster';
+export { EventQueue, type ScheduledEvent } from '@migsim/cluster';
+export { LinkModel, type FlowSpec } from '@migsim/cluster';
 export { PageVersionTracker } from './engine/page-version-tracker';
 export {
   CheckerRunner,

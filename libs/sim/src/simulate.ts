@@ -2,7 +2,7 @@ import { buildReport, type Report } from '@migsim/report';
 import type { Scenario } from '@migsim/scenario';
 import { INVARIANT_CHECKERS } from './checkers/invariant-checkers';
 import type { InvariantChecker } from './checkers/checker';
-import { Rng } from './core/rng';
+import { Rng } from '@migsim/cluster';
 import { NS_PER_MS } from './engine/constants';
 import { EngineError } from './engine/engine-error';
 import type { EngineTestHooks } from './engine/engine-hooks';

@@ -1,7 +1,7 @@
 import { GuestVm } from '@migsim/guest';
 import { kernelProfile, VmMmu } from '@migsim/mmu';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../core/rng';
+import { Rng } from '@migsim/cluster';
 import { lazySourceVm } from './lazy-source-vm';
 
 function guest(): GuestVm {

@@ -3,9 +3,9 @@ import { faultOf, toMigrationPolicy, type HostSpec, type Scenario, type Scenario
 import type { ReportEvent, VariantReport } from '@migsim/report';
 import { CheckerRunner, type EngineView, type InvariantChecker, type MigrationView, type SwitchoverView, type VmView } from '../checkers/checker';
 import { VirtualClock } from '../core/clock';
-import { EventQueue } from '../core/event-queue';
-import type { Rng } from '../core/rng';
-import { LinkModel } from '../network/link-model';
+import { EventQueue } from '@migsim/cluster';
+import type { Rng } from '@migsim/cluster';
+import { LinkModel } from '@migsim/cluster';
 import { AttemptDriver } from './attempt-driver';
 import { AttemptEndings } from './attempt-endings';
 import { GUEST_STEP_NS, NS_PER_MS } from './constants';

@@ -1,7 +1,7 @@
 import { GuestVm } from '@migsim/guest';
 import { kernelProfile, VmMmu, type KernelProfile } from '@migsim/mmu';
 import type { HostSpec, KernelSpec, VmSpec } from '@migsim/scenario';
-import type { Rng } from '../core/rng';
+import type { Rng } from '@migsim/cluster';
 import { GUEST_RAM_HVA_PAGE, GUEST_RAM_SLOT_ID } from './constants';
 
 /** A VM's MMU and guest model on one host. */

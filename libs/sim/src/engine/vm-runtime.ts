@@ -2,7 +2,7 @@ import { hugeFraction, type GuestSample } from '@migsim/guest';
 import type { HostSpec, VmSpec } from '@migsim/scenario';
 import type { RecoveryReport, TimelinePoint } from '@migsim/report';
 import type { VmRunState, VmView } from '../checkers/checker';
-import type { Rng } from '../core/rng';
+import type { Rng } from '@migsim/cluster';
 import { GUEST_RAM_SLOT_ID, NS_PER_MS } from './constants';
 import type { RecoveryRun } from './recovery-run';
 import { materializeVm, type MaterializedVm } from './vm-materializer';

@@ -1,0 +1,166 @@
+import { OrderedHeap } from '../core/ordered-heap';
+import type { Actor, ActorId, Outbound, SendOptions } from './actor';
+import { deliversBefore, type Delivery } from './delivery';
+import { WorldError } from './world-error';
+
+/** Work an actor may schedule at one instant before the runtime calls it stuck. */
+const MAX_STEPS_AT_ONE_INSTANT = 100_000;
+
+/**
+ * One actor in a runtime: its inbox, its outbox and the one way it is
+ * stepped. The in-process engine and the services' host and controller
+ * processes all step actors through this class, which is what makes them
+ * call each actor identically:
+ *
+ *   stepAt(t): advanceTo(t); receive every counted message delivered at t
+ *              in (sender rank, sequence) order; advanceTo(t) while the
+ *              actor has work due at t.
+ *
+ * Lazy messages are applied before a step (`applyLazyUpTo`), never as a
+ * step of their own. The slot also checks the actor's lookahead promise on
+ * every counted send (see `Actor.nextOutputNs`).
+ */
+export class ActorSlot<M> implements Outbound<M> {
+  private readonly counted = new OrderedHeap<Delivery<M>>(deliversBefore);
+  private readonly lazy = new OrderedHeap<Delivery<M>>(deliversBefore);
+  private readonly lastDeliveryTo = new Map<ActorId, number>();
+  private nowNs = 0;
+  private seq = 0;
+  /** Time of the latest step (or -1): a counted message for an earlier time is a causality error. */
+  private steppedNs = -1;
+  /** The actor's `nextOutputNs()` after its previous step, and whether this step received input. */
+  private promisedOutputNs = 0;
+  private inputAtNs = -1;
+
+  constructor(
+    readonly actor: Actor<M>,
+    readonly rank: number,
+    private readonly sink: (delivery: Delivery<M>) => void,
+  ) {}
+
+  get id(): ActorId {
+    return this.actor.id;
+  }
+
+  /** Time of the last step (-1 before the first). */
+  get lastStepNs(): number {
+    return this.steppedNs;
+  }
+
+  /** Sequence number the actor's next message gets (for journals and replays). */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
+  // ---- Outbound: what the actor calls ---------------------------------------
+
+  send(to: ActorId, message: M, options: SendOptions): void {
+    const latency = options.latencyNs;
+    if (!(latency > 0)) throw new WorldError('WORLD_ZERO_LATENCY', `${this.id} sent ${describe(message)} to ${to} with latency ${latency} ns`);
+    const lazy = options.lazy === true;
+    if (!lazy && this.nowNs < this.promisedOutputNs && this.inputAtNs !== this.nowNs) {
+      throw new WorldError(
+        'WORLD_LOOKAHEAD',
+        `${this.id} sent ${describe(message)} at ${this.nowNs} ns, before the ${this.promisedOutputNs} ns its nextOutputNs() promised`,
+      );
+    }
+    // Per channel in order: a message never overtakes one sent before it (a latency that shrank waits).
+    const deliverNs = Math.max(this.nowNs + latency, this.lastDeliveryTo.get(to) ?? 0);
+    this.lastDeliveryTo.set(to, deliverNs);
+    this.sink({ from: this.id, fromRank: this.rank, to, seq: this.seq++, sentNs: this.nowNs, deliverNs, lazy, message });
+  }
+
+  // ---- inbox ------------------------------------------------------------------
+
+  deliver(delivery: Delivery<M>): void {
+    if (delivery.lazy) {
+      this.lazy.push(delivery);
+      return;
+    }
+    if (delivery.deliverNs <= this.steppedNs) {
+      throw new WorldError(
+        'WORLD_CAUSALITY',
+        `${this.id} got ${describe(delivery.message)} from ${delivery.from} for ${delivery.deliverNs} ns after it stepped at ${this.steppedNs} ns`,
+      );
+    }
+    this.counted.push(delivery);
+  }
+
+  /** When the actor next needs a step: its own work or a counted message; Infinity when neither. */
+  nextStepNs(): number {
+    const wake = this.actor.nextWakeNs();
+    const head = this.counted.peek();
+    return head !== undefined && head.deliverNs < wake ? head.deliverNs : wake;
+  }
+
+  /** Delivery time of the earliest lazy message waiting, or Infinity. */
+  nextLazyNs(): number {
+    return this.lazy.peek()?.deliverNs ?? Infinity;
+  }
+
+  /**
+   * Earliest time this actor may send a counted message: its own promise, or
+   * the delivery of a counted message it has yet to receive (it may answer at once).
+   */
+  earliestOutputNs(): number {
+    const head = this.counted.peek();
+    const promised = this.actor.nextOutputNs();
+    return head !== undefined && head.deliverNs < promised ? head.deliverNs : promised;
+  }
+
+  /** Counted messages waiting (for progress reports and tests). */
+  get pendingCount(): number {
+    return this.counted.size + this.lazy.size;
+  }
+
+  applyLazyUpTo(timeNs: number): void {
+    for (let head = this.lazy.peek(); head !== undefined && head.deliverNs <= timeNs; head = this.lazy.peek()) {
+      this.lazy.pop();
+      this.actor.applyLazy(head.message);
+    }
+  }
+
+  // ---- stepping ---------------------------------------------------------------
+
+  /** Runs the actor at `timeNs` (see the class comment); `timeNs` never decreases. */
+  stepAt(timeNs: number): void {
+    if (timeNs < this.steppedNs) throw new WorldError('WORLD_CAUSALITY', `${this.id} asked to step at ${timeNs} ns after ${this.steppedNs} ns`);
+    this.applyLazyUpTo(timeNs);
+    this.nowNs = timeNs;
+    this.steppedNs = timeNs;
+    const actor = this.actor;
+    actor.advanceTo(timeNs);
+    for (let head = this.counted.peek(); head !== undefined && head.deliverNs === timeNs; head = this.counted.peek()) {
+      this.counted.pop();
+      this.inputAtNs = timeNs;
+      actor.receive(head.message, timeNs);
+    }
+    let spins = 0;
+    while (actor.nextWakeNs() <= timeNs) {
+      if (++spins > MAX_STEPS_AT_ONE_INSTANT) throw new WorldError('WORLD_STALLED', `${this.id} keeps scheduling work at ${timeNs} ns`);
+      actor.advanceTo(timeNs);
+    }
+    this.promisedOutputNs = actor.nextOutputNs();
+  }
+
+  /** Steps through every step time before `boundNs` (a services window); returns the steps taken. */
+  runUntil(boundNs: number): number {
+    let steps = 0;
+    for (let next = this.nextStepNs(); next < boundNs; next = this.nextStepNs()) {
+      this.stepAt(next);
+      steps += 1;
+    }
+    return steps;
+  }
+
+  /** Lets the runtime stamp sends made outside a step (the actor's `finish` at the horizon). */
+  setTime(timeNs: number): void {
+    this.nowNs = timeNs;
+    this.promisedOutputNs = 0;
+  }
+}
+
+function describe(message: unknown): string {
+  const kind = (message as { kind?: unknown } | null)?.kind;
+  return typeof kind === 'string' ? kind : 'a message';
+}
