@@ -1,9 +1,10 @@
-// Runs the engine benchmark's drain study through the SimGrid peer, then two
-// one-migration studies whose duration can be worked out by hand.
+// Runs the engine benchmark's drain study through the SimGrid peer, with every
+// VM and with only the migrating ones (which must give the same migrations),
+// then one-migration studies whose duration can be worked out by hand.
 //
 //   npx tsx --conditions=development libs/sim/bench/simgrid/simgrid-peer.smoke.ts
 import { runSimgridStudy } from './simgrid-peer';
-import type { SimgridStudy } from './simgrid-peer';
+import type { SimgridStudy, SimgridStudyResult } from './simgrid-peer';
 
 const GIB = 2 ** 30;
 const MB = 1e6;
@@ -133,12 +134,40 @@ async function checkOutboundCap(maxOutboundPerHost: number): Promise<boolean> {
   return ok;
 }
 
+/**
+ * The drain study with only the migrating VMs created: the same migrations,
+ * so the same makespan and per-migration times, bit for bit.
+ */
+async function checkMigratingVmsOnly(study: SimgridStudy, allVms: SimgridStudyResult): Promise<boolean> {
+  const result = await runSimgridStudy({ ...study, createdVms: 'migrating' });
+  console.log(JSON.stringify({ study: 'drain-200-hosts, migrating VMs only', ...result }));
+  const ok =
+    result.createdVms === study.migrations.length &&
+    result.migrations === allVms.migrations &&
+    result.simulatedMakespanS === allVms.simulatedMakespanS &&
+    result.perMigration.minS === allVms.perMigration.minS &&
+    result.perMigration.maxS === allVms.perMigration.maxS &&
+    result.perMigration.meanS === allVms.perMigration.meanS;
+  console.log(
+    JSON.stringify({
+      check: 'drain study, migrating VMs only: same migrations as with every VM',
+      allVmsS: allVms.simulatedMakespanS,
+      migratingVmsS: result.simulatedMakespanS,
+      allVmsWallMs: allVms.wallMs,
+      migratingVmsWallMs: result.wallMs,
+      ok,
+    }),
+  );
+  return ok;
+}
+
 async function main(): Promise<void> {
   const study = drainStudy();
   const result = await runSimgridStudy(study);
   console.log(JSON.stringify({ study: 'drain-200-hosts', ...result }));
 
   const checks = [
+    await checkMigratingVmsOnly(study, result),
     await checkOneMigration('4 GiB, no dirtying: memory / bandwidth', 4 * GIB, 0),
     await checkOneMigration('4 GiB, 20 MB/s dirtying: pre-copy rounds', 4 * GIB, 20 * MB),
     await checkOutboundCap(2),

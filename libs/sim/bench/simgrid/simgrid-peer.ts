@@ -7,7 +7,7 @@ import { SimgridPeerError } from './simgrid-peer-error';
 import { formatSimgridStudy } from './study-file';
 import type { SimgridStudy } from './study-file';
 
-export type { SimgridStudy } from './study-file';
+export type { SimgridCreatedVms, SimgridStudy } from './study-file';
 export { SimgridPeerError } from './simgrid-peer-error';
 export type { SimgridPeerErrorCode } from './simgrid-peer-error';
 
@@ -16,6 +16,8 @@ export interface SimgridStudyResult {
   wallMs: number;
   /** Peak resident set of the simulation process. */
   rssMiB: number;
+  /** VMs SimGrid created: every VM of the study, or only the migrating ones (`createdVms`). */
+  createdVms: number;
   simulatedMakespanS: number;
   migrations: number;
   /** Simulated duration of each migration, from `sg_vm_migrate` call to return. */
@@ -80,7 +82,7 @@ async function runBinary(
 function parseOutput(
   stdout: string,
   binaryPath: string,
-): Pick<SimgridStudyResult, 'migrations' | 'simulatedMakespanS' | 'perMigration'> {
+): Pick<SimgridStudyResult, 'createdVms' | 'migrations' | 'simulatedMakespanS' | 'perMigration'> {
   const lastLine = stdout.trim().split('\n').at(-1) ?? '';
   const bad = (expected: string) =>
     new SimgridPeerError('SIMGRID_BAD_OUTPUT', `${binaryPath}: last stdout line ${JSON.stringify(lastLine)}: expected ${expected}`);
@@ -91,11 +93,13 @@ function parseOutput(
     throw bad('one JSON object');
   }
   const value = parsed as {
+    createdVms?: unknown;
     migrations?: unknown;
     simulatedMakespanS?: unknown;
     perMigration?: { minS?: unknown; maxS?: unknown; meanS?: unknown };
   };
   const numbers = [
+    value.createdVms,
     value.migrations,
     value.simulatedMakespanS,
     value.perMigration?.minS,
@@ -103,10 +107,10 @@ function parseOutput(
     value.perMigration?.meanS,
   ];
   if (!numbers.every((n): n is number => typeof n === 'number' && Number.isFinite(n))) {
-    throw bad('finite numbers in migrations, simulatedMakespanS and perMigration.{minS,maxS,meanS}');
+    throw bad('finite numbers in createdVms, migrations, simulatedMakespanS and perMigration.{minS,maxS,meanS}');
   }
-  const [migrations, simulatedMakespanS, minS, maxS, meanS] = numbers as number[];
-  return { migrations, simulatedMakespanS, perMigration: { minS, maxS, meanS } };
+  const [createdVms, migrations, simulatedMakespanS, minS, maxS, meanS] = numbers as number[];
+  return { createdVms, migrations, simulatedMakespanS, perMigration: { minS, maxS, meanS } };
 }
 
 function lastInteger(text: string): number | undefined {

@@ -1,5 +1,14 @@
 import { SimgridPeerError } from './simgrid-peer-error';
 
+/**
+ * Which VMs study.cpp creates in SimGrid: `all` of them, or only the
+ * `migrating` ones (the others still count in their hosts' cores, so the
+ * hosts are the same). Both simulate the same migrations; `migrating` spares
+ * SimGrid the workloads of VMs that stay put, as migsim never models a VM
+ * nothing touches.
+ */
+export type SimgridCreatedVms = 'all' | 'migrating';
+
 /** One drain study, as the SimGrid peer reads it (README.md, "Study file"). */
 export interface SimgridStudy {
   hosts: string[];
@@ -9,6 +18,8 @@ export interface SimgridStudy {
   migrations: { vm: string; to: string }[];
   maxOutboundPerHost: number;
   bandwidthPerMigrationBytesPerSec: number;
+  /** Default `all`. */
+  createdVms?: SimgridCreatedVms;
 }
 
 const HEADER = 'migsim-simgrid-study 1';
@@ -31,6 +42,9 @@ export function validateSimgridStudy(study: SimgridStudy): void {
   checkPositive('linkBytesPerSec', study.linkBytesPerSec, false);
   checkPositive('maxOutboundPerHost', study.maxOutboundPerHost, true);
   checkPositive('bandwidthPerMigrationBytesPerSec', study.bandwidthPerMigrationBytesPerSec, false);
+  if (study.createdVms !== undefined && study.createdVms !== 'all' && study.createdVms !== 'migrating') {
+    problems.push(`createdVms: found ${JSON.stringify(study.createdVms)}, expected 'all' or 'migrating'`);
+  }
 
   const hosts = new Set<string>();
   study.hosts.forEach((host, index) => {
@@ -75,6 +89,7 @@ export function formatSimgridStudy(study: SimgridStudy): string {
     `link_bytes_per_sec ${study.linkBytesPerSec}`,
     `max_outbound_per_host ${study.maxOutboundPerHost}`,
     `bandwidth_per_migration_bytes_per_sec ${study.bandwidthPerMigrationBytesPerSec}`,
+    `created_vms ${study.createdVms ?? 'all'}`,
     ...study.hosts.map((host) => `host ${host}`),
     ...study.vms.map(
       (vm) => `vm ${vm.name} ${vm.host} ${vm.memoryBytes} ${vm.dirtyRateBytesPerSec} ${vm.vcpus}`,
