@@ -12,7 +12,9 @@ const POLL_MS = 500;
  * `migsim run <scenario> [--controller URL] [--out report.json] [--html report.html]`:
  * submits a scenario to a running controller (`POST /runs`), waits for the
  * run to end, and prints / writes its report exactly as `migsim simulate`
- * does (same schema, `engine: "services"`).
+ * does (same schema, `engine: "services"`). A controller started with
+ * MIGSIM_API_TOKEN needs the same token: it is sent from this process's
+ * MIGSIM_API_TOKEN as `Authorization: Bearer` when set.
  */
 export async function runRun(ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseOptions(
@@ -34,8 +36,13 @@ export async function runRun(ctx: CommandContext): Promise<number> {
   readScenarioFile(file);
   const text = readUserFile(file, 'scenario file');
 
-  const created = await request(controller, `/runs?file=${encodeURIComponent(file)}`, { method: 'POST', body: text, headers: { 'content-type': 'application/yaml' } });
+  const token = process.env.MIGSIM_API_TOKEN;
+  const authorization: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const created = await request(controller, `/runs?file=${encodeURIComponent(file)}`, { method: 'POST', body: text, headers: { 'content-type': 'application/yaml', ...authorization } });
   const submitted = (await created.json()) as { id?: string; problems?: string[]; message?: string };
+  if (created.status === 401) {
+    throw new CliError(`migsim run: ${controller} refused the run: ${submitted.message ?? 'HTTP 401'}; ${token ? 'MIGSIM_API_TOKEN here is not the controller\'s' : 'set MIGSIM_API_TOKEN to the controller\'s token'}`);
+  }
   if (created.status === 400) throw new CliError((submitted.problems ?? [String(submitted.message)]).join('\n'));
   if (created.status !== 201 || submitted.id === undefined) throw new CliError(`migsim run: ${controller} refused the run: HTTP ${created.status}`, EXIT_INTERNAL);
   const id = submitted.id;
