@@ -10,12 +10,25 @@ export const HOVER_SCRIPT = `
   var readout = document.getElementById('readout');
   if (!source || !readout) return;
   var data = JSON.parse(source.textContent);
-  function nearest(times, t) {
-    var lo = 0, hi = times.length - 1;
-    if (hi < 0) return -1;
+  // Index of the first time >= t (times.length when none is).
+  function firstAtOrAfter(times, t) {
+    var lo = 0, hi = times.length;
     while (lo < hi) { var mid = (lo + hi) >> 1; if (times[mid] < t) lo = mid + 1; else hi = mid; }
-    if (lo > 0 && Math.abs(times[lo - 1] - t) <= Math.abs(times[lo] - t)) lo -= 1;
     return lo;
+  }
+  // The value at t, or null outside the series. Samples come at uneven intervals: an interval mean
+  // holds over the interval that ends at its time; an instant value is interpolated between samples.
+  function valueAt(series, t) {
+    var times = series.t, values = series.v, i = firstAtOrAfter(times, t);
+    if (i >= times.length || (times[i] > t && i === 0)) return null;
+    if (series.shape === 'interval-mean' || times[i] === t) return values[i];
+    var share = (t - times[i - 1]) / (times[i] - times[i - 1]);
+    return values[i - 1] + (values[i] - values[i - 1]) * share;
+  }
+  function timeText(chart, tMs) {
+    var text = chart.unit === 'ms' ? Math.abs(tMs).toFixed(1) + ' ms' : (Math.abs(tMs) / 1000).toFixed(2) + ' s';
+    if (chart.timeFrom === 'logging-off') return text + (tMs < 0 ? ' before' : ' after') + ' dirty logging off';
+    return 't = ' + text;
   }
   function line(color, text, bold) {
     var row = document.createElement('div');
@@ -39,10 +52,10 @@ export const HOVER_SCRIPT = `
       if (x < g.left || x > g.left + plotWidth) { hide(); return; }
       var tMs = chart.xMinMs + (x - g.left) / plotWidth * (chart.xMaxMs - chart.xMinMs);
       guide.setAttribute('x1', x); guide.setAttribute('x2', x); guide.setAttribute('visibility', 'visible');
-      readout.replaceChildren(line(null, 't = ' + (tMs / 1000).toFixed(2) + ' s', true));
+      readout.replaceChildren(line(null, timeText(chart, tMs), true));
       chart.series.forEach(function (series) {
-        var index = nearest(series.t, tMs);
-        if (index >= 0) readout.appendChild(line(series.color, series.name + ': ' + (series.v[index] * 100).toFixed(1) + ' %', false));
+        var value = valueAt(series, tMs);
+        readout.appendChild(line(series.color, series.name + ': ' + (value === null ? '\u2014' : (value * 100).toFixed(1) + ' %'), false));
       });
       readout.style.display = 'block';
       var left = event.clientX + 14;

@@ -24,6 +24,7 @@ const skipNote = skip ? ` [skipped: ${MISSING_CHROMIUM}]` : '';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SCREENSHOT_PATH = join(REPO_ROOT, 'test-artifacts', 'report-html.png');
+const CLOSE_UP_SCREENSHOT_PATH = join(REPO_ROOT, 'test-artifacts', 'report-html-close-up.png');
 
 /** The parts of SVG elements the assertions measure (the lib has no DOM types). */
 interface DrawnElement {
@@ -97,8 +98,8 @@ describe('HTML report in headless Chromium', () => {
     expect(charts.map((chart) => chart.id)).toEqual([
       'chart-throughput-0',
       'chart-coverage-0',
-      'chart-throughput-close-up-0',
-      'chart-coverage-close-up-0',
+      'chart-throughput-close-up-0-0',
+      'chart-coverage-close-up-0-0',
     ]);
     for (const chart of charts) {
       expect(chart.widthPx).toBeGreaterThan(500);
@@ -118,21 +119,33 @@ describe('HTML report in headless Chromium', () => {
 
     const table = page.locator('#recovery-comparison');
     expect(await table.isVisible()).toBe(true);
+    // Every column in view at 1280 px: no horizontal scrolling.
+    const overflowPx = await page.$eval('#recovery .table-scroll', (element) => element.scrollWidth - element.clientWidth);
+    expect(overflowPx).toBe(0);
     expect(await table.locator('tbody tr').count()).toBe(5);
     expect(await table.locator('tr[data-variant="recover-in-place"] td.refaults').textContent()).toBe('0');
     expect(await page.locator('#recovery-verdict').textContent()).toContain('recover-in-place');
 
     // Hover readout: every variant's value at the hovered time.
-    const closeUp = page.locator('#chart-throughput-close-up-0');
-    await closeUp.scrollIntoViewIfNeeded();
-    const box = (await closeUp.boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+    const whole = page.locator('#chart-throughput-0');
+    await whole.scrollIntoViewIfNeeded();
+    const wholeBox = (await whole.boundingBox())!;
+    await page.mouse.move(wholeBox.x + wholeBox.width * 0.8, wholeBox.y + wholeBox.height * 0.5);
     const readout = page.locator('#readout');
     expect(await readout.isVisible()).toBe(true);
-    const readoutText = (await readout.textContent()) ?? '';
-    expect(readoutText).toMatch(/^t = \d+\.\d\d s/);
-    expect(readoutText).toContain('recover-in-place: 100.0 %');
-    expect(readoutText).toContain('none: 74.0 %');
+    const wholeText = (await readout.textContent()) ?? '';
+    expect(wholeText).toMatch(/^t = \d+\.\d\d s/);
+    expect(wholeText).toContain('recover-in-place: 100.0 %');
+    expect(wholeText).toContain('none: 92.0 %');
+    // In the close-up, 50 ms after logging off (x = 64 + 90 / 240 x 492 of 570 viewBox units): the rmap walk still holds mmu_lock.
+    const closeUp = page.locator('#chart-throughput-close-up-0-0');
+    await closeUp.scrollIntoViewIfNeeded();
+    const box = (await closeUp.boundingBox())!;
+    await page.mouse.move(box.x + (248.5 / 570) * box.width, box.y + box.height * 0.5);
+    const closeUpText = (await readout.textContent()) ?? '';
+    expect(closeUpText).toMatch(/^(4[89]|5[0-2])\.\d ms after dirty logging off/);
+    expect(closeUpText).toContain('zap-rmap: 32.2 %');
+    expect(closeUpText).toContain('none: 92.0 %');
     await page.mouse.move(0, 0);
     await page.evaluate('window.scrollTo(0, 0)');
 
@@ -142,6 +155,102 @@ describe('HTML report in headless Chromium', () => {
 
     expect(problems).toEqual([]);
     expect(requests).toEqual([fileUrl]);
+    await page.close();
+  });
+
+  it.skipIf(skip)(`shows each strategy's 10-100 ms recovery apart in the close-up, where the whole-run chart cannot${skipNote}`, async () => {
+    // In the sample, zap-rmap, zap-max-level, zap-tdp and recover-in-place are back at 99 % 116, 102, 94.5 and 56 ms after logging off.
+    const report = sampleFlagshipReport();
+    const to99 = report.variants.slice(1).map((variant) => variant.vms[0]!.recoveries[0]!.timeTo99PctMs!);
+    expect(Math.max(...to99)).toBeLessThan(150);
+    expect(Math.min(...to99)).toBeGreaterThan(10);
+    const { page, problems, requests, fileUrl } = await open(report, 'close-up.html');
+
+    /** Per pair of variants, over how many screen pixels of the plot's width their lines are more than 3 px apart. */
+    const apartWidths = (chartId: string) =>
+      page.$eval(`#${chartId}`, (svg) => {
+        interface Geometry { getTotalLength(): number; getPointAtLength(length: number): { x: number; y: number } }
+        const plot = svg.querySelector('rect.plot-area')!;
+        const left = Number(plot.getAttribute('x'));
+        const right = left + Number(plot.getAttribute('width'));
+        const scale = svg.getBoundingClientRect().width / Number(svg.getAttribute('viewBox')!.split(' ')[2]);
+        const lines = [...svg.querySelectorAll('path.series')].map((path) => {
+          const geometry = path as unknown as Geometry;
+          const total = geometry.getTotalLength();
+          // y at each whole viewBox x: the mean of the points drawn in that column.
+          const columns = new Map<number, { sum: number; count: number }>();
+          for (let index = 0; index <= 5000; index += 1) {
+            const point = geometry.getPointAtLength((total * index) / 5000);
+            const column = Math.round(point.x);
+            if (column < left || column > right) continue;
+            const entry = columns.get(column) ?? { sum: 0, count: 0 };
+            entry.sum += point.y;
+            entry.count += 1;
+            columns.set(column, entry);
+          }
+          return { name: (path as unknown as DrawnElement).dataset.series!, columns };
+        });
+        const widths: Record<string, number> = {};
+        for (const a of lines) {
+          for (const b of lines) {
+            if (a.name >= b.name) continue;
+            let apart = 0;
+            for (const [column, entry] of a.columns) {
+              const other = b.columns.get(column);
+              if (other && Math.abs(entry.sum / entry.count - other.sum / other.count) * scale > 3) apart += 1;
+            }
+            widths[`${a.name} / ${b.name}`] = apart * scale;
+          }
+        }
+        return widths;
+      });
+
+    await page.locator('#chart-throughput-close-up-0-0').scrollIntoViewIfNeeded();
+    const closeUp = await apartWidths('chart-throughput-close-up-0-0');
+    const whole = await apartWidths('chart-throughput-0');
+    const recovering = ['recover-in-place', 'zap-max-level', 'zap-rmap', 'zap-tdp'];
+    const pairs = recovering.flatMap((a) => recovering.filter((b) => a < b).map((b) => `${a} / ${b}`));
+    expect(pairs).toHaveLength(6);
+    for (const pair of pairs) {
+      expect(closeUp[pair], `${pair} in the close-up`).toBeGreaterThan(40);
+      expect(whole[pair], `${pair} over the whole run`).toBeLessThan(6);
+    }
+    // The coverage close-up tells the strategies apart too: in place rises during the operation, the zaps after it.
+    const coverage = await apartWidths('chart-coverage-close-up-0-0');
+    for (const pair of pairs.filter((pair) => pair !== 'zap-max-level / zap-rmap')) expect(coverage[pair], pair).toBeGreaterThan(20);
+
+    mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
+    await page.locator('.close-up').first().screenshot({ path: CLOSE_UP_SCREENSHOT_PATH });
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([fileUrl]);
+    await page.close();
+  });
+
+  it.skipIf(skip)(`reads out the mean of the interval under the pointer, and coverage between two samples${skipNote}`, async () => {
+    // One sample a second: the recovery starts at 47.02 s, inside the interval (47 s, 48 s].
+    const report = sampleFlagshipReport({ fineStepMs: 0 });
+    const timeline = report.variants[1]!.vms[0]!.timeline;
+    const before = timeline.find((point) => point.tMs === 47_000)!;
+    const after = timeline.find((point) => point.tMs === 48_000)!;
+    expect(after.relativeThroughput).not.toBeCloseTo(before.relativeThroughput, 2);
+    const { page, problems } = await open(report, 'regular.html');
+    const hoverAt = async (chartId: string, tMs: number): Promise<string> => {
+      const chart = page.locator(`#${chartId}`);
+      await chart.scrollIntoViewIfNeeded();
+      const box = (await chart.boundingBox())!;
+      await page.mouse.move(box.x + ((64 + (tMs / 90_000) * 1080) / 1160) * box.width, box.y + box.height / 2);
+      return (await page.locator('#readout').textContent()) ?? '';
+    };
+    // 47.3 s is nearer the 47 s sample, but lies in the interval the 48 s sample summarises.
+    const throughput = await hoverAt('chart-throughput-0', 47_300);
+    expect(throughput).toMatch(/^t = 47\.[23]\d s/);
+    expect(throughput).toContain(`zap-rmap: ${(after.relativeThroughput * 100).toFixed(1)} %`);
+    // Coverage is a value at each sample: between them the readout interpolates, as the line does.
+    const coverage = await hoverAt('chart-coverage-0', 47_300);
+    const value = Number(/zap-rmap: ([\d.]+) %/.exec(coverage)![1]);
+    expect(value).toBeGreaterThan(before.hugeFraction * 100 + 5);
+    expect(value).toBeLessThan(after.hugeFraction * 100 - 5);
+    expect(problems).toEqual([]);
     await page.close();
   });
 

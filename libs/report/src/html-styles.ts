@@ -35,6 +35,8 @@ table.data .num { text-align: right; font-variant-numeric: tabular-nums; white-s
 table.data td.best { color: var(--good); font-weight: 700; }
 table.data tbody tr:hover { background: #f3f8ff; }
 #recovery-comparison tbody th { white-space: nowrap; }
+/* Headers wrap so that the thirteen columns fit a 1280 px window. */
+#recovery-comparison thead th { white-space: normal; vertical-align: bottom; }
 tr.failed td, tr.failed th { background: #fff6f5; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
 .note { color: var(--muted); }
@@ -46,6 +48,8 @@ figure.chart-group figcaption strong { font-size: 15px; margin-right: 6px; }
 .legend li { display: flex; align-items: center; gap: 6px; }
 .legend svg { width: 30px; height: 10px; }
 .close-ups { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+.close-up { margin-top: 14px; padding-top: 8px; border-top: 1px solid var(--line); }
+p.close-up-note { margin: 0 0 2px 4px; color: var(--muted); font-size: 12.5px; }
 .chart-title { font-size: 13px; font-weight: 600; margin: 8px 0 0 4px; }
 svg.chart { width: 100%; height: auto; display: block; font-size: 12px; }
 svg.chart .plot-area { fill: #fff; stroke: none; }
@@ -66,6 +70,8 @@ svg.chart .fault-marker { stroke: #a40e26; stroke-width: 1.6; stroke-dasharray: 
 svg.chart .fault-marker-label { fill: #a40e26; font-size: 11.5px; font-weight: 600; }
 svg.chart .event-marker { stroke: #3d4651; stroke-width: 1.2; stroke-dasharray: 2 3; }
 svg.chart .event-marker-label { fill: #3d4651; font-size: 11.5px; }
+svg.chart .level-line { stroke: #57606a; stroke-width: 1; stroke-dasharray: 6 3; }
+svg.chart .level-label { fill: #57606a; font-size: 10.5px; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 svg.chart .hover-guide { stroke: #1b1f24; stroke-width: 1; stroke-dasharray: 1 2; }
 .phase-chip { display: inline-block; width: 10px; height: 10px; margin-right: 6px; border-radius: 2px; border: 1px solid #8c959f; }
 details.attempt { margin: 6px 0; border: 1px solid var(--line); border-radius: 6px; padding: 4px 10px; }

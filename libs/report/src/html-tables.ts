@@ -2,8 +2,8 @@ import type { QueryMigrateInfo } from '@migsim/migration';
 import { formatBytes, formatCount, formatDurationMs, formatNumber, formatPercent, formatVcpuSeconds } from './format';
 import { escapeHtml as esc } from './html-escape';
 import { seriesStyle } from './html-palette';
-import { migrationTotals, phaseLabel } from './migration-totals';
-import { comparisonHighlights, comparisonVerdict, recoveryComparisonRows } from './recovery-comparison';
+import { attemptReason, migrationTotals, phaseLabel } from './migration-totals';
+import { comparisonHighlights, comparisonVerdict, NEVER_BELOW, recoveryComparisonRows, timeToLevelText } from './recovery-comparison';
 import type { MigrationAttempt, Report, VariantReport } from './report-model';
 
 /** The HTML tables of the report. Every embedded string is escaped. */
@@ -44,9 +44,9 @@ export function recoveryComparisonTable(report: Report): string {
         cell(formatCount(recovery.disable.hugeInstalled), num) +
         cell(formatDurationMs(recovery.disable.lockHoldMaxMs), num) +
         cell(formatCount(recovery.refaults), `${isBest(best.refaults)} refaults`) +
-        cell(formatDurationMs(recovery.timeTo90PctMs), num) +
-        cell(formatDurationMs(recovery.timeTo95PctMs), isBest(best.to95)) +
-        cell(formatDurationMs(recovery.timeTo99PctMs), num) +
+        cell(timeToLevelText(recovery, 0.9, formatDurationMs), num) +
+        cell(timeToLevelText(recovery, 0.95, formatDurationMs), isBest(best.to95)) +
+        cell(timeToLevelText(recovery, 0.99, formatDurationMs), num) +
         cell(formatVcpuSeconds(recovery.lostWorkVcpuSeconds), isBest(best.lostWork)) +
         cell(formatPercent(recovery.finalHugeFraction), num) +
         '</tr>'
@@ -58,7 +58,8 @@ export function recoveryComparisonTable(report: Report): string {
     (verdict === null ? '' : `<p class="verdict" id="recovery-verdict">${esc(verdict)}</p>`) +
     '<div class="table-scroll"><table id="recovery-comparison" class="data">' +
     '<caption>After dirty logging was switched off: the cost of the switch-off, then how fast throughput came back. ' +
-    'Best value per column in bold green; — = not reached before the horizon.</caption>' +
+    'To 90/95/99 % = time from dirty logging off until throughput reached that share of baseline and stayed there ' +
+    `(${NEVER_BELOW} = it never fell below it, 0 ms; — = not back by the horizon). Best value per column in bold green.</caption>` +
     `<thead><tr class="group-row"><th colspan="2"></th><th colspan="5" scope="colgroup">switching dirty logging off</th><th colspan="6" scope="colgroup">recovery</th></tr>` +
     headerRow([
       'variant (strategy)',
@@ -68,10 +69,11 @@ export function recoveryComparisonTable(report: Report): string {
       ['SPTEs zapped', num],
       ['huge installed', num],
       ['max lock hold', num],
-      ['re-faults', num],
-      ['to 90 %', num],
-      ['to 95 %', num],
-      ['to 99 %', num],
+      // No-break space and hyphen: the headers wrap between words only.
+      ['re\u2011faults', num],
+      ['to\u00a090\u00a0%', num],
+      ['to\u00a095\u00a0%', num],
+      ['to\u00a099\u00a0%', num],
       ['lost work', num],
       ['huge at end', num],
     ]) +
@@ -121,12 +123,15 @@ export function migrationsTable(variant: VariantReport): string {
 
 function attemptDetails(migrationId: string, attempt: MigrationAttempt): string {
   const end = attempt.endMs === null ? 'still running at the horizon' : `${formatDurationMs(attempt.endMs)}`;
+  const reason = attempt.outcome === 'completed' || attempt.outcome === 'unfinished' ? null : attemptReason(attempt);
   const phases = attempt.phases
     .map((phase) => `<li><span class="phase-chip phase-${phase.phase}"></span>${esc(phaseLabel(phase))}: ${esc(formatDurationMs(phase.startMs))} – ${esc(formatDurationMs(phase.endMs))}</li>`)
     .join('');
   return (
     `<details class="attempt"><summary>${esc(migrationId)} attempt ${attempt.attempt}: ${outcomeBadge(attempt.outcome)} ` +
-    `from ${esc(formatDurationMs(attempt.startMs))} to ${esc(end)}</summary>` +
+    `from ${esc(formatDurationMs(attempt.startMs))} to ${esc(end)}` +
+    (reason === null ? '' : `: <span class="attempt-reason">${esc(reason)}</span>`) +
+    '</summary>' +
     `<div class="attempt-body"><div><h4>Phases</h4><ul class="phases">${phases}</ul></div>` +
     `<div><h4><code>query-migrate</code></h4>${infoTable(attempt.info)}</div></div></details>`
   );

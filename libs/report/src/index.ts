@@ -14,8 +14,15 @@ export { renderJson } from './render-json';
 export { parseReport } from './parse-report';
 export { renderText, DEFAULT_TEXT_WIDTH, type TextOptions } from './render-text';
 export { renderHtml } from './render-html';
-export { recoveryComparisonRows, type RecoveryComparisonRow } from './recovery-comparison';
-export { migrationTotals, phaseLabel, type MigrationTotals } from './migration-totals';
+export {
+  recoveryComparisonRows,
+  neverBelow,
+  timeToLevelMs,
+  timeToLevelText,
+  type RecoveryComparisonRow,
+  type RecoveryLevel,
+} from './recovery-comparison';
+export { attemptReason, migrationTotals, phaseLabel, type MigrationTotals } from './migration-totals';
 export { formatBytes, formatDurationMs, formatPercent, formatCount } from './format';
 export { seriesStyle, type SeriesStyle } from './html-palette';
 export { REPORT_CSS } from './html-styles';

@@ -1,4 +1,4 @@
-import type { MigrationReport } from './report-model';
+import type { MigrationAttempt, MigrationReport } from './report-model';
 
 /** One migration across all its attempts, as the text and HTML tables show it. */
 export interface MigrationTotals {
@@ -11,7 +11,7 @@ export interface MigrationTotals {
   dirtySyncCount: number | null;
   /** Bytes on the wire summed over attempts (a retry sends memory again). */
   transferredBytes: number;
-  /** The last attempt's `error-desc`, if it failed. */
+  /** Why the last attempt did not complete (`attemptReason`), if it did not. */
   errorDescription: string | null;
 }
 
@@ -23,8 +23,13 @@ export function migrationTotals(migration: MigrationReport): MigrationTotals {
     downtimeMs: last?.info.downtime ?? null,
     dirtySyncCount: last ? last.info.ram['dirty-sync-count'] : null,
     transferredBytes: migration.attempts.reduce((sum, attempt) => sum + attempt.info.ram.transferred, 0),
-    errorDescription: last?.info['error-desc'] ?? null,
+    errorDescription: last ? attemptReason(last) : null,
   };
+}
+
+/** Why an attempt did not complete: its `reason`, else QEMU's `error-desc`; null when the report says neither. */
+export function attemptReason(attempt: MigrationAttempt): string | null {
+  return attempt.reason ?? attempt.info['error-desc'] ?? null;
 }
 
 /** `setup`, `round 3`, `stop-and-copy`, `postcopy`. */

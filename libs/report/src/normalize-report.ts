@@ -16,7 +16,7 @@ const KEY_ORDER: readonly string[] = [
   'name', 'id', 'attempt', 'variant', 'vm', 'host', 'source', 'destination', 'algorithm', 'strategy', 'trigger', 'cause',
   'description', 'file',
   // outcomes and pass/fail
-  'outcome', 'outcomes', 'completed', 'passed', 'failed', 'cancelled', 'aborted', 'unfinished',
+  'outcome', 'reason', 'outcomes', 'completed', 'passed', 'failed', 'cancelled', 'aborted', 'unfinished',
   // kernel summary
   'kernel', 'preset', 'mmu', 'pml', 'eagerSplit', 'recovery',
   // VM
@@ -30,7 +30,7 @@ const KEY_ORDER: readonly string[] = [
   // timelines
   'timeline', 'tMs', 'relativeThroughput', 'hugeFraction', 'fraction4k', 'dirtyLogging',
   // recovery
-  'recoveries', 'timeTo90PctMs', 'timeTo95PctMs', 'timeTo99PctMs', 'lostWorkVcpuSeconds', 'refaults',
+  'recoveries', 'timeTo90PctMs', 'timeTo95PctMs', 'timeTo99PctMs', 'minRelativeThroughput', 'lostWorkVcpuSeconds', 'refaults',
   'finalHugeFraction', 'finalRelativeThroughput', 'disable', 'simulatedMs', 'tlbFlushes', 'sptesZapped',
   'rmapEntriesScanned', 'lockYields', 'lockHoldMaxMs', 'hugeInstalled',
   // events and checks

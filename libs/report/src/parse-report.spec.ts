@@ -92,4 +92,37 @@ describe('parseReport', () => {
     expect(error.problems).toHaveLength(21);
     expect(error.message).toContain('found 10 more problems, expected none');
   });
+
+  it('keeps an attempt\'s reason and a recovery\'s lowest throughput, and names them when they have the wrong type', () => {
+    type Json = { variants: { migrations: { attempts: Record<string, unknown>[] }[]; vms: { recoveries: Record<string, unknown>[] }[] }[] };
+    const json = sampleJson() as Json;
+    json.variants[0]!.migrations[0]!.attempts[0]!.reason = 'no progress for 30 s';
+    json.variants[0]!.vms[0]!.recoveries[0]!.minRelativeThroughput = 0.25;
+    const report = parseReport(JSON.stringify(json), 'report.json');
+    expect(report.variants[0]!.migrations[0]!.attempts[0]!.reason).toBe('no progress for 30 s');
+    expect(report.variants[0]!.vms[0]!.recoveries[0]!.minRelativeThroughput).toBe(0.25);
+
+    json.variants[0]!.migrations[0]!.attempts[0]!.reason = 42;
+    json.variants[0]!.vms[0]!.recoveries[0]!.minRelativeThroughput = -1;
+    expect(parseError(JSON.stringify(json)).message.split('\n')).toEqual([
+      'out/report.json: variants[0].migrations[0].attempts[0].reason: found 42, expected a string',
+      'out/report.json: variants[0].vms[0].recoveries[0].minRelativeThroughput: found -1, expected a number >= 0',
+    ]);
+  });
+
+  it('reads timelines sampled at uneven intervals, and rejects one out of time order', () => {
+    type Json = { variants: { vms: { timeline: { tMs: number }[] }[] }[] };
+    const json = sampleJson() as Json;
+    const timeline = json.variants[2]!.vms[0]!.timeline;
+    const gaps = new Set(timeline.slice(1).map((point, index) => point.tMs - timeline[index]!.tMs));
+    expect(gaps.size).toBeGreaterThan(1);
+    expect(() => parseReport(JSON.stringify(json), 'report.json')).not.toThrow();
+
+    const later = timeline[3]!.tMs;
+    timeline[3]!.tMs = timeline[1]!.tMs;
+    expect(parseError(JSON.stringify(json)).message).toBe(
+      `out/report.json: variants[2].vms[0].timeline[3].tMs: found ${timeline[1]!.tMs}, expected a time no earlier than the previous point's ${timeline[2]!.tMs} (a timeline is in time order)`,
+    );
+    expect(later).toBeGreaterThan(timeline[2]!.tMs);
+  });
 });

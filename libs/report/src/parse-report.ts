@@ -166,6 +166,7 @@ function checkMigration(check: ShapeChecker, value: unknown, path: string): void
     check.number(attempt, 'startMs', attemptPath, { min: 0 });
     check.number(attempt, 'endMs', attemptPath, { nullable: true, min: 0 });
     check.oneOf(attempt, 'outcome', attemptPath, MIGRATION_OUTCOMES);
+    check.string(attempt, 'reason', attemptPath, { optional: true });
     check.array(attempt, 'phases', attemptPath, (phaseItem, phasePath) => {
       const phase = check.object(phaseItem, phasePath);
       if (!phase) return;
@@ -183,7 +184,7 @@ function checkMigration(check: ShapeChecker, value: unknown, path: string): void
     for (const key of ['downtime', 'expected-downtime', 'cpu-throttle-percentage']) {
       check.number(info, key, infoPath, { optional: true, min: 0 });
     }
-    if (info['error-desc'] !== undefined) check.string(info, 'error-desc', infoPath);
+    check.string(info, 'error-desc', infoPath, { optional: true });
     const ram = check.objectField(info, 'ram', infoPath);
     if (ram) for (const key of RAM_FIELDS) check.number(ram, key, `${infoPath}.ram`, { min: 0 });
   });
@@ -196,10 +197,16 @@ function checkVm(check: ShapeChecker, value: unknown, path: string): void {
   check.string(vm, 'host', path);
   check.number(vm, 'memoryBytes', path, { integer: true, min: 0 });
   check.number(vm, 'vcpus', path, { integer: true, min: 1 });
+  // Each point ends the interval that began at the previous one: the renderers rely on time order.
+  let previousMs = Number.NEGATIVE_INFINITY;
   check.array(vm, 'timeline', path, (item, pointPath) => {
     const point = check.object(item, pointPath);
     if (!point) return;
     check.number(point, 'tMs', pointPath, { min: 0 });
+    if (typeof point.tMs === 'number') {
+      if (point.tMs < previousMs) check.add(`${pointPath}.tMs`, point.tMs, `a time no earlier than the previous point's ${previousMs} (a timeline is in time order)`);
+      previousMs = Math.max(previousMs, point.tMs);
+    }
     check.number(point, 'relativeThroughput', pointPath, { min: 0 });
     check.number(point, 'hugeFraction', pointPath, { min: 0, max: 1 });
     check.number(point, 'fraction4k', pointPath, { min: 0, max: 1 });
@@ -215,6 +222,7 @@ function checkVm(check: ShapeChecker, value: unknown, path: string): void {
     for (const key of ['timeTo90PctMs', 'timeTo95PctMs', 'timeTo99PctMs']) {
       check.number(recovery, key, recoveryPath, { nullable: true, min: 0 });
     }
+    check.number(recovery, 'minRelativeThroughput', recoveryPath, { optional: true, min: 0 });
     check.number(recovery, 'lostWorkVcpuSeconds', recoveryPath, { min: 0 });
     check.number(recovery, 'refaults', recoveryPath, { integer: true, min: 0 });
     check.number(recovery, 'finalHugeFraction', recoveryPath, { min: 0, max: 1 });

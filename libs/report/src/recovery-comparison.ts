@@ -52,6 +52,33 @@ export function bestRows(
   return best;
 }
 
+/** The levels the comparison times, as fractions of baseline. */
+export type RecoveryLevel = 0.9 | 0.95 | 0.99;
+
+export function timeToLevelMs(recovery: RecoveryReport, level: RecoveryLevel): number | null {
+  return level === 0.9 ? recovery.timeTo90PctMs : level === 0.95 ? recovery.timeTo95PctMs : recovery.timeTo99PctMs;
+}
+
+/**
+ * Whether throughput never fell below `level` once dirty logging was off, so
+ * that its time to the level is 0 for want of a dip, not a fast recovery.
+ * Decided by the recovery's lowest throughput when the producer reported it,
+ * else by a time to the level of 0 (the end of the last step below it, 0
+ * when no step was).
+ */
+export function neverBelow(recovery: RecoveryReport, level: RecoveryLevel): boolean {
+  const timeMs = timeToLevelMs(recovery, level);
+  if (timeMs === null) return false;
+  return recovery.minRelativeThroughput === undefined ? timeMs === 0 : recovery.minRelativeThroughput >= level;
+}
+
+/** A time-to-level cell: `24.0 ms`, `never below` (see `neverBelow`), or `—` (not back at the level by the horizon). */
+export function timeToLevelText(recovery: RecoveryReport, level: RecoveryLevel, formatMs: (ms: number | null) => string): string {
+  return neverBelow(recovery, level) ? NEVER_BELOW : formatMs(timeToLevelMs(recovery, level));
+}
+
+export const NEVER_BELOW = 'never below';
+
 export function recovered(row: RecoveryComparisonRow): boolean {
   return row.recovery.timeTo95PctMs !== null;
 }
@@ -76,7 +103,8 @@ export function comparisonVerdict(rows: readonly RecoveryComparisonRow[], format
   const sentences: string[] = [];
   const fastest = [...comparisonHighlights(rows).to95];
   if (fastest.length > 0) {
-    const time = formatMs(rows[fastest[0]!]!.recovery.timeTo95PctMs!);
+    const first = rows[fastest[0]!]!.recovery;
+    const time = neverBelow(first, 0.95) ? 'never below it' : formatMs(first.timeTo95PctMs!);
     sentences.push(`Fastest back to 95 % of baseline: ${fastest.map((index) => label(rows[index]!)).join(', ')} (${time}).`);
   }
   const never = rows.filter((row) => !recovered(row));

@@ -1,6 +1,6 @@
 import { formatDurationMs } from './format';
-import { CHART_GEOMETRY, renderChart } from './html-chart';
-import { chartGroups, type ChartGroup } from './html-chart-groups';
+import { CHART_GEOMETRY, renderChart, timeAxisUnit } from './html-chart';
+import { chartGroups, type ChartGroup, type RecoveryCloseUp } from './html-chart-groups';
 import { escapeHtml as esc, jsonForScript } from './html-escape';
 import { HOVER_SCRIPT } from './html-hover-script';
 import { seriesStyle } from './html-palette';
@@ -101,33 +101,51 @@ function chartFigure(group: ChartGroup): string {
     `<ul class="legend">${legend.join('')}</ul><ul class="legend">${keys.join('')}</ul></figcaption>` +
     `<div class="chart-title">${esc(group.throughput.title)}</div>${renderChart(group.throughput)}` +
     `<div class="chart-title">${esc(group.coverage.title)}</div>${renderChart(group.coverage)}` +
-    (group.closeUp === null
-      ? ''
-      : '<div class="close-ups">' +
-        [group.closeUp.throughput, group.closeUp.coverage]
-          .map((chart) => `<div><div class="chart-title">${esc(chart.title)}</div>${renderChart(chart)}</div>`)
-          .join('') +
-        '</div>') +
+    group.closeUps.map((closeUp) => closeUpFigure(closeUp, legend)).join('') +
     '</figure>'
   );
 }
 
-/** What the hover script needs: geometry and, per chart, each series' times and values. */
+/** The two close-ups of one recovery, side by side, with what their time axis counts from. */
+function closeUpFigure(closeUp: RecoveryCloseUp, legend: readonly string[]): string {
+  const starts = new Set(closeUp.startMsByVariant.map((entry) => entry.startMs));
+  const origin =
+    starts.size === 1
+      ? `at ${formatDurationMs([...starts][0]!)} of the run in every variant`
+      : closeUp.startMsByVariant.map((entry) => `${entry.variant} at ${formatDurationMs(entry.startMs)}`).join(', ');
+  return (
+    `<div class="close-up" data-cause="${esc(closeUp.cause)}">` +
+    `<p class="close-up-note">Close-up on the recovery after ${esc(closeUp.cause)}: time 0 is when each variant switched dirty logging off ` +
+    `(${esc(origin)}); throughput is each sample interval's mean, held over the interval; dashed lines mark 90 % and 95 % of baseline.</p>` +
+    `<ul class="legend">${legend.join('')}</ul>` +
+    '<div class="close-ups">' +
+    [closeUp.throughput, closeUp.coverage].map((chart) => `<div><div class="chart-title">${esc(chart.title)}</div>${renderChart(chart)}</div>`).join('') +
+    '</div></div>'
+  );
+}
+
+/** What the hover script needs: geometry, the time axis and, per chart, each series' times, values and shape. */
 function chartData(groups: readonly ChartGroup[]) {
   return {
     charts: groups.flatMap((group) =>
-      [group.throughput, group.coverage, ...(group.closeUp ? [group.closeUp.throughput, group.closeUp.coverage] : [])].map((chart) => ({
-        id: chart.id,
-        geometry: CHART_GEOMETRY[chart.size],
-        xMinMs: chart.xMinMs,
-        xMaxMs: chart.xMinMs + Math.max(1, chart.xMaxMs - chart.xMinMs),
-        series: chart.series.map((series) => ({
-          name: series.name,
-          color: seriesStyle(series.styleIndex).color,
-          t: series.points.map((point) => point.tMs),
-          v: series.points.map((point) => point.value),
-        })),
-      })),
+      [group.throughput, group.coverage, ...group.closeUps.flatMap((closeUp) => [closeUp.throughput, closeUp.coverage])].map((chart) => {
+        const spanMs = Math.max(1, chart.xMaxMs - chart.xMinMs);
+        return {
+          id: chart.id,
+          geometry: CHART_GEOMETRY[chart.size],
+          xMinMs: chart.xMinMs,
+          xMaxMs: chart.xMinMs + spanMs,
+          unit: timeAxisUnit(spanMs),
+          timeFrom: chart.timeFrom,
+          series: chart.series.map((series) => ({
+            name: series.name,
+            color: seriesStyle(series.styleIndex).color,
+            shape: series.shape,
+            t: series.points.map((point) => point.tMs),
+            v: series.points.map((point) => point.value),
+          })),
+        };
+      }),
     ),
   };
 }

@@ -99,7 +99,9 @@ describe('renderJson', () => {
         (points, lostWork) => {
           const report = sampleFlagshipReport({ sampleStepMs: 30_000 });
           const vm = report.variants[0]!.vms[0]!;
-          vm.timeline = points.map((point) => ({ ...point, fraction4k: 1 - point.hugeFraction, dirtyLogging: false }));
+          // Any values, at any (uneven) intervals, in time order as every timeline is.
+          const inOrder = [...points].sort((a, b) => a.tMs - b.tMs);
+          vm.timeline = inOrder.map((point) => ({ ...point, fraction4k: 1 - point.hugeFraction, dirtyLogging: false }));
           vm.recoveries[0]!.lostWorkVcpuSeconds = lostWork;
           const once = renderJson(report);
           expect(renderJson(parseReport(once, 'prop.json'))).toBe(once);

@@ -27,24 +27,46 @@ describe('renderText', () => {
     expect(facts).toContain('horizon 90.0 s');
   });
 
-  it('shows the failed migration of each variant with its rounds and bytes sent', () => {
+  it('shows the failed migration of each variant with its attempt number, rounds, bytes sent and why it failed', () => {
     const rows = text.split('\n').filter((line) => line.trimStart().startsWith('m-1  '));
     expect(rows).toHaveLength(5);
-    expect(rows[0]!.trim().split(/\s{2,}/)).toEqual(['m-1', 'vm-1', 'src-1 → dst-1', 'failed', '1', '42.0 s', '—', '3', '4.39 GiB']);
-    expect(text).toContain('m-1: Unable to write to socket: Connection reset by peer');
+    expect(rows[0]!.trim().split(/\s{2,}/)).toEqual(['m-1', '1', 'vm-1', 'src-1 → dst-1', 'failed', '42.0 s', '—', '3', '4.39 GiB']);
+    expect(text).toContain('\n    m-1 attempt 1 failed: Unable to write to socket: Connection reset by peer\n');
   });
 
   it('compares the recovery strategies side by side: recover-in-place has 0 re-faults and is fastest', () => {
     const header = comparisonLines(text)[0]!.trim().split(/\s{2,}/);
     expect(header).toEqual(['variant / strategy', 'vm', 'disable', 'flushes', 're-faults', 'to 90 %', 'to 95 %', 'to 99 %', 'lost work', 'huge at end']);
-    expect(rowOf(text, 'recover-in-place')).toEqual(['recover-in-place', 'vm-1', '96.1 ms', '3', '0', '100 ms', '100 ms', '100 ms', '0.104 vCPU·s', '100.0 %']);
+    expect(rowOf(text, 'recover-in-place')).toEqual(['recover-in-place', 'vm-1', '64.1 ms', '3', '0', 'never below', '24.0 ms', '56.0 ms', '0.01 vCPU·s', '100.0 %']);
     expect(rowOf(text, 'zap-tdp')[3]).toBe('2,048');
     expect(rowOf(text, 'zap-rmap')[4]).toBe('2,048');
-    expect(text).toContain('Fastest back to 95 % of baseline: recover-in-place (100 ms). Never back to 95 % before the horizon: none.');
+    expect(rowOf(text, 'zap-rmap').slice(5, 8)).toEqual(['96.5 ms', '103 ms', '116 ms']);
+    expect(text).toContain('Fastest back to 95 % of baseline: recover-in-place (24.0 ms). Never back to 95 % before the horizon: none.');
   });
 
-  it('shows "—" where the strategy never got back to 95 % and the VM still all 4 KiB at the end', () => {
-    expect(rowOf(text, 'none').slice(4)).toEqual(['0', '—', '—', '—', '44.7 vCPU·s', '0.0 %']);
+  it('shows "never below" for a VM that never fell below the level, "—" for one not back at it, and a legend saying so', () => {
+    // none stays at the 4 KiB level, 92 % of baseline: above 90 %, below 95 %.
+    expect(rowOf(text, 'none').slice(4)).toEqual(['0', 'never below', '—', '—', '13.8 vCPU·s', '0.0 %']);
+    const legend = text.slice(text.indexOf('Fastest back')).replace(/\s+/g, ' ');
+    expect(legend).toContain(
+      'to 90/95/99 % = time from dirty logging off until throughput reached that share of baseline and stayed there; ' +
+        'never below = it never fell below that share after logging off (0 ms); — = not back by the horizon.',
+    );
+  });
+
+  it('decides "never below" from the lowest throughput when the report has it, else from a time of 0', () => {
+    const report = sampleFlagshipReport();
+    const recoveries = report.variants.map((variant) => variant.vms[0]!.recoveries[0]!);
+    // none: a 10 ms step below 90 % (time 10 ms), then 92 %.
+    Object.assign(recoveries[0]!, { timeTo90PctMs: 10, minRelativeThroughput: 0.85 });
+    // zap-rmap: reported without its lowest throughput, reached 90 % with no step below it.
+    Object.assign(recoveries[1]!, { timeTo90PctMs: 0, minRelativeThroughput: undefined });
+    // zap-tdp: lowest 93 %, so never below 90 % even though a time was reported.
+    Object.assign(recoveries[3]!, { timeTo90PctMs: 2, minRelativeThroughput: 0.93 });
+    const rendered = renderText(report);
+    expect(rowOf(rendered, 'none')[5]).toBe('10.0 ms');
+    expect(rowOf(rendered, 'zap-rmap')[5]).toBe('never below');
+    expect(rowOf(rendered, 'zap-tdp')[5]).toBe('never below');
   });
 
   it('aligns the columns of the comparison table: names on the left, numbers on the right', () => {
@@ -64,7 +86,7 @@ describe('renderText', () => {
 
   it('lists the failed checks with their variant and the time of the first violation', () => {
     const failedSection = text.slice(text.indexOf('== Failed checks'));
-    expect(failedSection).toContain('✗ [none] recovers-vm-1 (recovers): vm-1 was at 74.0 % of baseline 30 s after dirty logging');
+    expect(failedSection).toContain('✗ [none] recovers-vm-1 (recovers): vm-1 was at 92.0 % of baseline 30 s after dirty logging');
     expect(failedSection).toContain('(first violated at 77.0 s)');
     expect(text.trimEnd().split('\n').at(-1)).toBe('Result: 1 of 15 checks failed.');
   });
@@ -83,7 +105,7 @@ describe('renderText', () => {
     expect(tableLines.length).toBeGreaterThan(10);
     for (const line of tableLines) expect(line.length).toBeLessThanOrEqual(110);
     // The variant is the answer, so the VM name is cut first.
-    expect(narrow).toMatch(/ {2}recover-in-place +datab… /);
+    expect(renderText(sampleFlagshipReport({ vmName: 'database-primary-eu-west-1' }), { width: 114 })).toMatch(/ {2}recover-in-place +datab… /);
   });
 
   it('says when no VM needed a recovery and when every check passed', () => {
@@ -93,15 +115,60 @@ describe('renderText', () => {
     expect(quiet.trimEnd().split('\n').at(-1)).toBe('Result: all 1 checks passed.');
   });
 
-  it('shows the downtime of a completed migration and the attempts and bytes of a retried one', () => {
+  it('shows each attempt of a retried migration on its own row, with its number, downtime and bytes', () => {
     const attempt = (attemptNumber: number, outcome: 'failed' | 'completed', info = sampleQueryMigrateInfo()) => ({
       attempt: attemptNumber, startMs: attemptNumber * 20_000, endMs: attemptNumber * 20_000 + 9120, outcome, phases: [], info,
     });
-    const failedInfo = sampleQueryMigrateInfo({ status: 'failed', downtime: undefined, 'error-desc': 'destination out of memory' });
+    const failedInfo = sampleQueryMigrateInfo({ status: 'failed', downtime: undefined, 'total-time': 4000, 'error-desc': 'destination out of memory' });
     const report = sampleSingleVariantReport({
       migrations: [{ id: 'm-7', vm: 'vm-7', source: 'a', destination: 'b', algorithm: 'qemu-precopy', outcome: 'completed', attempts: [attempt(1, 'failed', failedInfo), attempt(2, 'completed')] }],
     });
-    const row = renderText(report).split('\n').find((line) => line.trimStart().startsWith('m-7'))!;
-    expect(row.trim().split(/\s{2,}/)).toEqual(['m-7', 'vm-7', 'a → b', 'completed', '2', '18.2 s', '212 ms', '4', '2.03 GiB']);
+    const rendered = renderText(report);
+    const rows = rendered.split('\n').filter((line) => line.trimStart().startsWith('m-7  '));
+    expect(rows.map((row) => row.trim().split(/\s{2,}/))).toEqual([
+      ['m-7', '1', 'vm-7', 'a → b', 'failed', '4.00 s', '—', '4', '1.02 GiB'],
+      ['m-7', '2', 'vm-7', 'a → b', 'completed', '9.12 s', '212 ms', '4', '1.02 GiB'],
+    ]);
+    expect(rendered).toContain('m-7 attempt 1 failed: destination out of memory');
+    expect(rendered).not.toContain('m-7 attempt 2');
+  });
+
+  it('gives each aborted, failed or cancelled attempt its reason, and a migration never started a row without a number', () => {
+    const info = sampleQueryMigrateInfo({ status: 'failed', downtime: undefined });
+    const attempt = (attemptNumber: number, outcome: 'failed' | 'aborted' | 'cancelled', extra: { reason?: string; errorDesc?: string } = {}) => ({
+      attempt: attemptNumber,
+      startMs: attemptNumber * 20_000,
+      endMs: attemptNumber * 20_000 + 9120,
+      outcome,
+      ...(extra.reason === undefined ? {} : { reason: extra.reason }),
+      phases: [],
+      info: extra.errorDesc === undefined ? info : { ...info, 'error-desc': extra.errorDesc },
+    });
+    const report = sampleSingleVariantReport({
+      migrations: [
+        {
+          id: 'm-2', vm: 'vm-2', source: 'a', destination: 'b', algorithm: 'qemu-precopy', outcome: 'cancelled',
+          attempts: [
+            attempt(1, 'aborted', { reason: 'no progress for 30 s (remaining stayed above 1.20 GiB)', errorDesc: 'migration cancelled' }),
+            attempt(2, 'failed', { errorDesc: 'Unable to write to socket: Broken pipe' }),
+            attempt(3, 'cancelled'),
+          ],
+        },
+        { id: 'm-3', vm: 'vm-3', source: 'a', destination: 'b', algorithm: 'qemu-precopy', outcome: 'unfinished', attempts: [] },
+      ],
+    });
+    const rendered = renderText(report);
+    const rows = rendered.split('\n').filter((line) => /^ {2}m-[23] /.test(line)).map((row) => row.trim().split(/\s{2,}/).slice(0, 5));
+    expect(rows).toEqual([
+      ['m-2', '1', 'vm-2', 'a → b', 'aborted'],
+      ['m-2', '2', 'vm-2', 'a → b', 'failed'],
+      ['m-2', '3', 'vm-2', 'a → b', 'cancelled'],
+      ['m-3', '—', 'vm-3', 'a → b', 'unfinished'],
+    ]);
+    // The attempt's reason first (the watchdog's message), then QEMU's error-desc, else say there was none.
+    expect(rendered).toContain('\n    m-2 attempt 1 aborted: no progress for 30 s (remaining stayed above 1.20 GiB)\n');
+    expect(rendered).toContain('\n    m-2 attempt 2 failed: Unable to write to socket: Broken pipe\n');
+    expect(rendered).toContain('\n    m-2 attempt 3 cancelled: no reason recorded\n');
+    expect(rendered).not.toContain('m-3 attempt');
   });
 });

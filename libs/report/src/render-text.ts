@@ -1,6 +1,13 @@
 import { formatBytes, formatCount, formatDurationMs, formatPercent, formatVcpuSeconds } from './format';
-import { migrationTotals } from './migration-totals';
-import { comparisonHighlights, comparisonVerdict, recoveryComparisonRows, type RecoveryComparisonRow } from './recovery-comparison';
+import { attemptReason } from './migration-totals';
+import {
+  comparisonHighlights,
+  comparisonVerdict,
+  NEVER_BELOW,
+  recoveryComparisonRows,
+  timeToLevelText,
+  type RecoveryComparisonRow,
+} from './recovery-comparison';
 import type { HostReport, MigrationOutcome, Report, VariantReport } from './report-model';
 import { paint, renderTable, type AnsiStyle, type TextCell, type TextColumn } from './text-table';
 
@@ -67,16 +74,14 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     lines.push(...comparisonTable(rows, table));
     lines.push('');
     lines.push(...wrap(comparisonVerdict(rows, formatDurationMs) ?? '', width, INDENT).map((line) => paint(line, 'bold', color)));
-    lines.push(
-      ...wrap(
-        'disable = simulated time of the disable-dirty-logging operation; flushes = TLB flushes it issued; ' +
-          're-faults = faults to rebuild dropped mappings; to 90/95/99 % = time from logging off until throughput ' +
-          'reached that share of baseline (— = never, within the horizon); lost work = vCPU-seconds lost to the ' +
-          'deficit until the horizon; huge at end = huge-page coverage at the horizon.',
-        width,
-        INDENT,
-      ).map((line) => paint(line, 'dim', color)),
-    );
+    const legend = [
+      'to 90/95/99 % = time from dirty logging off until throughput reached that share of baseline and stayed there; ' +
+        `${NEVER_BELOW} = it never fell below that share after logging off (0 ms); — = not back by the horizon.`,
+      'disable = simulated time of the disable-dirty-logging operation; flushes = TLB flushes it issued; ' +
+        're-faults = faults to rebuild dropped mappings; lost work = vCPU-seconds lost to the deficit until the horizon; ' +
+        'huge at end = huge-page coverage at the horizon.',
+    ];
+    for (const paragraph of legend) lines.push(...wrap(paragraph, width, INDENT).map((line) => paint(line, 'dim', color)));
   }
 
   const failedChecks = report.variants.flatMap((variant) =>
@@ -110,36 +115,50 @@ function describeHost(host: HostReport): string {
 
 const MIGRATION_COLUMNS: TextColumn[] = [
   { header: 'id', align: 'left', shrinkPriority: 1 },
+  { header: 'attempt', align: 'right' },
   { header: 'vm', align: 'left', shrinkPriority: 1 },
   { header: 'route', align: 'left', shrinkPriority: 1 },
   { header: 'outcome', align: 'left' },
-  { header: 'attempts', align: 'right' },
   { header: 'total-time', align: 'right' },
   { header: 'downtime', align: 'right' },
   { header: 'rounds', align: 'right' },
   { header: 'transferred', align: 'right' },
 ];
 
+/** Outcomes of an attempt that did not complete and should say why. */
+const ENDED_WITHOUT_COMPLETING: readonly MigrationOutcome[] = ['failed', 'aborted', 'cancelled'];
+
+/**
+ * One row per attempt (a migration never started gets one row without an
+ * attempt number), then why each attempt that failed, was aborted or was
+ * cancelled ended.
+ */
 function migrationTable(variant: VariantReport, table: { indent: string; width: number; color: boolean }): string[] {
   if (variant.migrations.length === 0) return [`${INDENT}no migrations`];
-  const rows = variant.migrations.map((migration) => {
-    const totals = migrationTotals(migration);
-    return [
+  const rows = variant.migrations.flatMap((migration) => {
+    const route = `${migration.source} → ${migration.destination}`;
+    if (migration.attempts.length === 0) {
+      return [[migration.id, '—', migration.vm, route, { text: migration.outcome, style: OUTCOME_STYLE[migration.outcome] }, '—', '—', '—', '—']];
+    }
+    return migration.attempts.map((attempt) => [
       migration.id,
+      String(attempt.attempt),
       migration.vm,
-      `${migration.source} → ${migration.destination}`,
-      { text: migration.outcome, style: OUTCOME_STYLE[migration.outcome] },
-      String(totals.attemptCount),
-      formatDurationMs(totals.totalTimeMs),
-      formatDurationMs(totals.downtimeMs),
-      totals.dirtySyncCount === null ? '—' : String(totals.dirtySyncCount),
-      formatBytes(totals.transferredBytes),
-    ];
+      route,
+      { text: attempt.outcome, style: OUTCOME_STYLE[attempt.outcome] },
+      formatDurationMs(attempt.info['total-time']),
+      formatDurationMs(attempt.info.downtime),
+      String(attempt.info.ram['dirty-sync-count']),
+      formatBytes(attempt.info.ram.transferred),
+    ]);
   });
   const lines = renderTable(MIGRATION_COLUMNS, rows, table);
   for (const migration of variant.migrations) {
-    const error = migrationTotals(migration).errorDescription;
-    if (error) lines.push(...wrap(`${migration.id}: ${error}`, table.width, INDENT + INDENT));
+    for (const attempt of migration.attempts) {
+      if (!ENDED_WITHOUT_COMPLETING.includes(attempt.outcome)) continue;
+      const reason = attemptReason(attempt) ?? 'no reason recorded';
+      lines.push(...wrap(`${migration.id} attempt ${attempt.attempt} ${attempt.outcome}: ${reason}`, table.width, INDENT + INDENT));
+    }
   }
   return lines;
 }
@@ -171,9 +190,9 @@ function comparisonTable(rows: readonly RecoveryComparisonRow[], table: { indent
       formatDurationMs(recovery.disable.simulatedMs),
       formatCount(recovery.disable.tlbFlushes),
       mark(formatCount(recovery.refaults), best.refaults.has(index)),
-      formatDurationMs(recovery.timeTo90PctMs),
-      mark(formatDurationMs(recovery.timeTo95PctMs), best.to95.has(index)),
-      formatDurationMs(recovery.timeTo99PctMs),
+      timeToLevelText(recovery, 0.9, formatDurationMs),
+      mark(timeToLevelText(recovery, 0.95, formatDurationMs), best.to95.has(index)),
+      timeToLevelText(recovery, 0.99, formatDurationMs),
       mark(formatVcpuSeconds(recovery.lostWorkVcpuSeconds), best.lostWork.has(index)),
       formatPercent(recovery.finalHugeFraction),
     ];

@@ -100,6 +100,14 @@ export interface MigrationAttempt {
   /** null while it was still running at the horizon. */
   endMs: number | null;
   outcome: MigrationOutcome;
+  /**
+   * Why the attempt did not complete, as a user should read it: the
+   * watchdog's or the operator's message for `aborted` and `cancelled`, the
+   * failure (QEMU's `error-desc` or the fault) for `failed`. Absent for a
+   * completed attempt, one still running, and in reports written before the
+   * field existed; readers then fall back to `info['error-desc']`.
+   */
+  reason?: string;
   phases: PhaseInterval[];
   /** The last `query-migrate` reply of this attempt (QEMU names and units). */
   info: QueryMigrateInfo;
@@ -124,16 +132,22 @@ export interface VmReport {
   recoveries: RecoveryReport[];
 }
 
-/** One sample of a VM's performance; fractions are of the VM's mapped memory. */
+/**
+ * One sample of a VM's performance, summarising the interval since the
+ * previous point (points come in time order, at uneven intervals: a producer
+ * samples finely around faults, phase changes and recoveries, coarsely
+ * elsewhere). Fractions are of the VM's mapped memory.
+ */
 export interface TimelinePoint {
+  /** The end of the interval this point summarises (the start is the previous point's `tMs`). */
   tMs: number;
-  /** Work per second relative to the same VM never migrated (1 = baseline). */
+  /** Mean work per second over the interval, relative to the same VM never migrated (1 = baseline). */
   relativeThroughput: number;
-  /** Memory mapped by 2 MiB or 1 GiB SPTEs. */
+  /** Memory mapped by 2 MiB or 1 GiB SPTEs at `tMs`. */
   hugeFraction: number;
-  /** Memory mapped by 4 KiB SPTEs. */
+  /** Memory mapped by 4 KiB SPTEs at `tMs`. */
   fraction4k: number;
-  /** Whether dirty logging was on for any memslot of the VM. */
+  /** Whether dirty logging was on for any memslot of the VM at `tMs`. */
   dirtyLogging: boolean;
 }
 
@@ -145,10 +159,22 @@ export interface RecoveryReport {
   cause: string;
   /** When dirty logging was switched off. */
   startMs: number;
-  /** Time from `startMs` until throughput reached 90/95/99 % of baseline; null = not reached before the horizon. */
+  /**
+   * Time from `startMs` until throughput reached 90/95/99 % of baseline and
+   * stayed there (the end of the last guest step below the level; 0 = never
+   * below it after `startMs`); null = below it at the horizon.
+   */
   timeTo90PctMs: number | null;
   timeTo95PctMs: number | null;
   timeTo99PctMs: number | null;
+  /**
+   * The lowest relative throughput of the guest steps measured from
+   * `startMs` on (the same steps that decide `timeTo…PctMs`): the depth of
+   * the dip. At or above 0.9, the VM never fell below 90 % after dirty
+   * logging was switched off. Absent in reports written before the field
+   * existed.
+   */
+  minRelativeThroughput?: number;
   /** Integral of (1 - relativeThroughput) x vCPUs from `startMs` to the horizon. */
   lostWorkVcpuSeconds: number;
   /** Guest page faults taken to rebuild mappings the recovery dropped. */

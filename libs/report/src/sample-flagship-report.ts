@@ -1,5 +1,6 @@
 import type { QueryMigrateInfo } from '@migsim/migration';
 import { buildReport } from './build-report';
+import { formatDurationMs } from './format';
 import type {
   CheckResult,
   DisableCost,
@@ -15,8 +16,10 @@ export interface SampleReportOptions {
   vmName?: string;
   scenarioName?: string;
   seed?: number;
-  /** Timeline sample interval; 250 ms gives 361 points per VM over the 90 s horizon. */
+  /** Timeline sample interval away from events (default 1 s). */
   sampleStepMs?: number;
+  /** Timeline sample interval around logging on and off (default 5 ms; 0 = a regular timeline). */
+  fineStepMs?: number;
 }
 
 const PAGE_BYTES = 4096;
@@ -39,10 +42,10 @@ const PAGES_4K = MEMORY_BYTES / PAGE_BYTES;
  */
 const DISABLE_COSTS: Record<RecoveryStrategyName, DisableCost & { refaults: number }> = {
   none: { simulatedMs: 0.4, tlbFlushes: 1, sptesZapped: 0, rmapEntriesScanned: 0, lockYields: 0, lockHoldMaxMs: 0.4, hugeInstalled: 0, refaults: 0 },
-  'zap-rmap': { simulatedMs: 212.5, tlbFlushes: 129, sptesZapped: PAGES_4K, rmapEntriesScanned: PAGES_4K, lockYields: 128, lockHoldMaxMs: 1.66, hugeInstalled: 0, refaults: REGIONS_2M },
-  'zap-max-level': { simulatedMs: 198.25, tlbFlushes: 129, sptesZapped: PAGES_4K, rmapEntriesScanned: PAGES_4K, lockYields: 120, lockHoldMaxMs: 1.66, hugeInstalled: 0, refaults: REGIONS_2M },
-  'zap-tdp': { simulatedMs: 415.75, tlbFlushes: REGIONS_2M, sptesZapped: REGIONS_2M, rmapEntriesScanned: 0, lockYields: 64, lockHoldMaxMs: 6.5, hugeInstalled: 0, refaults: REGIONS_2M },
-  'recover-in-place': { simulatedMs: 96.125, tlbFlushes: 3, sptesZapped: 0, rmapEntriesScanned: 0, lockYields: 2, lockHoldMaxMs: 48, hugeInstalled: REGIONS_2M, refaults: 0 },
+  'zap-rmap': { simulatedMs: 84.5, tlbFlushes: 129, sptesZapped: PAGES_4K, rmapEntriesScanned: PAGES_4K, lockYields: 128, lockHoldMaxMs: 1.66, hugeInstalled: 0, refaults: REGIONS_2M },
+  'zap-max-level': { simulatedMs: 70.25, tlbFlushes: 129, sptesZapped: PAGES_4K, rmapEntriesScanned: PAGES_4K, lockYields: 120, lockHoldMaxMs: 1.66, hugeInstalled: 0, refaults: REGIONS_2M },
+  'zap-tdp': { simulatedMs: 75.125, tlbFlushes: REGIONS_2M, sptesZapped: REGIONS_2M, rmapEntriesScanned: 0, lockYields: 64, lockHoldMaxMs: 6.5, hugeInstalled: 0, refaults: REGIONS_2M },
+  'recover-in-place': { simulatedMs: 64.125, tlbFlushes: 3, sptesZapped: 0, rmapEntriesScanned: 0, lockYields: 2, lockHoldMaxMs: 48, hugeInstalled: REGIONS_2M, refaults: 0 },
 };
 
 export const SAMPLE_STRATEGIES: readonly RecoveryStrategyName[] = ['none', 'zap-rmap', 'zap-max-level', 'zap-tdp', 'recover-in-place'];
@@ -106,7 +109,7 @@ function sampleInfo(crashMs: number, round3Ms: number, bytesSentPerRound: readon
  */
 export function sampleFlagshipReport(options: SampleReportOptions = {}): Report {
   const vm = options.vmName ?? 'vm-1';
-  const stepMs = options.sampleStepMs ?? 250;
+  const timelineOptions = { coarseStepMs: options.sampleStepMs ?? 1000, fineStepMs: options.fineStepMs ?? 5 };
   const { crashMs, round3Ms, phases, bytesSentPerRound } = samplePhases();
   const loggingOffMs = crashMs + 3; // failure handling: resume, stop throttle, then stop dirty logging
   const info = sampleInfo(crashMs, round3Ms, bytesSentPerRound);
@@ -131,7 +134,7 @@ export function sampleFlagshipReport(options: SampleReportOptions = {}): Report 
       { name: 'vm-never-lost', kind: 'vm-never-lost', passed: true, detail: `${vm} ran on exactly one host at every step` },
       { name: 'dirty-logging-off-after-failure', kind: 'dirty-logging-off', passed: true, detail: `dirty logging off on src-1 for ${vm} 3 ms after m-1 failed` },
       recovered
-        ? { name: `recovers-${vm}`, kind: 'recovers', passed: true, detail: `${vm} reached 95 % of baseline ${(metrics.timeTo95PctMs! / 1000).toFixed(2)} s after dirty logging was switched off (limit 30 s)` }
+        ? { name: `recovers-${vm}`, kind: 'recovers', passed: true, detail: `${vm} reached 95 % of baseline ${formatDurationMs(metrics.timeTo95PctMs)} after dirty logging was switched off (limit 30 s)` }
         : {
             name: `recovers-${vm}`,
             kind: 'recovers',
@@ -173,7 +176,7 @@ export function sampleFlagshipReport(options: SampleReportOptions = {}): Report 
           host: 'src-1',
           memoryBytes: MEMORY_BYTES,
           vcpus: VCPUS,
-          timeline: sampleTimeline(curve, HORIZON_MS, stepMs),
+          timeline: sampleTimeline(curve, HORIZON_MS, timelineOptions),
           recoveries: [
             { strategy, trigger: 'migration-failed', cause: 'm-1', startMs: loggingOffMs, ...metrics, refaults, disable },
           ],

@@ -25,9 +25,9 @@ export class ShapeChecker {
     return this.object(parent[key], join(path, key));
   }
 
-  string(parent: JsonObject, key: string, path: string, options: { nullable?: boolean } = {}): void {
+  string(parent: JsonObject, key: string, path: string, options: { nullable?: boolean; optional?: boolean } = {}): void {
     const value = parent[key];
-    if (typeof value === 'string' || (options.nullable && value === null)) return;
+    if (typeof value === 'string' || (options.nullable && value === null) || (options.optional && value === undefined)) return;
     this.add(join(path, key), value, options.nullable ? 'a string or null' : 'a string');
   }
 

@@ -7,7 +7,15 @@ import { buildReport } from './build-report';
 import type { Report, VariantReport } from './report-model';
 
 export { sampleFlagshipReport, SAMPLE_STRATEGIES, type SampleReportOptions } from './sample-flagship-report';
-export { sampleCurveAt, sampleRecoveryMetrics, sampleTimeline, type CurveInput, type CurveSample } from './sample-curves';
+export {
+  sampleCurveAt,
+  sampleRecoveryMetrics,
+  sampleTimeline,
+  sampleTimes,
+  type CurveInput,
+  type CurveSample,
+  type SampleTimelineOptions,
+} from './sample-curves';
 
 /** A `query-migrate` reply of a completed 1 GiB pre-copy, with overrides. */
 export function sampleQueryMigrateInfo(overrides: Partial<QueryMigrateInfo> = {}): QueryMigrateInfo {
