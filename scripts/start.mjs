@@ -12,7 +12,8 @@
 //
 // Usage: node scripts/start.mjs [scenario.yaml]
 // Environment: MIGSIM_SPEED (simulated seconds per wall second, default 40),
-//   REDIS_URL (use this Redis instead of starting one).
+//   REDIS_URL (use this Redis instead of starting one), MIGSIM_API_TOKEN (the
+//   controller's API token, which this script then submits with).
 //
 // Every child runs in its own process group; on exit, Ctrl-C (SIGINT),
 // SIGTERM or SIGHUP each group gets SIGTERM, then SIGKILL after 5 s, so
@@ -98,7 +99,9 @@ async function main() {
       return hosts.every((host) => alive.has(host));
     }, 30_000, `hosts ${hosts.join(', ')} to report`);
 
-    const created = await fetch(`${url}/runs?file=${encodeURIComponent(scenarioFile)}`, { method: 'POST', body: text, headers: { 'content-type': 'application/yaml' } });
+    // The controller inherits MIGSIM_API_TOKEN from this environment: submit with it.
+    const authorization = process.env.MIGSIM_API_TOKEN ? { authorization: `Bearer ${process.env.MIGSIM_API_TOKEN}` } : {};
+    const created = await fetch(`${url}/runs?file=${encodeURIComponent(scenarioFile)}`, { method: 'POST', body: text, headers: { 'content-type': 'application/yaml', ...authorization } });
     const run = await created.json();
     if (created.status !== 201) throw new Error(`the controller refused the scenario:\n${(run.problems ?? [run.message]).join('\n')}`);
     process.stderr.write(`start: run ${run.id} submitted to ${url}\n`);

@@ -23,8 +23,10 @@ interface RunDetail extends RunSummary {
   variants: { name: string; migrations: { id: string; status: string; outcome: string; phase: { phase: string; round: number | null } | null }[] }[];
 }
 
+/** Reads go without a token; anything else carries the controller's (the compose file passes MIGSIM_API_TOKEN through). */
 async function api<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(`${project.url}${path}`, { ...init, signal: AbortSignal.timeout(10_000) });
+  const authorization: Record<string, string> = init?.method === undefined || init.method === 'GET' ? {} : { authorization: `Bearer ${project.apiToken}` };
+  const response = await fetch(`${project.url}${path}`, { ...init, headers: { ...(init?.headers as Record<string, string>), ...authorization }, signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
@@ -122,6 +124,10 @@ describe('docker-compose.yml under podman-compose (host networking)', () => {
     }
     expect([...claims.keys()].sort()).toEqual(['dst-1', 'dst-2']);
 
+    // MIGSIM_API_TOKEN reached the controller: a submission without it is refused.
+    const unauthenticated = await fetch(`${project.url}/runs?file=compose-destination-killed.yaml`, { method: 'POST', body: KILL_SCENARIO, signal: AbortSignal.timeout(10_000) });
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.headers.get('www-authenticate')).toBe('Bearer realm="migsim"');
     const { id } = await api<RunSummary>('/runs?file=compose-destination-killed.yaml', { method: 'POST', body: KILL_SCENARIO, headers: { 'content-type': 'application/yaml' } });
     await until('m1 in pre-copy round 1', 120_000, async () => {
       const m1 = (await api<RunDetail>(`/runs/${id}`)).variants[0]!.migrations.find((migration) => migration.id === 'm1');

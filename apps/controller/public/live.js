@@ -1,6 +1,7 @@
 // The live page: follows a run over the controller's SSE stream (GET /events). A snapshot
 // (GET /runs/:id/live) draws what already happened; migration-progress and vm-samples events patch it
 // in place, and any other event of the run fetches a fresh snapshot (without samples).
+import { askTokenWithDialog, createApi } from './live-api.js';
 import { renderCharts } from './live-charts.js';
 import { renderFeed, renderQueues } from './live-feed.js';
 import { renderLanes } from './live-lanes.js';
@@ -176,6 +177,39 @@ async function pollQueues() {
   setTimeout(pollQueues, QUEUES_EVERY_MS);
 }
 
+const send = createApi({ fetch: (path, init) => fetch(path, init), storage: sessionStorage, askToken: askTokenWithDialog($('token-dialog')) });
+
+/** POST /runs with the chosen file; the page then follows the new run (unless pinned with ?run=). */
+async function submitScenario(file) {
+  const status = $('submit-status');
+  const say = (text, bad) => {
+    status.hidden = false;
+    status.textContent = text;
+    status.classList.toggle('bad', bad);
+  };
+  say(`submitting ${file.name}…`, false);
+  try {
+    const response = await send(`/runs?file=${encodeURIComponent(file.name)}`, { method: 'POST', body: await file.text(), headers: { 'content-type': 'text/plain' } });
+    const body = await response.json().catch(() => ({}));
+    if (response.status === 201) {
+      say(`${file.name}: run ${body.id} submitted`, false);
+      await loadRuns();
+      if (pinned === null) await follow(body.id);
+    } else if (response.status === 401) {
+      say(`${file.name} was not submitted: ${body.message ?? 'the controller needs its API token'}`, true);
+    } else {
+      say(`${file.name} was refused (HTTP ${response.status}):\n${(body.problems ?? [body.message ?? '']).join('\n')}`, true);
+    }
+  } catch (error) {
+    say(`${file.name} was not submitted: ${error.message}`, true);
+  }
+}
+
+$('scenario-file').addEventListener('change', (event) => {
+  const [file] = event.target.files;
+  event.target.value = '';
+  if (file !== undefined) void submitScenario(file);
+});
 $('run-select').addEventListener('change', (event) => void follow(event.target.value));
 connect();
 void pollQueues();

@@ -1,9 +1,13 @@
 import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { messagePattern, serviceCodecs, type WireMessage } from '@migsim/protocol';
 import { BullmqQueuePort, CONTROLLER_EVENTS_QUEUE, serviceLogger } from '@migsim/transport';
 import { BullmqTransport, MigsimQueueModule } from '@migsim/transport/nest';
 import { CONTROLLER_CONFIG, type ControllerConfig } from './config/controller-config';
+import { ApiToken } from './http/api-token';
+import { BearerTokenGuard } from './http/bearer-token.guard';
+import { bearerTokenMiddleware } from './http/bearer-token.middleware';
 import { EventsController } from './http/events.controller';
 import { LiveController } from './http/live.controller';
 import { LiveService } from './live/live.service';
@@ -20,11 +24,14 @@ const EVENT_CONCURRENCY = 8;
 
 @Module({})
 export class ControllerModule implements NestModule {
-  constructor(@Inject(QUEUE_BOARD) private readonly board: QueueBoard) {}
+  constructor(
+    @Inject(QUEUE_BOARD) private readonly board: QueueBoard,
+    @Inject(ApiToken) private readonly token: ApiToken,
+  ) {}
 
-  /** bull-board's UI and API at /queues (read-only; QueueHealthService adds the queues as hosts appear). */
+  /** bull-board's UI and API at /queues (read-only; QueueHealthService adds the queues as hosts appear), behind the API token for anything but reads. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(this.board.router).forRoutes(QUEUE_BOARD_PATH);
+    consumer.apply(bearerTokenMiddleware(this.token), this.board.router).forRoutes(QUEUE_BOARD_PATH);
   }
 
   static forRoot(config: ControllerConfig): DynamicModule {
@@ -35,7 +42,16 @@ export class ControllerModule implements NestModule {
         MigsimQueueModule.forRoot({ redisUrl: config.redisUrl, namespace: config.namespace, codecs: serviceCodecs, service: 'controller', log: (line) => process.stderr.write(`[controller] ${line}\n`) }),
       ],
       controllers: [RunsController, EventsController, OpsController, LiveController, HostEventsController],
-      providers: [{ provide: CONTROLLER_CONFIG, useValue: config }, RunsService, LiveService, QueueHealthService, AutoStartService, { provide: QUEUE_BOARD, useFactory: createQueueBoard }],
+      providers: [
+        { provide: CONTROLLER_CONFIG, useValue: config },
+        ApiToken,
+        { provide: APP_GUARD, useClass: BearerTokenGuard },
+        RunsService,
+        LiveService,
+        QueueHealthService,
+        AutoStartService,
+        { provide: QUEUE_BOARD, useFactory: createQueueBoard },
+      ],
     };
   }
 

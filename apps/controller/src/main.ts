@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { ConfigError, readControllerConfig } from './config/controller-config';
+import { createControllerApp } from './controller-app';
 import { ControllerModule } from './controller.module';
 
 let config;
@@ -11,8 +11,7 @@ try {
   process.stderr.write(`controller: ${error.message}\n`);
   process.exit(2);
 }
-// Body parsers off: POST /runs reads YAML or JSON text itself.
-const app = await NestFactory.create(ControllerModule.forRoot(config), { bodyParser: false, forceCloseConnections: true, logger: ['error', 'warn'] });
+const app = await createControllerApp(config);
 // Host events arrive through BullmqTransport (HostEventsController); runs are loaded from Redis (init) before the first is taken.
 app.connectMicroservice({ strategy: ControllerModule.transport(config) });
 app.enableShutdownHooks(['SIGTERM', 'SIGINT']);

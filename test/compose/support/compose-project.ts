@@ -72,6 +72,8 @@ export interface ComposeOptions {
 export class ComposeProject {
   readonly name = `migsim-ct-${process.pid}-${randomBytes(3).toString('hex')}`;
   readonly tag = 'compose-test';
+  /** The controller's MIGSIM_API_TOKEN, passed through docker-compose.yml from `up`'s environment. */
+  readonly apiToken = randomBytes(24).toString('hex');
   redisPort = 0;
   controllerPort = 0;
 
@@ -89,6 +91,7 @@ export class ComposeProject {
       MIGSIM_REDIS_PORT: String(this.redisPort),
       MIGSIM_PORT: String(this.controllerPort),
       MIGSIM_DESTINATION_HOSTS: String(this.options.destinationHosts),
+      MIGSIM_API_TOKEN: this.apiToken,
     };
   }
 

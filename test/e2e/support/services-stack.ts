@@ -52,6 +52,8 @@ export class ServicesStack {
       MIGSIM_SPEED: String(this.options.speed),
       PORT: '0',
       MIGSIM_START_DELAY_MS: '500',
+      // An API token exported in the shell that runs the tests must not close the stack's API; a test sets its own.
+      MIGSIM_API_TOKEN: '',
       ...this.options.extraEnv,
     };
   }
@@ -87,7 +89,8 @@ export class ServicesStack {
   }
 
   async submit(scenarioText: string, file = 'e2e.yaml'): Promise<string> {
-    const response = await fetch(`${this.url}/runs?file=${encodeURIComponent(file)}`, { method: 'POST', body: scenarioText });
+    const token = this.env.MIGSIM_API_TOKEN;
+    const response = await fetch(`${this.url}/runs?file=${encodeURIComponent(file)}`, { method: 'POST', body: scenarioText, headers: token ? { authorization: `Bearer ${token}` } : {} });
     const body = (await response.json()) as { id?: string; problems?: string[] };
     if (response.status !== 201) throw new Error(`POST /runs: HTTP ${response.status} ${JSON.stringify(body)}`);
     return body.id!;

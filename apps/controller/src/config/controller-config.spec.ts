@@ -35,4 +35,14 @@ describe('controller config', () => {
     expect(() => readControllerConfig({ REDIS_URL: 'redis://x:1', MIGSIM_SPEED: '0' })).toThrow(/^MIGSIM_SPEED: expected a number/);
     expect(() => readControllerConfig({ REDIS_URL: 'redis://x:1', PORT: '80.5' })).toThrow(/^PORT: expected an integer/);
   });
+
+  it('MIGSIM_API_TOKEN: unset or empty leaves the API open; a token must be a bearer token of 16 characters or more', () => {
+    const redis = { REDIS_URL: 'redis://x:1' };
+    expect(readControllerConfig(redis).apiToken).toBeNull();
+    expect(readControllerConfig({ ...redis, MIGSIM_API_TOKEN: '' }).apiToken).toBeNull();
+    expect(readControllerConfig({ ...redis, MIGSIM_API_TOKEN: 'b6f0c1e2d3a4958677_x-y.z~+/==' }).apiToken).toBe('b6f0c1e2d3a4958677_x-y.z~+/==');
+    expect(() => readControllerConfig({ ...redis, MIGSIM_API_TOKEN: 'secret' })).toThrow('MIGSIM_API_TOKEN: expected at least 16 characters (e.g. `openssl rand -hex 32`), got 6');
+    // The message never repeats the token itself.
+    expect(() => readControllerConfig({ ...redis, MIGSIM_API_TOKEN: 'a long token with spaces' })).toThrow(/^MIGSIM_API_TOKEN: expected letters, digits and - \. _ ~ \+ \/ \(a bearer token, e\.g\. from `openssl rand -hex 32`\), got 24 characters that include others$/);
+  });
 });

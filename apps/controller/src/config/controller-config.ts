@@ -20,6 +20,8 @@ export interface ControllerConfig {
   readonly hostDeadAfterMs: number;
   /** A scenario submitted once at start-up (MIGSIM_RUN_SCENARIO): its file name and text. */
   readonly runScenario: { readonly file: string; readonly text: string } | null;
+  /** The bearer token every mutating HTTP request must carry (MIGSIM_API_TOKEN); null: the API is open to anyone who reaches it. */
+  readonly apiToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -29,6 +31,10 @@ export class ConfigError extends Error {
 export const CONTROLLER_CONFIG = Symbol('CONTROLLER_CONFIG');
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** RFC 6750's b64token: what an `Authorization: Bearer` header can carry unquoted. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+const API_TOKEN_MIN_LENGTH = 16;
 
 export function readControllerConfig(env: Env): ControllerConfig {
   const redisUrl = env.REDIS_URL;
@@ -46,7 +52,16 @@ export function readControllerConfig(env: Env): ControllerConfig {
     tickMs: integer(env, 'MIGSIM_TICK_MS', 25, 1, 10_000),
     hostDeadAfterMs: integer(env, 'MIGSIM_HOST_DEAD_AFTER_MS', 2_500, 100, 600_000),
     runScenario: scenarioFile(env.MIGSIM_RUN_SCENARIO),
+    apiToken: apiToken(env.MIGSIM_API_TOKEN),
   };
+}
+
+/** Empty counts as unset, so compose files can pass the variable through unconditionally. */
+function apiToken(token: string | undefined): string | null {
+  if (token === undefined || token === '') return null;
+  if (!BEARER_TOKEN.test(token)) throw new ConfigError(`MIGSIM_API_TOKEN: expected letters, digits and - . _ ~ + / (a bearer token, e.g. from \`openssl rand -hex 32\`), got ${token.length} characters that include others`);
+  if (token.length < API_TOKEN_MIN_LENGTH) throw new ConfigError(`MIGSIM_API_TOKEN: expected at least ${API_TOKEN_MIN_LENGTH} characters (e.g. \`openssl rand -hex 32\`), got ${token.length}`);
+  return token;
 }
 
 /** Reads and validates the start-up scenario now, so a wrong path or file stops the controller before it serves. */

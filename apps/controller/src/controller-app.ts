@@ -1,0 +1,14 @@
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import type { ControllerConfig } from './config/controller-config';
+import { ControllerModule } from './controller.module';
+
+export interface ControllerAppOptions {
+  readonly logger?: LoggerService | LogLevel[] | false;
+}
+
+/** The controller's HTTP application, as main.ts serves it (tests start the same one). */
+export function createControllerApp(config: ControllerConfig, options: ControllerAppOptions = {}): Promise<INestApplication> {
+  // Body parsers off: POST /runs reads YAML or JSON text itself.
+  return NestFactory.create(ControllerModule.forRoot(config), { bodyParser: false, forceCloseConnections: true, logger: options.logger ?? ['error', 'warn'] });
+}
