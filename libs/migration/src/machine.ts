@@ -29,6 +29,15 @@ export interface MigrationMachine {
    * polls it at every tick). Optional: callers fall back to `info()`.
    */
   ramRemainingBytes?(): number;
+  /**
+   * Optional lookahead: a lower bound on the time of the next dirty-bitmap
+   * sync, stop or post-copy switch (anything that changes the phase or
+   * pauses the guest) if the machine gets no event but ticks and deliveries
+   * at a link of `linkBytesPerSec`. Null or absent: no bound better than
+   * `nextWakeNs()`. The services use it to synchronise seldom; it must never
+   * be later than what the machine then does.
+   */
+  nextSyncLowerBoundNs?(linkBytesPerSec: number): number | null;
   status(): MigrationStatus;
   phase(): MigrationPhase;
   /** True once completed, failed or cancelled. */

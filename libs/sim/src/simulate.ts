@@ -1,12 +1,8 @@
 import { buildReport, type Report } from '@migsim/report';
 import type { Scenario } from '@migsim/scenario';
-import { INVARIANT_CHECKERS } from './checkers/invariant-checkers';
-import type { InvariantChecker } from './checkers/checker';
-import { Rng } from '@migsim/cluster';
-import { NS_PER_MS } from './engine/constants';
+import { NS_PER_MS, type ClusterTestHooks } from '@migsim/cluster';
 import { EngineError } from './engine/engine-error';
-import type { EngineTestHooks } from './engine/engine-hooks';
-import { VariantRun } from './engine/variant-run';
+import { WorldEngine } from './world/world-engine';
 
 /** The version written into every report's `generatedBy` (never a wall-clock time). */
 export const MIGSIM_VERSION = '0.1.0';
@@ -20,17 +16,15 @@ export interface SimulateOptions {
   scenarioFile?: string;
   /** Run only these variants (by name), in scenario order. */
   variants?: readonly string[];
-  /** Test only: re-create a bug so a test can show its checker catches it. */
-  testHooks?: EngineTestHooks;
-  /** Replaces the invariant checkers (default: `INVARIANT_CHECKERS`). */
-  checkers?: readonly InvariantChecker[];
+  /** Test only: re-create a bug so a test can show its check catches it. */
+  testHooks?: ClusterTestHooks;
 }
 
 /**
  * Runs a whole study in process, deterministically: every variant of the
- * scenario one after the other, each on its own virtual clock with its own
- * seed forked from the run's seed and the variant's name, and returns the
- * report. The same scenario and seed always give a byte-identical
+ * scenario one after the other, each a world of libs/cluster actors on its
+ * own virtual clock with its own seed forked from the run's seed and the
+ * variant's name, and returns the report. The same scenario and seed always give a byte-identical
  * `renderJson(report)`. Never prints; progress goes to `onProgress`.
  */
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): Report {
@@ -45,16 +39,13 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Rep
       throw new EngineError('ENGINE_INVALID_OPTION', `no variant named ${unknown.join(', ')} (variants: ${scenario.variants.map((v) => v.name).join(', ')})`);
     }
   }
-  const root = new Rng(seed);
   const count = selected.length;
-  const variants = selected.map((variant, index) => {
-    const run = new VariantRun(scenario, variant, root.fork(`variant:${variant.name}`), {
+  const variants = selected.map((variant, index) =>
+    new WorldEngine(scenario, variant, seed, {
       hooks: options.testHooks,
-      checkers: options.checkers ?? INVARIANT_CHECKERS,
       onProgress: options.onProgress === undefined ? undefined : (fraction) => options.onProgress!((index + fraction) / count),
-    });
-    return run.run();
-  });
+    }).run(),
+  );
   options.onProgress?.(1);
   return buildReport({
     generatedBy: { tool: 'migsim', version: MIGSIM_VERSION },

@@ -30,6 +30,8 @@ export interface MigrationStart {
   downtimeSteps: DowntimeSteps | null;
   /** The flow's max-min fair share of the path now, and the path's one-way latency. */
   rateBytesPerSec: number;
+  /** What the path has beside the other flows: the rate of the final stop-and-copy and of post-copy, which QEMU does not limit. */
+  burstRateBytesPerSec: number;
   latencyNs: number;
   /** Send `migration.phase` for every phase change (the controller has phase-triggered faults for it). */
   reportPhases: boolean;
@@ -40,6 +42,7 @@ export interface MigrationRate {
   kind: 'migration.rate';
   attemptId: string;
   rateBytesPerSec: number;
+  burstRateBytesPerSec: number;
   latencyNs: number;
   /** False while the path is down (link, NIC or host): a post-copy stream loses its channel. */
   pathUp: boolean;
@@ -98,6 +101,7 @@ export interface MigrationEnded {
   /** `error-desc`, the watchdog's message, or the refusal. */
   reason: string;
   startNs: number;
+  endNs: number;
   phases: PhaseInterval[];
   info: QueryMigrateInfo;
   vmAfter: VmAfterAttempt;
@@ -107,6 +111,7 @@ export interface MigrationEnded {
 export interface VmResumed {
   kind: 'vm.resumed';
   vm: string;
+  host: string;
   migration: string;
   attempt: number;
 }
@@ -133,8 +138,8 @@ export interface StreamPrepare {
   memoryModel: 'pages' | 'fluid';
   latencyNs: number;
   rateBytesPerSec: number;
-  /** How many times the VM's model was built before (its next build draws from the next forked stream). */
-  placements: number;
+  /** The VM's model on the destination is its build number `placement` (each build draws from its own forked stream). */
+  placement: number;
 }
 
 /** Pages on the stream; lazy while pre-copying (nothing reads them before the switchover check). */

@@ -35,6 +35,9 @@ export class LinkModel {
   private readonly paths = new Map<string, PathState>();
   private readonly flows = new Map<string, FlowSpec>();
   private readonly rates = new Map<string, number>();
+  /** Sum of the flows' rates out of / into each host, as of the last recompute. */
+  private readonly egressUsed = new Map<string, number>();
+  private readonly ingressUsed = new Map<string, number>();
   private dirty = false;
 
   constructor(private readonly baseLatencyNs = 0) {}
@@ -144,6 +147,27 @@ export class LinkModel {
     return this.rates.get(id) ?? 0;
   }
 
+  /**
+   * What the flow's path has beside the other flows at their current rates:
+   * the rate a flow gets once it stops limiting itself (QEMU's final
+   * stop-and-copy and post-copy ignore `max-bandwidth`), before the others
+   * yield to it — they do not within the few milliseconds such a burst
+   * lasts. The path's own cap still applies; 0 while the path is down.
+   */
+  burstRateBytesPerSec(id: string): number {
+    const flow = this.flows.get(id);
+    if (flow === undefined) return 0;
+    if (this.dirty) this.recompute();
+    if (!this.isPathUp(flow.sourceHost, flow.destinationHost)) return 0;
+    const own = this.rates.get(id) ?? 0;
+    const egressUsed = (this.egressUsed.get(flow.sourceHost) ?? 0) - own;
+    const ingressUsed = (this.ingressUsed.get(flow.destinationHost) ?? 0) - own;
+    const pathCap = this.paths.get(pathKey(flow.sourceHost, flow.destinationHost))?.capBytesPerSec ?? Infinity;
+    const egressLeft = this.nicBytesPerSec.get(flow.sourceHost)! - egressUsed;
+    const ingressLeft = this.nicBytesPerSec.get(flow.destinationHost)! - ingressUsed;
+    return Math.max(0, Math.min(pathCap, egressLeft, ingressLeft));
+  }
+
   /** Every flow's rate, recomputed if anything changed since the last call. */
   allRates(): ReadonlyMap<string, number> {
     if (this.dirty) this.recompute();
@@ -191,6 +215,13 @@ export class LinkModel {
       });
       if (next.length === unfrozen.length) break; // cannot happen with finite caps; guards a pathological input
       unfrozen = next;
+    }
+    this.egressUsed.clear();
+    this.ingressUsed.clear();
+    for (const flow of this.flows.values()) {
+      const rate = this.rates.get(flow.id)!;
+      this.egressUsed.set(flow.sourceHost, (this.egressUsed.get(flow.sourceHost) ?? 0) + rate);
+      this.ingressUsed.set(flow.destinationHost, (this.ingressUsed.get(flow.destinationHost) ?? 0) + rate);
     }
   }
 

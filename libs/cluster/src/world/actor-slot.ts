@@ -32,14 +32,24 @@ export class ActorSlot<M> implements Outbound<M> {
   private promisedOutputNs = 0;
   private inputAtNs = -1;
 
+  private attached: Actor<M> | undefined;
+
+  /** A slot is made first (it is the actor's `Outbound`), then the actor is attached to it. */
   constructor(
-    readonly actor: Actor<M>,
+    readonly id: ActorId,
     readonly rank: number,
     private readonly sink: (delivery: Delivery<M>) => void,
   ) {}
 
-  get id(): ActorId {
-    return this.actor.id;
+  attach(actor: Actor<M>): this {
+    if (actor.id !== this.id) throw new WorldError('WORLD_UNKNOWN_ACTOR', `slot ${this.id} cannot hold actor ${actor.id}`);
+    this.attached = actor;
+    return this;
+  }
+
+  get actor(): Actor<M> {
+    if (this.attached === undefined) throw new WorldError('WORLD_UNKNOWN_ACTOR', `slot ${this.id} has no actor`);
+    return this.attached;
   }
 
   /** Time of the last step (-1 before the first). */

@@ -38,4 +38,13 @@ describe('fault schedule', () => {
     expect(schedule.takeDueByTime(999)).toEqual([]);
     expect(schedule.takeDueByTime(1200).map((f) => f.id)).toEqual(['at-1000', 'late']);
   });
+
+  it('watches a migration while a phase-triggered fault waits for it (by id or VM name), and stops once it fired', () => {
+    const schedule = new FaultSchedule([phased('crash-r3', 'vm1', 'round', 3), timed('at-1000', 1000)]);
+    expect(schedule.watches('m1', 'vm1')).toBe(true);
+    expect(schedule.watches('vm1', 'other')).toBe(true);
+    expect(schedule.watches('m2', 'vm2')).toBe(false);
+    schedule.takeDueByPhase({ migrationId: 'm1', vmName: 'vm1', phase: 'round', round: 3 });
+    expect(schedule.watches('m1', 'vm1')).toBe(false);
+  });
 });

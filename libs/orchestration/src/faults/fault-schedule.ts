@@ -59,6 +59,18 @@ export class FaultSchedule {
     return due;
   }
 
+  /**
+   * Whether a phase-triggered fault still waits for a phase of this
+   * migration (named by its id or its VM's name): its phases must then be
+   * reported as they happen.
+   */
+  watches(migrationId: string, vmName: string): boolean {
+    return this.phased.some((fault) => {
+      const when = (fault.trigger as Extract<FaultSpec['trigger'], { when: unknown }>).when;
+      return when.migration === migrationId || when.migration === vmName;
+    });
+  }
+
   /** Faults that never fired (reported at the end of a run). */
   pending(): readonly FaultSpec[] {
     return [...this.timed.map((entry) => entry.fault), ...this.phased];

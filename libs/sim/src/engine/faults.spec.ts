@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { checkOf, migrationOf, runSmall } from '../testing';
 
-/** The minimal scenario's VM (4 GiB, uniform 10 MB/s writer) migrates src-1 -> dst-1 from 5 s. */
+/**
+ * The minimal scenario's VM (4 GiB, uniform 10 MB/s writer) migrates src-1 -> dst-1 from 5 s.
+ * Faults fire in the controller; what they do reaches a host one control latency (5 ms) later,
+ * and another host one path latency (2 x 0.1 ms) after that.
+ */
+const CONTROL_MS = 5;
+const PATH_MS = 0.2;
 const withFaults = (...faults: Record<string, unknown>[]) => ({ faults });
 
 describe('fault kinds through the engine', () => {
@@ -9,11 +15,12 @@ describe('fault kinds through the engine', () => {
     const variant = runSmall(withFaults({ kind: 'destination-crash', host: 'dst-1', at: '10s' }));
     const m1 = migrationOf(variant, 'm1');
     expect(m1.outcome).toBe('failed');
-    expect(m1.attempts[0]!.endMs).toBe(10_000);
+    expect(m1.attempts[0]!.endMs).toBeCloseTo(10_000 + CONTROL_MS + PATH_MS, 6);
     const vm = variant.vms.find((v) => v.name === 'vm-1')!;
     expect(vm.host).toBe('src-1');
     expect(vm.recoveries).toHaveLength(1);
-    expect(vm.recoveries[0]).toMatchObject({ trigger: 'migration-failed', cause: 'm1', startMs: 10_000 });
+    expect(vm.recoveries[0]).toMatchObject({ trigger: 'migration-failed', cause: 'm1' });
+    expect(vm.recoveries[0]!.startMs).toBeCloseTo(10_000 + CONTROL_MS + PATH_MS, 6);
     expect(variant.events.some((e) => e.kind === 'fault' && e.detail.startsWith('destination-crash'))).toBe(true);
   });
 
@@ -61,15 +68,16 @@ describe('fault kinds through the engine', () => {
     const m1 = migrationOf(variant, 'm1');
     expect(m1.outcome).toBe('cancelled');
     expect(m1.attempts).toHaveLength(1);
-    expect(variant.vms.find((v) => v.name === 'vm-1')!.recoveries[0]).toMatchObject({ trigger: 'migration-cancelled', startMs: 9_000 });
+    expect(variant.vms.find((v) => v.name === 'vm-1')!.recoveries[0]).toMatchObject({ trigger: 'migration-cancelled', startMs: 9_000 + CONTROL_MS });
     expect(checkOf(variant, 'dirty-logging-off-after-failure').passed).toBe(true);
   });
 
-  it('a fault triggered by phase fires when that round starts', () => {
+  it('a fault triggered by phase fires when the controller hears that round started', () => {
     const variant = runSmall(withFaults({ kind: 'destination-crash', when: { migration: 'm1', phase: 'round', round: 2 } }));
     const attempt = migrationOf(variant, 'm1').attempts[0]!;
     const round2 = attempt.phases.find((p) => p.phase === 'round' && p.round === 2)!;
     expect(attempt.outcome).toBe('failed');
-    expect(attempt.endMs).toBe(round2.startMs);
+    // The source reports the phase (5 ms), the controller crashes dst-1 (5 ms), dst-1's stream breaks (0.2 ms).
+    expect(attempt.endMs).toBeCloseTo(round2.startMs + 2 * CONTROL_MS + PATH_MS, 6);
   });
 });

@@ -10,6 +10,10 @@ const vm = (name: string, hostName: string, memory = '1GiB') => ({
   workload: { pattern: 'sequential', writeWorkingSet: '64MiB', dirtyRate: '1MB/s' },
 });
 
+/**
+ * The controller's commands reach a host 5 ms later (control latency) and a
+ * source hears its destination crash 0.2 ms after the destination does.
+ */
 describe('controller policy in the engine', () => {
   it('the completion timeout aborts after completionTimeoutPerGiB x GiB (5 s x 4 GiB = 20 s)', () => {
     const variant = runSmall({ policy: { completionTimeoutPerGiB: 5, progressTimeout: '0s' } });
@@ -28,9 +32,10 @@ describe('controller policy in the engine', () => {
       faults: [{ kind: 'destination-crash', host: 'dst-1', at: '10s', duration: '5s' }],
     });
     const m1 = migrationOf(variant, 'm1');
+    // Fails at 10.0052 s; the controller hears it at 10.0102 s and retries 20 s later; the source starts 5 ms after.
     expect(m1.attempts.map((a) => [a.outcome, a.startMs])).toEqual([
-      ['failed', 5_000],
-      ['completed', 30_000],
+      ['failed', 5_005],
+      ['completed', 30_015.2],
     ]);
     expect(m1.outcome).toBe('completed');
     expect(variant.events.filter((e) => e.kind === 'retry-scheduled').map((e) => e.detail)).toEqual(['attempt 2 in 20 s to dst-1']);
@@ -46,12 +51,13 @@ describe('controller policy in the engine', () => {
       ],
     });
     const m1 = migrationOf(variant, 'm1');
-    // Fails at 6 s -> retry at 10 s (4 s later), which the crash at 10 s fails at once -> retry at 22 s (12 s later),
-    // which the crash at 23 s fails -> no third retry.
+    // Fails at 6.0052 s (heard at 6.0102 s) -> retry at 10.0102 s (4 s later), which the controller refuses at once
+    // (dst-1 crashed at 10 s) -> retry at 22.0102 s (12 s later), started on the source at 22.0152 s, which the
+    // crash at 23 s fails -> no third retry.
     expect(m1.attempts.map((a) => [a.outcome, a.startMs])).toEqual([
-      ['failed', 5_000],
-      ['failed', 10_000],
-      ['failed', 22_000],
+      ['failed', 5_005],
+      ['failed', 10_010.2],
+      ['failed', 22_015.2],
     ]);
   });
 

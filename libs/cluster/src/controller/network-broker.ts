@@ -1,0 +1,82 @@
+import type { HostSpec } from '@migsim/scenario';
+import { MIN_PATH_LATENCY_NS } from '../constants';
+import { LinkModel } from '../network/link-model';
+import type { MigrationRate } from '../messages/messages';
+
+export interface FlowRate {
+  rateBytesPerSec: number;
+  burstRateBytesPerSec: number;
+  latencyNs: number;
+  pathUp: boolean;
+}
+
+interface Flow {
+  source: string;
+  destination: string;
+  last: FlowRate;
+}
+
+/**
+ * The controller's view of the network: libs/cluster's max-min LinkModel
+ * over the hosts' NICs, with every running attempt a flow capped by its
+ * `max-bandwidth`, and the link faults acting on it. After every change it
+ * re-rates the flows and tells each source whose share, burst rate, path
+ * latency or path state changed (`migration.rate`): hosts pace their
+ * streams at what the controller last told them, one control latency late,
+ * as a bandwidth broker would.
+ */
+export class NetworkBroker {
+  readonly links = new LinkModel();
+  private readonly flows = new Map<string, Flow>();
+
+  constructor(hosts: readonly HostSpec[]) {
+    for (const host of hosts) this.links.addHost(host.name, host.linkBytesPerSec, host.latencyNs);
+  }
+
+  /** One-way latency of a host-to-host message on the path (never below the floor). */
+  latencyNs(a: string, b: string): number {
+    return Math.max(MIN_PATH_LATENCY_NS, this.links.latencyNs(a, b));
+  }
+
+  /** Adds an attempt's flow; returns its rates (other flows' changes come from `changedRates`). */
+  startFlow(attemptId: string, source: string, destination: string, capBytesPerSec: number): FlowRate {
+    this.links.startFlow({ id: attemptId, sourceHost: source, destinationHost: destination, capBytesPerSec });
+    const rate = this.rateOf(attemptId, source, destination);
+    this.flows.set(attemptId, { source, destination, last: rate });
+    return rate;
+  }
+
+  stopFlow(attemptId: string): void {
+    this.links.stopFlow(attemptId);
+    this.flows.delete(attemptId);
+  }
+
+  /** The flows whose rates changed since they were last told, in start order, with the message for each source. */
+  changedRates(): { source: string; message: MigrationRate }[] {
+    const changed: { source: string; message: MigrationRate }[] = [];
+    for (const [attemptId, flow] of this.flows) {
+      const rate = this.rateOf(attemptId, flow.source, flow.destination);
+      const last = flow.last;
+      if (
+        rate.rateBytesPerSec === last.rateBytesPerSec &&
+        rate.burstRateBytesPerSec === last.burstRateBytesPerSec &&
+        rate.latencyNs === last.latencyNs &&
+        rate.pathUp === last.pathUp
+      ) {
+        continue;
+      }
+      flow.last = rate;
+      changed.push({ source: flow.source, message: { kind: 'migration.rate', attemptId, ...rate } });
+    }
+    return changed;
+  }
+
+  private rateOf(attemptId: string, source: string, destination: string): FlowRate {
+    return {
+      rateBytesPerSec: this.links.rateBytesPerSec(attemptId),
+      burstRateBytesPerSec: this.links.burstRateBytesPerSec(attemptId),
+      latencyNs: this.latencyNs(source, destination),
+      pathUp: this.links.isPathUp(source, destination),
+    };
+  }
+}

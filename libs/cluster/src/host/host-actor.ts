@@ -1,0 +1,435 @@
+import type { OperationReport } from '@migsim/mmu';
+import type { HostSpec, Scenario, ScenarioVariant, VmSpec } from '@migsim/scenario';
+import { GUEST_STEP_NS } from '../constants';
+import { emptyQueryMigrateInfo } from '../empty-info';
+import { EventQueue } from '../core/event-queue';
+import type { Rng } from '../core/rng';
+import type { ClusterMessage, HostToController, MigrationStart } from '../messages/messages';
+import { CONTROLLER_ID, hostActorId, type Actor, type ActorId, type Outbound } from '../world/actor';
+import type { ClusterTestHooks } from '../world/test-hooks';
+import { DirtyRateProbe } from './dirty-rate-probe';
+import { HostRecords } from './host-records';
+import type { HostFacts } from './host-facts';
+import type { HostPort, RecoveryTrigger } from './host-port';
+import { HostedVm } from './hosted-vm';
+import { IncomingMigration } from './incoming-migration';
+import { OutgoingMigration } from './outgoing-migration';
+import { RecoveryRun } from './recovery-run';
+import { TimelineSampler } from './timeline-sampler';
+
+type HostTimer =
+  // By id, not by reference: a stale wake far in the future must not keep an ended attempt's memory alive.
+  | { kind: 'attempt'; attemptId: string; version: number }
+  | { kind: 'vm-step'; vm: HostedVm; version: number }
+  | { kind: 'call'; run: () => void }
+  | { kind: 'sample' };
+
+/** How long a VM is sampled finely after something happened to it. */
+const FINE_SPAN_NS = 1_000_000_000;
+
+export interface HostActorOptions {
+  scenario: Scenario;
+  variant: ScenarioVariant;
+  spec: HostSpec;
+  /** The variant's random stream: each VM draws from `vm:<name>`, each of its builds from `placement:<n>`. */
+  variantRng: Rng;
+  controlLatencyNs: number;
+  /** Report sampling interval (coarse grid). */
+  sampleIntervalNs: number;
+  /** `recovers` checks' levels per VM. */
+  watchedFractions: (vm: string) => number[];
+  hooks?: ClusterTestHooks;
+}
+
+/**
+ * One host of the simulated cluster: the VMs whose memory lives here (guest
+ * and MMU models), the source side of the migrations leaving it, the
+ * destination side of those arriving, dirty-rate probes, recovery
+ * measurements and timeline sampling. A host is a source and a destination
+ * alike: a VM that arrived can leave again. It learns everything through
+ * messages (`receive`) and runs its own timers (`advanceTo`); see
+ * `world/actor.ts` for the contract.
+ */
+export class HostActor implements Actor<ClusterMessage>, HostPort {
+  readonly id: ActorId;
+  readonly name: string;
+  readonly spec: HostSpec;
+  readonly scenario: Scenario;
+  readonly variant: ScenarioVariant;
+  readonly hooks: ClusterTestHooks;
+  readonly controlLatencyNs: number;
+  up = true;
+  private readonly vms = new Map<string, HostedVm>();
+  private readonly outgoing = new Map<string, OutgoingMigration>();
+  private readonly incoming = new Map<string, IncomingMigration>();
+  private readonly probes = new Map<string, DirtyRateProbe>();
+  private readonly timers = new EventQueue<HostTimer>();
+  private readonly stepVersions = new Map<HostedVm, number>();
+  private readonly sampler: TimelineSampler;
+  private readonly records: HostRecords;
+  private sampleTimerNs = Infinity;
+  private now = 0;
+
+  constructor(
+    private readonly options: HostActorOptions,
+    private readonly out: Outbound<ClusterMessage>,
+  ) {
+    this.spec = options.spec;
+    this.name = options.spec.name;
+    this.id = hostActorId(this.name);
+    this.scenario = options.scenario;
+    this.variant = options.variant;
+    this.hooks = options.hooks ?? {};
+    this.controlLatencyNs = options.controlLatencyNs;
+    this.sampler = new TimelineSampler(options.sampleIntervalNs, GUEST_STEP_NS, FINE_SPAN_NS);
+    this.records = new HostRecords(this.name, (vm) => this.breakpoint(vm));
+    for (const vm of options.variant.vms) {
+      if (vm.host === this.name) this.addVm(new HostedVm(vm, this.spec, options.variantRng.fork(`vm:${vm.name}`), 0, 0, 'running'));
+    }
+  }
+
+  // ---- Actor ------------------------------------------------------------------
+
+  receive(message: ClusterMessage, nowNs: number): void {
+    this.now = nowNs;
+    this.handle(message);
+    this.afterStep();
+  }
+
+  applyLazy(message: ClusterMessage): void {
+    if (message.kind !== 'stream.batch') throw new Error(`${this.id}: ${message.kind} cannot be lazy`);
+    this.incoming.get(message.attemptId)?.applyLazyBatch(message.batch);
+  }
+
+  advanceTo(nowNs: number): void {
+    this.now = nowNs;
+    for (let next = this.timers.peekTimeNs(); next !== undefined && next <= nowNs; next = this.timers.peekTimeNs()) {
+      this.fire(this.timers.pop()!.payload);
+    }
+    this.afterStep();
+  }
+
+  nextWakeNs(): number {
+    return this.timers.peekTimeNs() ?? Infinity;
+  }
+
+  nextOutputNs(): number {
+    let next = Infinity;
+    for (const migration of this.outgoing.values()) {
+      const bound = migration.nextOutputNs();
+      if (bound < next) next = bound;
+    }
+    for (const probe of this.probes.values()) if (probe.request.reportRate && probe.endNs < next) next = probe.endNs;
+    // A post-copy guest running here sends page requests from its steps.
+    for (const migration of this.incoming.values()) {
+      if (!migration.runningPostcopy) continue;
+      const vm = this.vms.get(migration.vmName);
+      if (vm !== undefined) next = Math.min(next, vm.guestTimeNs + GUEST_STEP_NS, this.nextWakeNs());
+    }
+    return next;
+  }
+
+  // ---- messages -----------------------------------------------------------------
+
+  private handle(message: ClusterMessage): void {
+    if (!this.up && message.kind !== 'host.recover') {
+      this.whileDown(message);
+      return;
+    }
+    switch (message.kind) {
+      case 'migration.start':
+        this.startMigration(message);
+        return;
+      case 'migration.rate':
+        this.outgoing.get(message.attemptId)?.setRate(message.rateBytesPerSec, message.burstRateBytesPerSec, message.latencyNs, message.pathUp);
+        return;
+      case 'migration.cancel':
+        this.outgoing.get(message.attemptId)?.cancel(message.reason);
+        return;
+      case 'host.crash':
+        this.crash(message.reason);
+        return;
+      case 'host.recover':
+        this.up = true;
+        this.event('host-recovered', this.name, 'back up, empty');
+        return;
+      case 'probe.start': {
+        const probe = DirtyRateProbe.start(this, message);
+        if (probe === undefined) return;
+        this.probes.set(probe.vm.name, probe);
+        this.at(probe.endNs, () => this.endProbe(probe));
+        return;
+      }
+      case 'stream.prepare':
+        this.incoming.set(message.attemptId, new IncomingMigration(this, message));
+        return;
+      case 'stream.batch':
+        this.incoming.get(message.attemptId)?.receiveBatch(message.batch);
+        return;
+      case 'stream.resume':
+        this.incoming.get(message.attemptId)?.resume(message.check);
+        return;
+      case 'stream.complete':
+        this.incoming.get(message.attemptId)?.complete(message.check);
+        return;
+      case 'stream.discard':
+        this.incoming.get(message.attemptId)?.discard(message.reason);
+        this.incoming.delete(message.attemptId);
+        return;
+      case 'stream.rate':
+        this.incoming.get(message.attemptId)?.setRate(message.rateBytesPerSec, message.latencyNs);
+        return;
+      case 'stream.resumed':
+      case 'stream.completed':
+        this.outgoing.get(message.attemptId)?.answer(message);
+        return;
+      case 'stream.page-request':
+        this.outgoing.get(message.attemptId)?.command({ type: 'page-request', atNs: 0, gfns: message.gfns });
+        return;
+      case 'stream.peer-lost':
+        this.outgoing.get(message.attemptId)?.peerLost(message.reason);
+        return;
+      default:
+        throw new Error(`${this.id} does not handle ${message.kind}`);
+    }
+  }
+
+  /** A crashed host answers nothing; a migration start it gets fails at once (the controller's refusal path). */
+  private whileDown(message: ClusterMessage): void {
+    if (message.kind === 'migration.start') this.refuse(message, `source host ${this.name} is down`);
+    if (message.kind === 'stream.prepare') {
+      this.toHost(message.source, { kind: 'stream.peer-lost', attemptId: message.attemptId, reason: `destination ${this.name} is down` }, message.latencyNs);
+    }
+    if (message.kind === 'probe.start' && message.reportRate) this.toController({ kind: 'probe.ended', probe: message.probe, vm: message.vm, rateBytesPerSec: null });
+  }
+
+  private startMigration(start: MigrationStart): void {
+    const vm = this.vms.get(start.vm);
+    const refusal =
+      vm === undefined || !vm.resident
+        ? `VM ${start.vm} is not on ${this.name}`
+        : vm.state !== 'running'
+          ? `VM ${start.vm} is ${vm.state}`
+          : vm.outgoing !== undefined || vm.postcopyIncoming !== undefined
+            ? `VM ${start.vm} is already migrating`
+            : undefined;
+    if (refusal !== undefined) {
+      this.refuse(start, refusal);
+      return;
+    }
+    const probe = this.probes.get(vm!.name);
+    if (probe !== undefined) this.endProbe(probe);
+    const migration = new OutgoingMigration(this, start, vm!, (m, atNs) => this.wakeAttempt(m, atNs));
+    this.outgoing.set(start.attemptId, migration);
+    migration.begin();
+    if (migration.ended) this.outgoing.delete(start.attemptId);
+  }
+
+  private refuse(start: MigrationStart, reason: string): void {
+    this.event('migration-failed', start.migration, `attempt ${start.attempt}: ${reason}`);
+    this.toController({
+      kind: 'migration.ended',
+      migration: start.migration,
+      attempt: start.attempt,
+      vm: start.vm,
+      outcome: 'failed',
+      reason,
+      startNs: this.now,
+      endNs: this.now,
+      phases: [],
+      info: emptyQueryMigrateInfo(reason),
+      vmAfter: 'on-source',
+    });
+  }
+
+  /** The host goes down: its VMs with it, migrations out of it are lost, migrations into it fail. */
+  private crash(reason: string): void {
+    this.up = false;
+    for (const migration of [...this.outgoing.values()]) migration.abandon(`source host crashed: ${reason}`);
+    this.outgoing.clear();
+    for (const migration of this.incoming.values()) migration.crash(reason);
+    this.incoming.clear();
+    for (const probe of this.probes.values()) probe.finish();
+    this.probes.clear();
+    for (const vm of this.vms.values()) {
+      if (!vm.resident) continue;
+      vm.advanceGuest(this.now);
+      vm.state = 'down';
+      vm.stateReason = reason;
+      vm.closeRecovery();
+      this.touch(vm);
+    }
+    this.event('host-crashed', this.name, reason);
+  }
+
+  private endProbe(probe: DirtyRateProbe): void {
+    if (this.probes.get(probe.vm.name) === probe) this.probes.delete(probe.vm.name);
+    probe.finish();
+  }
+
+  // ---- timers -------------------------------------------------------------------
+
+  private fire(timer: HostTimer): void {
+    switch (timer.kind) {
+      case 'attempt': {
+        const migration = this.outgoing.get(timer.attemptId);
+        if (migration === undefined || timer.version !== migration.wakeVersion) return;
+        migration.pendingWakeNs = undefined;
+        migration.process();
+        if (migration.ended) this.outgoing.delete(timer.attemptId);
+        return;
+      }
+      case 'vm-step': {
+        const vm = timer.vm;
+        if (this.stepVersions.get(vm) !== timer.version || !vm.selfStepping || !vm.resident) return;
+        vm.advanceGuest(this.now);
+        this.timers.push(this.now + GUEST_STEP_NS, { kind: 'vm-step', vm, version: timer.version });
+        return;
+      }
+      case 'call':
+        timer.run();
+        return;
+      case 'sample':
+        this.sample();
+        return;
+    }
+  }
+
+  private wakeAttempt(migration: OutgoingMigration, atNs: number): void {
+    if (migration.pendingWakeNs === atNs) return;
+    migration.wakeVersion += 1;
+    migration.pendingWakeNs = atNs;
+    this.timers.push(atNs, { kind: 'attempt', attemptId: migration.attemptId, version: migration.wakeVersion });
+  }
+
+  private armSampling(): void {
+    const next = this.sampler.nextTickNs(this.now);
+    if (next >= this.sampleTimerNs && this.sampleTimerNs > this.now) return;
+    this.sampleTimerNs = next;
+    this.timers.push(next, { kind: 'sample' });
+  }
+
+  private sample(): void {
+    if (this.now !== this.sampleTimerNs) return; // superseded by an earlier tick
+    this.sampleTimerNs = Infinity;
+    let any = false;
+    for (const vm of this.vms.values()) {
+      if (!vm.isBuilt || !vm.resident) continue;
+      any = true;
+      if (!this.sampler.due(vm, this.now)) continue;
+      if (vm.active) vm.advanceGuest(this.now);
+      vm.samplePoint(this.now);
+    }
+    if (any && this.now < this.scenario.horizonNs) this.armSampling();
+  }
+
+  /** A point at `vm`'s transition now (the guest run up to it first). */
+  private breakpoint(vm: HostedVm): void {
+    if (!vm.isBuilt) return;
+    if (vm.active) vm.advanceGuest(this.now);
+    vm.samplePoint(this.now);
+  }
+
+  private afterStep(): void {
+    this.records.afterStep(this.now, (kind, message) => this.event('check-failed', kind, message));
+  }
+
+  // ---- HostPort -----------------------------------------------------------------
+
+  nowNs(): number {
+    return this.now;
+  }
+
+  event(kind: string, subject: string, detail: string): void {
+    this.records.event(this.now, kind, subject, detail);
+  }
+
+  toController(message: HostToController): void {
+    this.out.send(CONTROLLER_ID, message, { latencyNs: this.controlLatencyNs });
+  }
+
+  toHost(host: string, message: ClusterMessage, latencyNs: number, lazy = false): void {
+    this.out.send(hostActorId(host), message, { latencyNs, lazy });
+  }
+
+  at(atNs: number, run: () => void): void {
+    this.timers.push(Math.max(atNs, this.now), { kind: 'call', run });
+  }
+
+  startStepping(vm: HostedVm): void {
+    const version = (this.stepVersions.get(vm) ?? 0) + 1;
+    this.stepVersions.set(vm, version);
+    if (vm.guestTimeNs < this.now) vm.guestTimeNs = this.now;
+    this.timers.push(vm.guestTimeNs + GUEST_STEP_NS, { kind: 'vm-step', vm, version });
+  }
+
+  touch(vm: HostedVm): void {
+    this.records.touch(vm);
+    if (vm.isBuilt) {
+      this.sampler.markFine(vm, this.now);
+      this.armSampling();
+    }
+  }
+
+  vm(name: string): HostedVm | undefined {
+    return this.vms.get(name);
+  }
+
+  adoptVm(spec: VmSpec, placement: number, executing: boolean): HostedVm {
+    const vm = new HostedVm(spec, this.spec, this.options.variantRng.fork(`vm:${spec.name}`), placement, this.now, executing ? 'running' : 'paused');
+    this.addVm(vm);
+    vm.ensure(this.now);
+    this.touch(vm);
+    return vm;
+  }
+
+  private addVm(vm: HostedVm): void {
+    this.vms.set(vm.name, vm);
+    this.records.arrive(vm, this.now);
+  }
+
+  releaseVm(vm: HostedVm): void {
+    this.breakpoint(vm);
+    if (this.hooks.keepSourceRunningAfterSwitchover === true) {
+      vm.pausedByMigration = false;
+      this.touch(vm);
+      return;
+    }
+    vm.state = 'migrated';
+    vm.closeRecovery();
+    vm.discardModel();
+    this.sampler.forget(vm);
+    this.touch(vm);
+  }
+
+  startRecovery(vm: HostedVm, trigger: RecoveryTrigger, cause: string, disableReports: readonly OperationReport[]): void {
+    this.breakpoint(vm);
+    vm.closeRecovery();
+    vm.recovery = new RecoveryRun(vm.built.mmu.profile.recovery, trigger, cause, this.now, vm.spec.vcpus, disableReports, this.options.watchedFractions(vm.name));
+    this.startStepping(vm);
+    this.sampler.markFine(vm, this.now, 2 * FINE_SPAN_NS);
+    this.touch(vm);
+    this.event('recovery-started', vm.name, `${vm.built.mmu.profile.recovery} after ${cause}`);
+  }
+
+  recordSwitchover(fact: { migration: string; vm: string; verified: boolean | null; detail: string; mode: string }): void {
+    this.records.switchover({ tNs: this.now, host: this.name, ...fact });
+  }
+
+  recordTransfer(fact: { attemptId: string; destination: string; startNs: number; endNs: number }): void {
+    this.records.transfer({ ...fact, source: this.name });
+  }
+
+  // ---- the horizon ----------------------------------------------------------------
+
+  /** At the horizon: guests brought up to it, recoveries closed, unfinished attempts and every fact handed over. */
+  finish(horizonNs: number): HostFacts {
+    this.now = horizonNs;
+    const unfinished = [...this.outgoing.values()].filter((m) => !m.ended).map((m) => ({ migration: m.migration, attempt: m.unfinished(horizonNs) }));
+    for (const vm of this.vms.values()) {
+      if (vm.active) vm.advanceGuest(horizonNs);
+      vm.closeRecovery();
+    }
+    return this.records.facts(unfinished);
+  }
+}

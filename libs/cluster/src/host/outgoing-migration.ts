@@ -1,0 +1,503 @@
+import { createMigration, vcpuStallOfNs, type MigrationAction, type MigrationEvent, type MigrationMachine, type PageBatch, type TerminalAction } from '@migsim/migration';
+import { MigrationWatchdog } from '@migsim/orchestration';
+import type { MigrationOutcome, PhaseInterval, PhaseKind, MigrationAttempt as AttemptReport } from '@migsim/report';
+import { toMigrationParameters } from '@migsim/scenario';
+import { NS_PER_MS } from '../constants';
+import type { MigrationStart, StreamAnswer, VmAfterAttempt } from '../messages/messages';
+import { WorldError } from '../world/world-error';
+import { AttemptLink } from './attempt-link';
+import { downtimeSchedule } from './downtime-schedule';
+import type { HostPort } from './host-port';
+import type { HostedVm } from './hosted-vm';
+import { lazySourceVm } from './vm-model';
+
+const REPORTED_PHASES = new Set<string>(['setup', 'round', 'stop-and-copy', 'postcopy']);
+const UNCAPPED_PHASES = new Set<string>(['stop-and-copy', 'postcopy']);
+const MAX_SPINS_AT_ONE_INSTANT = 10_000;
+
+/** How the host schedules an outgoing migration's single pending wake. */
+export type WakeScheduler = (migration: OutgoingMigration, atNs: number) => void;
+
+/**
+ * The source side of one migration attempt on its host: the libs/migration
+ * machine, its stream on the network, and KubeVirt's watchdog (virt-launcher
+ * watches the migration on the source: `liveMigrationMonitor`). It feeds the
+ * machine events (start, ticks at `nextWakeNs`, bytes that left on the link,
+ * the destination's answers, cancels and faults) and carries out the actions
+ * it returns (batches onto the link and to the destination, pause / resume,
+ * throttle, mmu_lock stalls, commands to the destination, the end report to
+ * the controller).
+ *
+ * Bytes leave at the flow's share of the path, as the controller's network
+ * model last rated it; the final stop-and-copy and post-copy (QEMU lifts its
+ * rate limit there: `migration_completion`, `max-postcopy-bandwidth` 0) go at
+ * what the path has beside the other flows (`burstRateBytesPerSec`).
+ */
+export class OutgoingMigration {
+  readonly attemptId: string;
+  readonly migration: string;
+  readonly attempt: number;
+  readonly destination: string;
+  readonly startNs: number;
+  readonly machine: MigrationMachine;
+  readonly link: AttemptLink;
+  readonly watchdog: MigrationWatchdog;
+  readonly phases: PhaseInterval[] = [];
+  ended = false;
+  /** Version of the latest scheduled wake and its time while pending (older wakes are stale). */
+  wakeVersion = 0;
+  pendingWakeNs: number | undefined;
+  private abortReason: string | undefined;
+  private rateBytesPerSec: number;
+  private burstRateBytesPerSec: number;
+  private latencyNs: number;
+  /** The destination runs the VM (post-copy switch): stream messages count and the guest is not ours. */
+  private switched = false;
+  private uncapped = false;
+  private spins = 0;
+  private lastWakeNs = -1;
+  /** Parameter changes and post-copy triggers still to come (their times bound the lookahead). */
+  private readonly timers: number[] = [];
+
+  constructor(
+    private readonly host: HostPort,
+    private readonly start: MigrationStart,
+    readonly vm: HostedVm,
+    private readonly wake: WakeScheduler,
+  ) {
+    const now = host.nowNs();
+    this.attemptId = start.attemptId;
+    this.migration = start.migration;
+    this.attempt = start.attempt;
+    this.destination = start.destination;
+    this.startNs = now;
+    this.rateBytesPerSec = start.rateBytesPerSec;
+    this.burstRateBytesPerSec = start.burstRateBytesPerSec;
+    this.latencyNs = start.latencyNs;
+    const wasStepping = vm.recovery !== undefined;
+    const model = vm.ensure(now);
+    if (wasStepping) vm.advanceGuest(now);
+    else vm.guestTimeNs = Math.max(vm.guestTimeNs, now);
+    vm.closeRecovery();
+    this.machine = createMigration({
+      id: start.attemptId,
+      vm: lazySourceVm(model.guest, () => vm.advanceGuest(host.nowNs())),
+      params: toMigrationParameters(start.params),
+    });
+    this.link = new AttemptLink(start.rateBytesPerSec, start.latencyNs, now);
+    this.watchdog = new MigrationWatchdog(start.watchdog, vm.spec.memoryBytes, now);
+    vm.outgoing = start.attemptId;
+    host.touch(vm);
+  }
+
+  /** QMP `migrate`: starts the machine and the parameter schedule. */
+  begin(): void {
+    const host = this.host;
+    host.event('migration-started', this.migration, `attempt ${this.attempt}: VM ${this.vm.name} ${host.name} -> ${this.destination}`);
+    this.feed({ type: 'start', atNs: host.nowNs(), linkBytesPerSec: this.link.bytesPerSec });
+    this.scheduleParameterChanges();
+    if (!this.ended) this.reschedule();
+  }
+
+  private scheduleParameterChanges(): void {
+    const trigger = this.start.params.postcopyAfter;
+    if (trigger?.type === 'elapsed') this.after(trigger.afterNs, () => this.command({ type: 'start-postcopy', atNs: 0 }));
+    const steps = this.start.downtimeSteps;
+    if (steps === null) return;
+    for (const step of downtimeSchedule(steps, this.vm.spec.memoryBytes)) {
+      this.after(step.afterNs, () => this.command({ type: 'set-parameters', atNs: 0, params: { 'downtime-limit': step.downtimeLimitMs } }));
+    }
+  }
+
+  private after(delayNs: number, run: () => void): void {
+    const atNs = this.startNs + delayNs;
+    this.timers.push(atNs);
+    this.host.at(atNs, () => {
+      this.timers.splice(this.timers.indexOf(atNs), 1);
+      run();
+    });
+  }
+
+  // ---- inputs -------------------------------------------------------------
+
+  /** Feeds a command to the machine now (`atNs` is replaced by the current time). */
+  command(event: MigrationEvent): void {
+    if (this.ended) return;
+    this.sync();
+    if (this.ended) return;
+    this.feed({ ...event, atNs: this.host.nowNs() } as MigrationEvent);
+    if (!this.ended) this.reschedule();
+  }
+
+  /** The destination's answer to a resume or complete command, or its post-copy page requests. */
+  answer(message: StreamAnswer): void {
+    this.command(
+      message.kind === 'stream.resumed'
+        ? { type: 'destination-resumed', atNs: 0, verification: message.verification }
+        : { type: 'destination-complete', atNs: 0, verification: message.verification },
+    );
+  }
+
+  /** The controller re-rated the flow; a post-copy channel does not survive its path going down. */
+  setRate(rateBytesPerSec: number, burstRateBytesPerSec: number, latencyNs: number, pathUp: boolean): void {
+    if (this.ended) return;
+    this.sync();
+    if (this.ended) return;
+    this.rateBytesPerSec = rateBytesPerSec;
+    this.burstRateBytesPerSec = burstRateBytesPerSec;
+    this.latencyNs = latencyNs;
+    this.applyLinkRate();
+    const phase = this.machine.phase().name;
+    if (phase === 'postcopy' && !pathUp) {
+      this.link.clear();
+      this.command({ type: 'fault', atNs: 0, fault: { kind: 'connection-lost', reason: 'post-copy channel lost with the link' } });
+    } else if (phase === 'postcopy-paused' && pathUp && this.start.params.postcopyRecovery) {
+      this.command({ type: 'postcopy-recover', atNs: 0 });
+    }
+    if (this.switched && !this.ended) {
+      this.host.toHost(this.destination, { kind: 'stream.rate', attemptId: this.attemptId, rateBytesPerSec: this.link.bytesPerSec, latencyNs }, this.latencyNs);
+    }
+    if (!this.ended) this.reschedule();
+  }
+
+  /** The destination host died under the stream (its connection reset). */
+  peerLost(reason: string): void {
+    if (this.ended) return;
+    this.sync();
+    if (this.ended) return;
+    this.link.clear();
+    this.command({ type: 'fault', atNs: 0, fault: { kind: 'destination-crash', reason } });
+  }
+
+  cancel(reason: string): void {
+    if (this.ended) return;
+    this.cancelReason = reason;
+    this.command({ type: 'cancel', atNs: 0 });
+  }
+
+  private cancelReason: string | undefined;
+
+  // ---- progress -------------------------------------------------------------
+
+  /** A wake: run the link up to now, tick the machine if due, watch the timeouts. */
+  process(): void {
+    const now = this.host.nowNs();
+    if (this.lastWakeNs === now) this.spins += 1;
+    else {
+      this.lastWakeNs = now;
+      this.spins = 0;
+    }
+    if (this.spins > MAX_SPINS_AT_ONE_INSTANT) {
+      throw new WorldError('WORLD_STALLED', `migration ${this.attemptId} made no progress at ${now} ns (status ${this.machine.status()})`);
+    }
+    this.sync();
+    if (this.ended) return;
+    const wake = this.machine.nextWakeNs();
+    const ticked = wake !== null && wake <= now;
+    if (ticked) this.feed({ type: 'tick', atNs: now });
+    if (this.ended) return;
+    if (ticked || now >= this.watchdog.nextDeadlineNs()) this.observeWatchdog();
+    if (!this.ended) this.reschedule();
+  }
+
+  /** Moves the stream up to now: every batch that fully left goes to the destination. */
+  private sync(): void {
+    const now = this.host.nowNs();
+    if (this.link.timeNs >= now && this.link.nextDepartureNs() !== now) return;
+    const departed = this.link.advance(now);
+    for (let i = 0; i < departed.length; i++) {
+      this.depart(departed[i]!);
+      if (this.ended) return;
+    }
+  }
+
+  private depart(batch: PageBatch): void {
+    const host = this.host;
+    this.feed({ type: 'bytes-delivered', atNs: host.nowNs(), bytes: batch.wireBytes });
+    const lose = host.hooks.losePagesOfBatch?.(this.attemptId, batch.seq) === true;
+    const carried = lose ? { ...batch, ranges: [], versionRuns: [], zeroPageCount: 0, normalPageCount: 0 } : batch;
+    // Pre-copy pages are lazy: nothing on the destination reads them before the switchover check.
+    host.toHost(this.destination, { kind: 'stream.batch', attemptId: this.attemptId, batch: carried }, this.latencyNs, !this.switched && batch.kind !== 'postcopy-package');
+  }
+
+  private reschedule(): void {
+    let next = this.watchdog.nextDeadlineNs();
+    const departure = this.link.nextDepartureNs();
+    if (departure !== null && departure < next) next = departure;
+    const wake = this.machine.nextWakeNs();
+    if (wake !== null && wake < next) next = wake;
+    if (Number.isFinite(next)) this.wake(this, Math.max(next, this.host.nowNs()));
+  }
+
+  private feed(event: MigrationEvent): void {
+    const actions = this.machine.handle(event);
+    for (const action of actions) this.apply(action);
+  }
+
+  private observeWatchdog(): void {
+    if (this.abortReason !== undefined) return;
+    const host = this.host;
+    const machine = this.machine;
+    const remaining = machine.ramRemainingBytes !== undefined ? machine.ramRemainingBytes() : machine.info().ram.remaining;
+    const verdict = this.watchdog.observe(host.nowNs(), remaining);
+    switch (verdict.action) {
+      case 'continue':
+        return;
+      case 'abort':
+        this.abortReason = verdict.message;
+        host.event('migration-aborting', this.migration, verdict.message);
+        this.feed({ type: 'cancel', atNs: host.nowNs() });
+        return;
+      case 'switch-to-postcopy':
+        host.event('timeout-action', this.migration, verdict.message);
+        this.feed({ type: 'start-postcopy', atNs: host.nowNs() });
+        return;
+      case 'force-complete':
+        host.event('timeout-action', this.migration, verdict.message);
+        if (this.start.params.postcopyRam) {
+          this.feed({ type: 'start-postcopy', atNs: host.nowNs() });
+        } else {
+          // Nova force_complete without post-copy: suspend the guest so pre-copy converges.
+          this.vm.advanceGuest(host.nowNs());
+          this.vm.forcePaused = true;
+          host.touch(this.vm);
+        }
+        return;
+    }
+  }
+
+  // ---- the machine's actions --------------------------------------------------
+
+  private apply(action: MigrationAction): void {
+    const host = this.host;
+    const vm = this.vm;
+    switch (action.type) {
+      case 'prepare-destination':
+        host.toHost(
+          this.destination,
+          {
+            kind: 'stream.prepare',
+            attemptId: this.attemptId,
+            migration: this.migration,
+            attempt: this.attempt,
+            vm: vm.name,
+            source: host.name,
+            layout: action.layout,
+            memoryModel: action.memoryModel,
+            latencyNs: this.latencyNs,
+            rateBytesPerSec: this.link.bytesPerSec,
+            placement: vm.placements + 1,
+          },
+          this.latencyNs,
+        );
+        return;
+      case 'phase-changed':
+        this.onPhase(action.phase, action.round);
+        return;
+      case 'send-pages':
+        this.link.enqueue(action.batch);
+        return;
+      case 'pause-vm':
+        vm.advanceGuest(host.nowNs());
+        vm.pausedByMigration = true;
+        host.touch(vm);
+        return;
+      case 'resume-source':
+        this.resumeOnSource();
+        return;
+      case 'set-throttle':
+        vm.advanceGuest(host.nowNs());
+        if (action.reason === 'auto-converge') vm.autoConvergePercent = action.percent;
+        else vm.overheadPercent = action.percent;
+        return;
+      case 'dirty-bitmap-synced':
+        if (!this.switched) vm.pendingStallNs += vcpuStallOfNs(action.reports);
+        return;
+      case 'dirty-logging':
+        if (!this.switched) vm.pendingStallNs += vcpuStallOfNs(action.reports);
+        host.event(action.enabled ? 'dirty-logging-enabled' : 'dirty-logging-disabled', vm.name, `${this.attemptId} on ${host.name}`);
+        host.touch(vm);
+        return;
+      case 'resume-destination':
+        if (action.check.mode === 'postcopy-start') this.switched = true;
+        host.toHost(this.destination, { kind: 'stream.resume', attemptId: this.attemptId, check: action.check }, this.latencyNs);
+        return;
+      case 'complete-destination':
+        host.toHost(this.destination, { kind: 'stream.complete', attemptId: this.attemptId, check: action.check }, this.latencyNs);
+        return;
+      case 'discard-destination':
+        host.toHost(this.destination, { kind: 'stream.discard', attemptId: this.attemptId, reason: action.reason }, this.latencyNs);
+        return;
+      case 'completed':
+      case 'failed':
+      case 'cancelled':
+        this.end(action);
+        return;
+      case 'event-rejected':
+        host.event('event-rejected', this.migration, `${action.event}: ${action.reason}`);
+        return;
+    }
+  }
+
+  private onPhase(phase: string, round: number | null): void {
+    const host = this.host;
+    const now = host.nowNs();
+    if (REPORTED_PHASES.has(phase)) {
+      this.closePhase(now);
+      this.phases.push({ phase: phase as PhaseKind, round: phase === 'round' ? round : null, startMs: now / NS_PER_MS, endMs: -1 });
+      host.event('phase', this.migration, phase === 'round' ? `round ${round}` : phase);
+      host.touch(this.vm);
+    }
+    if (phase === 'postcopy') this.watchdog.enteredPostcopy();
+    if (UNCAPPED_PHASES.has(phase) && !this.uncapped) {
+      this.uncapped = true;
+      this.applyLinkRate();
+    }
+    if (this.start.reportPhases && REPORTED_PHASES.has(phase)) {
+      host.toController({ kind: 'migration.phase', migration: this.migration, attempt: this.attempt, vm: this.vm.name, phase, round });
+    }
+    const trigger = this.start.params.postcopyAfter;
+    if (trigger?.type === 'round' && phase === 'round' && round === trigger.round + 1) {
+      host.at(now, () => this.command({ type: 'start-postcopy', atNs: 0 }));
+    }
+  }
+
+  /** The link's rate for the stage: the flow's share, or what the path has left once QEMU stops limiting. */
+  private applyLinkRate(): void {
+    const rate = this.uncapped ? Math.max(this.rateBytesPerSec, this.burstRateBytesPerSec) : this.rateBytesPerSec;
+    this.link.latencyNs = this.latencyNs;
+    if (rate === this.link.bytesPerSec) return;
+    this.link.bytesPerSec = rate;
+    if (this.machine.status() !== 'none') this.feed({ type: 'link-changed', atNs: this.host.nowNs(), bytesPerSec: rate, rttNs: 2 * this.latencyNs });
+  }
+
+  private resumeOnSource(): void {
+    const vm = this.vm;
+    vm.advanceGuest(this.host.nowNs());
+    vm.pausedByMigration = false;
+    vm.forcePaused = false;
+    if (this.host.up && vm.state !== 'lost') vm.state = 'running';
+    this.host.touch(vm);
+  }
+
+  // ---- the end ------------------------------------------------------------------
+
+  private end(terminal: TerminalAction): void {
+    const host = this.host;
+    const vm = this.vm;
+    const outcome: Exclude<MigrationOutcome, 'unfinished'> =
+      terminal.type === 'completed' ? 'completed' : this.abortReason !== undefined ? 'aborted' : terminal.type === 'cancelled' ? 'cancelled' : 'failed';
+    const reason =
+      terminal.type === 'failed' ? terminal.reason : (this.abortReason ?? (terminal.type === 'cancelled' ? (this.cancelReason ?? 'cancelled') : 'completed'));
+    let vmAfter: VmAfterAttempt = 'on-source';
+    this.detach();
+    host.event(`migration-${outcome}`, this.migration, `attempt ${this.attempt}: ${reason}`);
+    if (terminal.type === 'completed') {
+      vmAfter = 'on-destination';
+      host.releaseVm(vm);
+    } else if (terminal.recovery.vmOutcome === 'lost') {
+      vmAfter = 'lost';
+      vm.state = 'lost';
+      vm.stateReason = `${this.migration}: ${reason}`;
+      vm.discardModel();
+      host.event('vm-lost', vm.name, vm.stateReason);
+      host.touch(vm);
+    } else if (host.hooks.forgetVmAfterFailure === true) {
+      vm.state = 'migrated';
+      vm.discardModel();
+      host.touch(vm);
+    } else {
+      if (vm.forcePaused) this.resumeOnSource();
+      if (vm.state === 'running' && vm.isBuilt) {
+        if (host.hooks.keepDirtyLoggingAfterFailure === true) vm.built.mmu.setDirtyLogging(0, true);
+        const trigger = outcome === 'aborted' ? 'migration-aborted' : outcome === 'cancelled' ? 'migration-cancelled' : 'migration-failed';
+        host.startRecovery(vm, trigger, this.migration, terminal.recovery.disableLogging);
+      }
+    }
+    host.toController({
+      kind: 'migration.ended',
+      migration: this.migration,
+      attempt: this.attempt,
+      vm: vm.name,
+      outcome,
+      reason,
+      startNs: this.startNs,
+      endNs: host.nowNs(),
+      phases: this.phases,
+      info: terminal.info,
+      vmAfter,
+    });
+  }
+
+  /** The source host crashed under the attempt: nothing is left to clean up on it. */
+  abandon(reason: string): void {
+    if (this.ended) return;
+    const info = { ...this.machine.info(), status: 'failed' as const, 'error-desc': reason };
+    this.detach();
+    const host = this.host;
+    host.toHost(this.destination, { kind: 'stream.discard', attemptId: this.attemptId, reason }, this.latencyNs);
+    host.event('migration-failed', this.migration, `attempt ${this.attempt}: ${reason}`);
+    host.toController({
+      kind: 'migration.ended',
+      migration: this.migration,
+      attempt: this.attempt,
+      vm: this.vm.name,
+      outcome: 'failed',
+      reason,
+      startNs: this.startNs,
+      endNs: host.nowNs(),
+      phases: this.phases,
+      info,
+      vmAfter: 'down',
+    });
+  }
+
+  /** At the horizon, still running: its record as it stands. */
+  unfinished(horizonNs: number): AttemptReport {
+    this.closePhase(horizonNs);
+    return {
+      attempt: this.attempt,
+      startMs: this.startNs / NS_PER_MS,
+      endMs: null,
+      outcome: 'unfinished',
+      phases: this.phases.map((phase) => ({ ...phase })),
+      info: this.machine.info(),
+    };
+  }
+
+  private detach(): void {
+    const now = this.host.nowNs();
+    this.ended = true;
+    this.closePhase(now);
+    this.link.clear();
+    this.vm.outgoing = undefined;
+    this.host.recordTransfer({ attemptId: this.attemptId, destination: this.destination, startNs: this.startNs, endNs: now });
+    this.host.touch(this.vm);
+  }
+
+  private closePhase(atNs: number): void {
+    const open = this.phases[this.phases.length - 1];
+    if (open !== undefined && open.endMs < 0) open.endMs = atNs / NS_PER_MS;
+  }
+
+  // ---- lookahead ----------------------------------------------------------------
+
+  /**
+   * Lower bound on when this attempt sends its next counted message (to the
+   * destination or the controller) if nothing reaches it before: its next
+   * wake in general; during a QEMU pre-copy round whose phases nobody
+   * watches, the earliest time the machine could sync, stop or switch (it
+   * must first send down to the threshold at the link's rate), its
+   * watchdog's deadline or a scheduled parameter change — whichever is first.
+   */
+  nextOutputNs(): number {
+    if (this.ended) return Infinity;
+    const wake = this.pendingWakeNs ?? Infinity;
+    if (this.start.reportPhases || this.switched || this.uncapped) return wake;
+    const bound = this.machine.nextSyncLowerBoundNs?.(this.link.bytesPerSec);
+    if (bound === undefined || bound === null) return wake;
+    let next = Math.min(bound, this.watchdog.nextDeadlineNs());
+    for (const atNs of this.timers) if (atNs < next) next = atNs;
+    return next;
+  }
+}

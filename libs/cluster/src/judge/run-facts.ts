@@ -1,0 +1,43 @@
+import type { Scenario, ScenarioVariant } from '@migsim/scenario';
+import type { ControllerFacts } from '../controller/controller-actor';
+import type { HostFacts, VmStay } from '../host/host-facts';
+
+/**
+ * Everything a variant's run left behind: the controller's records and the
+ * hosts' facts, in the variant's host order. The judge and the report
+ * assembly read only this, so a report is the same whether the run was
+ * driven in process or over the services.
+ */
+export interface RunFacts {
+  scenario: Scenario;
+  variant: ScenarioVariant;
+  horizonNs: number;
+  controller: ControllerFacts;
+  /** One per host of the variant, in the variant's order. */
+  hosts: HostFacts[];
+}
+
+/** A VM's stays on every host, in time order (ties in host order). */
+export function staysOf(facts: RunFacts, vm: string): VmStay[] {
+  const stays: VmStay[] = [];
+  for (const host of facts.hosts) for (const stay of host.stays) if (stay.vm === vm) stays.push(stay);
+  return stays.sort((a, b) => a.fromNs - b.fromNs);
+}
+
+/** The VMs living on `host` at `atNs` (a VM down with a crashed host counts; a lost one does not). */
+export function vmsOnHostAt(facts: RunFacts, host: string, atNs: number): string[] {
+  const hostFacts = facts.hosts.find((candidate) => candidate.host === host);
+  if (hostFacts === undefined) return [];
+  const names: string[] = [];
+  for (const stay of hostFacts.stays) {
+    if (stay.fromNs > atNs) continue;
+    if (stay.toNs !== null && stay.toNs <= atNs) continue;
+    if (stay.toNs === null && (stay.endState === 'lost' || stay.endState === 'migrated')) continue;
+    if (!names.includes(stay.vm)) names.push(stay.vm);
+  }
+  return names;
+}
+
+export function appliesTo(variants: readonly string[] | null, name: string): boolean {
+  return variants === null || variants.includes(name);
+}

@@ -1,0 +1,148 @@
+import {
+  ActorSlot,
+  assembleVariantReport,
+  CONTROLLER_ID,
+  hostOfActor,
+  OrderedHeap,
+  VariantWorld,
+  WorldError,
+  type ActorId,
+  type ClusterMessage,
+  type ClusterTestHooks,
+  type ControllerActor,
+  type Delivery,
+  type HostActor,
+  type HostFacts,
+} from '@migsim/cluster';
+import type { VariantReport } from '@migsim/report';
+import type { Scenario, ScenarioVariant } from '@migsim/scenario';
+
+interface Due {
+  timeNs: number;
+  rank: number;
+  version: number;
+}
+
+export interface WorldRunStats {
+  /** Actor steps taken (advance + receive at one instant). */
+  steps: number;
+  /** Messages sent, and how many of them were lazy page data. */
+  messages: number;
+  lazyMessages: number;
+}
+
+export interface WorldRunOptions {
+  hooks?: ClusterTestHooks;
+  /** Called with the fraction of the horizon simulated so far. */
+  onProgress?: (fraction: number) => void;
+}
+
+/**
+ * The in-process engine: one variant's actors in one process, their
+ * messages delivered through one event queue in virtual time. At each
+ * step the actor with the earliest work (its own timer, or a message due)
+ * is stepped through its `ActorSlot` — the same code the services step
+ * their actors with — so both ways of running call every actor alike.
+ * Idle time is skipped; the run ends at the horizon, where every actor
+ * hands over its facts and the report is assembled from them.
+ *
+ * What it checks after every step: no message arrives before it was sent
+ * plus its latency, none reaches an actor that has moved past it, and no
+ * actor sends earlier than its lookahead promised (the services' windows
+ * rely on that promise); the hosts run their own invariant checks after
+ * each of their steps.
+ */
+export class WorldEngine {
+  readonly world: VariantWorld;
+  readonly stats: WorldRunStats = { steps: 0, messages: 0, lazyMessages: 0 };
+  private readonly slots: ActorSlot<ClusterMessage>[] = [];
+  private readonly versions: number[] = [];
+  private readonly keys: number[] = [];
+  private readonly due = new OrderedHeap<Due>((a, b) => a.timeNs < b.timeNs || (a.timeNs === b.timeNs && a.rank < b.rank));
+  private readonly controller: ControllerActor;
+  private readonly hosts: HostActor[] = [];
+  private readonly touched = new Set<number>();
+
+  constructor(
+    scenario: Scenario,
+    variant: ScenarioVariant,
+    seed: number,
+    private readonly options: WorldRunOptions = {},
+  ) {
+    this.world = new VariantWorld(scenario, variant, seed, options.hooks);
+    const sink = (delivery: Delivery<ClusterMessage>) => this.route(delivery);
+    const controllerSlot = new ActorSlot<ClusterMessage>(CONTROLLER_ID, 0, sink);
+    this.controller = this.world.createController(controllerSlot);
+    this.slots.push(controllerSlot.attach(this.controller));
+    for (const host of variant.hosts) {
+      const id: ActorId = this.world.actorIds[this.slots.length]!;
+      const slot = new ActorSlot<ClusterMessage>(id, this.slots.length, sink);
+      const actor = this.world.createHost(host.name, slot);
+      this.hosts.push(actor);
+      this.slots.push(slot.attach(actor));
+    }
+    for (let rank = 0; rank < this.slots.length; rank++) {
+      this.versions.push(0);
+      this.keys.push(Infinity);
+      this.rekey(rank);
+    }
+  }
+
+  /** Runs the variant to its horizon and returns its part of the report. */
+  run(): VariantReport {
+    const horizonNs = this.world.scenario.horizonNs;
+    const onProgress = this.options.onProgress;
+    let lastFraction = -1;
+    for (let top = this.due.pop(); top !== undefined; top = this.due.pop()) {
+      if (top.version !== this.versions[top.rank]) continue;
+      if (top.timeNs > horizonNs) break;
+      const slot = this.slots[top.rank]!;
+      if (slot.nextStepNs() === top.timeNs) {
+        slot.stepAt(top.timeNs);
+        this.stats.steps += 1;
+      } else {
+        slot.applyLazyUpTo(top.timeNs);
+      }
+      this.keys[top.rank] = Infinity;
+      this.rekey(top.rank);
+      for (const rank of this.touched) this.rekey(rank);
+      this.touched.clear();
+      if (onProgress !== undefined) {
+        const fraction = Math.floor((top.timeNs / horizonNs) * 100) / 100;
+        if (fraction > lastFraction) {
+          lastFraction = fraction;
+          onProgress(Math.min(1, fraction));
+        }
+      }
+    }
+    const hosts: HostFacts[] = this.hosts.map((host) => host.finish(horizonNs));
+    return assembleVariantReport({
+      scenario: this.world.scenario,
+      variant: this.world.variant,
+      horizonNs,
+      controller: this.controller.finish(),
+      hosts,
+    });
+  }
+
+  private route(delivery: Delivery<ClusterMessage>): void {
+    this.stats.messages += 1;
+    if (delivery.lazy) this.stats.lazyMessages += 1;
+    const host = hostOfActor(delivery.to);
+    const rank = delivery.to === CONTROLLER_ID ? 0 : host === undefined ? -1 : this.world.rankOf(delivery.to);
+    const slot = this.slots[rank];
+    if (slot === undefined) throw new WorldError('WORLD_UNKNOWN_ACTOR', `${delivery.from} sent ${delivery.message.kind} to unknown ${delivery.to}`);
+    slot.deliver(delivery);
+    if (delivery.deliverNs < this.keys[rank]!) this.touched.add(rank);
+  }
+
+  /** Re-files a slot under its next event (a step, or lazy page data to apply). */
+  private rekey(rank: number): void {
+    const slot = this.slots[rank]!;
+    const next = Math.min(slot.nextStepNs(), slot.nextLazyNs());
+    if (next === this.keys[rank]) return;
+    this.keys[rank] = next;
+    this.versions[rank]! += 1;
+    if (Number.isFinite(next)) this.due.push({ timeNs: next, rank, version: this.versions[rank]! });
+  }
+}
