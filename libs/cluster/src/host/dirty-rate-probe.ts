@@ -61,7 +61,7 @@ export class DirtyRateProbe {
       vm.loggingProbe = false;
     }
     vm.probing = request.probe;
-    host.touch(vm);
+    host.highlight(vm);
     host.event('probe-started', request.probe, `VM ${vm.name}, ${request.mode}, ${request.durationNs / 1e9} s`);
     host.startStepping(vm);
   }
@@ -90,7 +90,7 @@ export class DirtyRateProbe {
       vm.loggingProbe = false;
     }
     const rate = measuredDirtyRate(this.pagesWritten, elapsedNs);
-    host.touch(vm);
+    host.highlight(vm);
     host.event('probe-ended', request.probe, `VM ${vm.name}: ${Math.round(rate)} bytes/s`);
     if (request.reportRate) host.toController({ kind: 'probe.ended', probe: request.probe, vm: vm.name, rateBytesPerSec: rate });
   }

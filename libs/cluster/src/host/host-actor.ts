@@ -257,7 +257,7 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
       vm.state = 'down';
       vm.stateReason = reason;
       vm.closeRecovery();
-      this.touch(vm);
+      this.highlight(vm);
     }
     this.event('host-crashed', this.name, reason);
   }
@@ -365,10 +365,14 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
 
   touch(vm: HostedVm): void {
     this.records.touch(vm);
-    if (vm.isBuilt) {
-      this.sampler.markFine(vm, this.now);
-      this.armSampling();
-    }
+    if (vm.isBuilt && this.sampleTimerNs === Infinity) this.armSampling();
+  }
+
+  highlight(vm: HostedVm, spanNs = FINE_SPAN_NS): void {
+    this.records.touch(vm);
+    if (!vm.isBuilt) return;
+    this.sampler.markFine(vm, this.now, spanNs);
+    this.armSampling();
   }
 
   vm(name: string): HostedVm | undefined {
@@ -379,7 +383,7 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
     const vm = new HostedVm(spec, this.spec, this.options.variantRng.fork(`vm:${spec.name}`), placement, this.now, executing ? 'running' : 'paused');
     this.addVm(vm);
     vm.ensure(this.now);
-    this.touch(vm);
+    this.highlight(vm);
     return vm;
   }
 
@@ -407,8 +411,7 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
     vm.closeRecovery();
     vm.recovery = new RecoveryRun(vm.built.mmu.profile.recovery, trigger, cause, this.now, vm.spec.vcpus, disableReports, this.options.watchedFractions(vm.name));
     this.startStepping(vm);
-    this.sampler.markFine(vm, this.now, 2 * FINE_SPAN_NS);
-    this.touch(vm);
+    this.highlight(vm, 2 * FINE_SPAN_NS);
     this.event('recovery-started', vm.name, `${vm.built.mmu.profile.recovery} after ${cause}`);
   }
 
@@ -425,7 +428,9 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
   /** At the horizon: guests brought up to it, recoveries closed, unfinished attempts and every fact handed over. */
   finish(horizonNs: number): HostFacts {
     this.now = horizonNs;
-    const unfinished = [...this.outgoing.values()].filter((m) => !m.ended).map((m) => ({ migration: m.migration, attempt: m.unfinished(horizonNs) }));
+    const running = [...this.outgoing.values()].filter((m) => !m.ended);
+    const unfinished = running.map((m) => ({ migration: m.migration, attempt: m.unfinished(horizonNs) }));
+    for (const m of running) this.recordTransfer({ attemptId: m.attemptId, destination: m.destination, startNs: m.startNs, endNs: horizonNs });
     for (const vm of this.vms.values()) {
       if (vm.active) vm.advanceGuest(horizonNs);
       vm.closeRecovery();

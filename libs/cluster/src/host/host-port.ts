@@ -31,8 +31,10 @@ export interface HostPort {
   at(atNs: number, run: () => void): void;
   /** Steps the guest every GUEST_STEP_NS while it runs on its own (recovery, probe, post-copy). */
   startStepping(vm: HostedVm): void;
-  /** The VM's state changed: sample it finely for a while, and check it after this step. */
+  /** The VM's state changed: check it after this step. */
   touch(vm: HostedVm): void;
+  /** Something worth seeing happened to the VM (a pause, a failure, an arrival): sample it finely for a while. */
+  highlight(vm: HostedVm): void;
   vm(name: string): HostedVm | undefined;
   /** A VM arrives (switchover): built here from `spec` as placement `placements`. */
   adoptVm(spec: VmSpec, placements: number, executing: boolean): HostedVm;

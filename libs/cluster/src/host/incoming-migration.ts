@@ -82,7 +82,7 @@ export class IncomingMigration {
       vm.stateReason = `${this.migration}: ${reason}`;
       vm.postcopyIncoming = undefined;
       vm.discardModel();
-      this.host.touch(vm);
+      this.host.highlight(vm);
     }
   }
 

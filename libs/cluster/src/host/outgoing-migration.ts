@@ -87,7 +87,7 @@ export class OutgoingMigration {
     this.link = new AttemptLink(start.rateBytesPerSec, start.latencyNs, now);
     this.watchdog = new MigrationWatchdog(start.watchdog, vm.spec.memoryBytes, now);
     vm.outgoing = start.attemptId;
-    host.touch(vm);
+    host.highlight(vm);
   }
 
   /** QMP `migrate`: starts the machine and the parameter schedule. */
@@ -123,6 +123,9 @@ export class OutgoingMigration {
   /** Feeds a command to the machine now (`atNs` is replaced by the current time). */
   command(event: MigrationEvent): void {
     if (this.ended) return;
+    // A paused post-copy serves no page request: its channel is gone, and once recovered the background
+    // stream sends every page the destination still lacks (QEMU re-requests them after postcopy_pause_incoming).
+    if (event.type === 'page-request' && this.machine.phase().name === 'postcopy-paused') return;
     this.sync();
     if (this.ended) return;
     this.feed({ ...event, atNs: this.host.nowNs() } as MigrationEvent);
@@ -260,7 +263,7 @@ export class OutgoingMigration {
           // Nova force_complete without post-copy: suspend the guest so pre-copy converges.
           this.vm.advanceGuest(host.nowNs());
           this.vm.forcePaused = true;
-          host.touch(this.vm);
+          host.highlight(this.vm);
         }
         return;
     }
@@ -300,7 +303,7 @@ export class OutgoingMigration {
       case 'pause-vm':
         vm.advanceGuest(host.nowNs());
         vm.pausedByMigration = true;
-        host.touch(vm);
+        host.highlight(vm);
         return;
       case 'resume-source':
         this.resumeOnSource();
@@ -346,7 +349,6 @@ export class OutgoingMigration {
       this.closePhase(now);
       this.phases.push({ phase: phase as PhaseKind, round: phase === 'round' ? round : null, startMs: now / NS_PER_MS, endMs: -1 });
       host.event('phase', this.migration, phase === 'round' ? `round ${round}` : phase);
-      host.touch(this.vm);
     }
     if (phase === 'postcopy') this.watchdog.enteredPostcopy();
     if (UNCAPPED_PHASES.has(phase) && !this.uncapped) {
@@ -377,7 +379,7 @@ export class OutgoingMigration {
     vm.pausedByMigration = false;
     vm.forcePaused = false;
     if (this.host.up && vm.state !== 'lost') vm.state = 'running';
-    this.host.touch(vm);
+    this.host.highlight(vm);
   }
 
   // ---- the end ------------------------------------------------------------------
@@ -401,7 +403,7 @@ export class OutgoingMigration {
       vm.stateReason = `${this.migration}: ${reason}`;
       vm.discardModel();
       host.event('vm-lost', vm.name, vm.stateReason);
-      host.touch(vm);
+      host.highlight(vm);
     } else if (host.hooks.forgetVmAfterFailure === true) {
       vm.state = 'migrated';
       vm.discardModel();

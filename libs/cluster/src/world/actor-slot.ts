@@ -22,7 +22,9 @@ const MAX_STEPS_AT_ONE_INSTANT = 100_000;
  */
 export class ActorSlot<M> implements Outbound<M> {
   private readonly counted = new OrderedHeap<Delivery<M>>(deliversBefore);
-  private readonly lazy = new OrderedHeap<Delivery<M>>(deliversBefore);
+  /** Lazy deliveries per sender, in delivery order (a channel is FIFO; nothing orders lazies across senders). */
+  private readonly lazy = new Map<number, LazyChannel<M>>();
+  private lazyCount = 0;
   private readonly lastDeliveryTo = new Map<ActorId, number>();
   private nowNs = 0;
   private seq = 0;
@@ -84,7 +86,13 @@ export class ActorSlot<M> implements Outbound<M> {
 
   deliver(delivery: Delivery<M>): void {
     if (delivery.lazy) {
-      this.lazy.push(delivery);
+      let channel = this.lazy.get(delivery.fromRank);
+      if (channel === undefined) {
+        channel = { items: [], head: 0 };
+        this.lazy.set(delivery.fromRank, channel);
+      }
+      insertInOrder(channel, delivery);
+      this.lazyCount += 1;
       return;
     }
     if (delivery.deliverNs <= this.steppedNs) {
@@ -105,7 +113,12 @@ export class ActorSlot<M> implements Outbound<M> {
 
   /** Delivery time of the earliest lazy message waiting, or Infinity. */
   nextLazyNs(): number {
-    return this.lazy.peek()?.deliverNs ?? Infinity;
+    let next = Infinity;
+    for (const channel of this.lazy.values()) {
+      const head = channel.items[channel.head];
+      if (head !== undefined && head.deliverNs < next) next = head.deliverNs;
+    }
+    return next;
   }
 
   /**
@@ -118,15 +131,32 @@ export class ActorSlot<M> implements Outbound<M> {
     return head !== undefined && head.deliverNs < promised ? head.deliverNs : promised;
   }
 
-  /** Counted messages waiting (for progress reports and tests). */
+  /** Messages waiting, counted and lazy (for progress reports and tests). */
   get pendingCount(): number {
-    return this.counted.size + this.lazy.size;
+    return this.counted.size + this.lazyCount;
   }
 
+  /** Applies every lazy message delivered by `timeNs`, each channel in order. */
   applyLazyUpTo(timeNs: number): void {
-    for (let head = this.lazy.peek(); head !== undefined && head.deliverNs <= timeNs; head = this.lazy.peek()) {
-      this.lazy.pop();
-      this.actor.applyLazy(head.message);
+    if (this.lazyCount === 0) return;
+    for (const channel of this.lazy.values()) {
+      const items = channel.items;
+      let head = channel.head;
+      while (head < items.length && items[head]!.deliverNs <= timeNs) {
+        const delivery = items[head]!;
+        items[head] = undefined as unknown as Delivery<M>;
+        head += 1;
+        this.lazyCount -= 1;
+        this.actor.applyLazy(delivery.message);
+      }
+      if (head === items.length) {
+        items.length = 0;
+        head = 0;
+      } else if (head > 1024 && head * 2 > items.length) {
+        items.splice(0, head);
+        head = 0;
+      }
+      channel.head = head;
     }
   }
 
@@ -173,4 +203,18 @@ export class ActorSlot<M> implements Outbound<M> {
 function describe(message: unknown): string {
   const kind = (message as { kind?: unknown } | null)?.kind;
   return typeof kind === 'string' ? kind : 'a message';
+}
+
+interface LazyChannel<M> {
+  items: Delivery<M>[];
+  head: number;
+}
+
+/** Appends in the usual case (a channel delivers in order); a late, earlier one is put in its place. */
+function insertInOrder<M>(channel: LazyChannel<M>, delivery: Delivery<M>): void {
+  const items = channel.items;
+  let index = items.length;
+  while (index > channel.head && deliversBefore(delivery, items[index - 1]!)) index -= 1;
+  if (index === items.length) items.push(delivery);
+  else items.splice(index, 0, delivery);
 }

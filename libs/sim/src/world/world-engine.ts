@@ -97,12 +97,8 @@ export class WorldEngine {
       if (top.version !== this.versions[top.rank]) continue;
       if (top.timeNs > horizonNs) break;
       const slot = this.slots[top.rank]!;
-      if (slot.nextStepNs() === top.timeNs) {
-        slot.stepAt(top.timeNs);
-        this.stats.steps += 1;
-      } else {
-        slot.applyLazyUpTo(top.timeNs);
-      }
+      slot.stepAt(top.timeNs);
+      this.stats.steps += 1;
       this.keys[top.rank] = Infinity;
       this.rekey(top.rank);
       for (const rank of this.touched) this.rekey(rank);
@@ -115,6 +111,8 @@ export class WorldEngine {
         }
       }
     }
+    // Page data still on its way at the horizon lands where it was going (nothing reads it any more).
+    for (const slot of this.slots) slot.applyLazyUpTo(horizonNs);
     const hosts: HostFacts[] = this.hosts.map((host) => host.finish(horizonNs));
     return assembleVariantReport({
       scenario: this.world.scenario,
@@ -133,13 +131,13 @@ export class WorldEngine {
     const slot = this.slots[rank];
     if (slot === undefined) throw new WorldError('WORLD_UNKNOWN_ACTOR', `${delivery.from} sent ${delivery.message.kind} to unknown ${delivery.to}`);
     slot.deliver(delivery);
-    if (delivery.deliverNs < this.keys[rank]!) this.touched.add(rank);
+    if (!delivery.lazy && delivery.deliverNs < this.keys[rank]!) this.touched.add(rank);
   }
 
-  /** Re-files a slot under its next event (a step, or lazy page data to apply). */
+  /** Re-files a slot under its next step (lazy page data waits for it: it is applied before each step). */
   private rekey(rank: number): void {
     const slot = this.slots[rank]!;
-    const next = Math.min(slot.nextStepNs(), slot.nextLazyNs());
+    const next = slot.nextStepNs();
     if (next === this.keys[rank]) return;
     this.keys[rank] = next;
     this.versions[rank]! += 1;
