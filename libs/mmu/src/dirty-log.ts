@@ -3,10 +3,10 @@ import { eagerSplitRegions } from './eager-split';
 import { MmuError } from './errors';
 import { LockedWalk } from './mmu-lock';
 import type { MmuContext } from './mmu-context';
-import { F_HUGE_WRITABLE, G_WRITABLE, R_HUGE_2M, R_IN_1G, R_TABLE } from './region-state';
+import { F_HUGE_WRITABLE, F_UNIFORM_DIRTY, F_UNIFORM_WRITABLE, G_WRITABLE, R_HUGE_2M, R_IN_1G, R_TABLE } from './region-state';
 import type { OperationReport } from './reports';
 import type { SlotState } from './slot-state';
-import { splitHuge1g } from './spte-ops';
+import { isUniform, leafTable, splitHuge1g } from './spte-ops';
 import { PAGES_PER_2M } from './units';
 
 const ALL = 0xffffffff;
@@ -58,12 +58,17 @@ function protectWholeSlot(ctx: MmuContext, slot: SlotState, walk: LockedWalk): v
   const pml = ctx.profile.pml;
   const protectNs = ctx.costs.spteProtectNs;
   const target = pml ? pool.dirty : pool.writable;
+  const uniformBit = pml ? F_UNIFORM_DIRTY : F_UNIFORM_WRITABLE;
   for (let i = 0; i < slot.regionCount; i++) {
     const st = slot.state[i];
     if (st === R_TABLE) {
       const t = slot.table[i]!;
-      const base = t * WORDS_PER_REGION;
-      for (let k = base; k < base + WORDS_PER_REGION; k++) target[k] = 0;
+      if (isUniform(slot, i)) {
+        slot.flags[i] = slot.flags[i]! & ~uniformBit;
+      } else {
+        const base = t * WORDS_PER_REGION;
+        for (let k = base; k < base + WORDS_PER_REGION; k++) target[k] = 0;
+      }
       walk.work(pool.count[t]! * protectNs);
     } else if (st === R_HUGE_2M) {
       slot.flags[i] = slot.flags[i]! & ~F_HUGE_WRITABLE;
@@ -151,7 +156,7 @@ function harvestAndProtect(
       }
       if (!any) continue;
       if (hugeHandling) protectHugeCovering(ctx, slot, i, walk);
-      const t = slot.state[i] === R_TABLE ? slot.table[i]! : -1;
+      const t = protectableTable(ctx, slot, i, bitmap, bitmapBase, 0, PAGES_PER_2M);
       // After a split: the pool's arrays may have been reallocated.
       const leafTarget = pml ? pool.dirty : pool.writable;
       const present = pool.present;
@@ -169,6 +174,7 @@ function harvestAndProtect(
           newlyDirty += orWord(target, targetWordOffset, k, m >>> shift, outWords, tailMask);
           newlyDirty += orWord(target, targetWordOffset, k - 1, m << (32 - shift), outWords, tailMask);
         }
+        if (t === PROTECTED_UNIFORM) protectedLeaves += popcount32(m);
         if (t < 0) continue;
         const leaf = t * WORDS_PER_REGION + w;
         const hit = m & present[leaf]!;
@@ -262,9 +268,8 @@ function clearAndProtect(ctx: MmuContext, slot: SlotState, pageLo: number, pageH
     }
     if (regionBits === 0) continue;
     if (hugeHandling) protectHugeCovering(ctx, slot, i, walk);
-    const st = slot.state[i];
     const pool = ctx.pool;
-    const t = st === R_TABLE ? slot.table[i]! : -1;
+    const t = protectableTable(ctx, slot, i, bitmap, bitmapBase, lo, hi);
     const target = pml ? pool.dirty : pool.writable;
     let protectedLeaves = 0;
     for (let w = lo >>> 5; w <= (hi - 1) >>> 5; w++) {
@@ -272,6 +277,7 @@ function clearAndProtect(ctx: MmuContext, slot: SlotState, pageLo: number, pageH
       if (m === 0) continue;
       bitmap[bitmapBase + w] = bitmap[bitmapBase + w]! & ~m;
       cleared += popcount32(m);
+      if (t === PROTECTED_UNIFORM) protectedLeaves += popcount32(m);
       if (t < 0) continue;
       const k = t * WORDS_PER_REGION + w;
       const hit = m & pool.present[k]!;
@@ -283,6 +289,30 @@ function clearAndProtect(ctx: MmuContext, slot: SlotState, pageLo: number, pageH
     if (lo === 0 && hi === PAGES_PER_2M) slot.dirtyRegions![i >>> 5] = slot.dirtyRegions![i >>> 5]! & ~(1 << (i & 31));
   }
   return cleared;
+}
+
+/** `protectableTable`: region i maps no 4K leaf. */
+const NO_TABLE = -1;
+/** `protectableTable`: region i is a uniform table whose leaves are all protected now (every page of the log is a present leaf). */
+const PROTECTED_UNIFORM = -2;
+
+/**
+ * Before re-protecting the pages of region i set in the bitmap words in
+ * [lo, hi) (`bitmap` from `bitmapBase`): the table whose words to change, or
+ * PROTECTED_UNIFORM when a uniform table needs no word written (its leaves are
+ * already protected, or every one of its pages is reported: the table stays
+ * uniform, protected), or NO_TABLE.
+ */
+function protectableTable(ctx: MmuContext, slot: SlotState, i: number, bitmap: Uint32Array, bitmapBase: number, lo: number, hi: number): number {
+  if (slot.state[i] !== R_TABLE) return NO_TABLE;
+  if (!isUniform(slot, i)) return slot.table[i]!;
+  const uniformBit = ctx.profile.pml ? F_UNIFORM_DIRTY : F_UNIFORM_WRITABLE;
+  if ((slot.flags[i]! & uniformBit) === 0) return PROTECTED_UNIFORM;
+  let everyPage = lo === 0 && hi === PAGES_PER_2M;
+  for (let w = 0; everyPage && w < WORDS_PER_REGION; w++) everyPage = bitmap[bitmapBase + w] === ALL;
+  if (!everyPage) return leafTable(ctx, slot, i);
+  slot.flags[i] = slot.flags[i]! & ~uniformBit;
+  return PROTECTED_UNIFORM;
 }
 
 /** Initially-set clears reach huge leaves: split them (eager split) or write-protect them. */

@@ -3,6 +3,9 @@ import { MmuError } from './errors';
 import type { MmuContext } from './mmu-context';
 import {
   F_HUGE_WRITABLE,
+  F_UNIFORM_DIRTY,
+  F_UNIFORM_TABLE,
+  F_UNIFORM_WRITABLE,
   G_WRITABLE,
   R_EMPTY_TABLE,
   R_HUGE_2M,
@@ -17,6 +20,7 @@ import {
   firstMissing,
   installHuge1g,
   installHuge2m,
+  leafTable,
   mapPage4k,
   releaseRegion,
   splitHuge1g,
@@ -86,7 +90,7 @@ function accessRegion(ctx: MmuContext, slot: SlotState, i: number, lo: number, h
       // R_TABLE. A missing page faults at the max mapping level: when that is huge,
       // the first fault replaces the whole table with a huge leaf.
       if (slot.effectiveLevel(i) >= 2) {
-        const miss = firstMissing(ctx, slot.table[i]!, lo, hi);
+        const miss = firstMissing(ctx, slot, i, lo, hi);
         if (miss < 0) {
           tableRun(ctx, slot, i, lo, hi, write, vcpu, out);
           return;
@@ -108,8 +112,9 @@ function accessRegion(ctx: MmuContext, slot: SlotState, i: number, lo: number, h
  * writes that set a clear D bit of a logged slot are logged by PML.
  */
 function tableRun(ctx: MmuContext, slot: SlotState, i: number, lo: number, hi: number, write: boolean, vcpu: number, out: AccessBatchResult): void {
+  if ((slot.flags[i]! & F_UNIFORM_TABLE) !== 0 && uniformRun(ctx, slot, i, lo, hi, write, vcpu, out)) return;
   const pool = ctx.pool;
-  const t = slot.table[i]!;
+  const t = leafTable(ctx, slot, i);
   const base = t * WORDS_PER_REGION;
   const present = pool.present;
   const writable = pool.writable;
@@ -179,6 +184,36 @@ function tableRun(ctx: MmuContext, slot: SlotState, i: number, lo: number, hi: n
   }
   if (faults + fast !== 0) drainPmlOnExit(ctx, vcpu, out);
   if (logged !== 0) logToPml(ctx, vcpu, logged, out);
+}
+
+/**
+ * `tableRun` on a uniform table, when the table stays uniform: a read (every
+ * leaf is present), or a write to all 512 pages. Returns false when the run
+ * would make leaves differ; the caller then writes the table out.
+ */
+function uniformRun(ctx: MmuContext, slot: SlotState, i: number, lo: number, hi: number, write: boolean, vcpu: number, out: AccessBatchResult): boolean {
+  if (!write) return true;
+  const flags = slot.flags[i]!;
+  const wasWritable = (flags & F_UNIFORM_WRITABLE) !== 0;
+  const wasDirty = (flags & F_UNIFORM_DIRTY) !== 0;
+  if (wasWritable && wasDirty) return true;
+  if (lo !== 0 || hi !== PAGES_PER_2M) return false;
+  // Word by word as in tableRun, the same for every word: write-protected leaves
+  // take a fast fault that also sets D; writable clean leaves set D (PML logs it).
+  const fast = wasWritable ? 0 : PAGES_PER_2M;
+  const logged = wasWritable && slot.logging && ctx.profile.pml ? PAGES_PER_2M : 0;
+  slot.flags[i] = flags | F_UNIFORM_WRITABLE | F_UNIFORM_DIRTY;
+  if (slot.logging && (fast !== 0 || logged !== 0)) {
+    slot.dirtyBitmap!.fill(0xffffffff, i * WORDS_PER_REGION, (i + 1) * WORDS_PER_REGION);
+    slot.markRegionDirty(i);
+  }
+  if (fast !== 0) {
+    out.fastFaults += fast;
+    out.costNs += fast * ctx.costs.fastFaultNs;
+    drainPmlOnExit(ctx, vcpu, out);
+  }
+  if (logged !== 0) logToPml(ctx, vcpu, logged, out);
+  return true;
 }
 
 /** `n` writes logged into the vCPU's PML buffer; a PML-full exit each time it fills. */

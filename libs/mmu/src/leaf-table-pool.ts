@@ -7,7 +7,10 @@ const MIN_CAPACITY = 64;
  * SPTEs, allocated lazily and freed when the region is collapsed or zapped. Each
  * table is 16 words in each of three bitmaps (present, writable, dirty = the
  * SPTE's D bit) plus a present count, so counting never scans bits. Tables live
- * in flat typed arrays; a region refers to its table by index.
+ * in flat typed arrays; a region refers to its table by index. A table split
+ * from a huge leaf holds its index and count but leaves its words unwritten
+ * while it is uniform (region flag F_UNIFORM_TABLE): memory the process never
+ * touched stays untouched until a leaf diverges.
  */
 export class LeafTablePool {
   // Empty until the first table: a VM mapped all huge holds no table memory at all.
@@ -95,20 +98,25 @@ export class LeafTablePool {
     this.live = next;
   }
 
-  /** Grow to at least `needed` tables: by 1.5x for lazy growth, exactly for reservations, never beyond `maxTables`. */
+  /**
+   * Grow to at least `needed` tables: by 1.5x for lazy growth, exactly for
+   * reservations, never beyond `maxTables`. Only tables handed out so far are
+   * copied: the rest of the new arrays stays untouched.
+   */
   private grow(needed: number, maxTables: number, exact = false): void {
     const target = exact ? needed : Math.max(needed, MIN_CAPACITY, Math.ceil(this.capacity * 1.5));
     const capacity = Math.max(needed, Math.min(target, maxTables));
+    const used = this.highWater * WORDS_PER_REGION;
     const grow32 = (old: Uint32Array): Uint32Array<ArrayBuffer> => {
       const next = new Uint32Array(capacity * WORDS_PER_REGION);
-      next.set(old);
+      next.set(old.subarray(0, used));
       return next;
     };
     this.present = grow32(this.present);
     this.writable = grow32(this.writable);
     this.dirty = grow32(this.dirty);
     const count = new Uint16Array(capacity);
-    count.set(this.count);
+    count.set(this.count.subarray(0, this.highWater));
     this.count = count;
     const freeStack = new Int32Array(capacity);
     freeStack.set(this.freeStack.subarray(0, this.freeTop));

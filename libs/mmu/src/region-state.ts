@@ -18,6 +18,18 @@ export const R_IN_1G = 4;
 export const F_HUGE_WRITABLE = 1;
 /** Region flag: the guest maps the region with 4K pages (shadow paging shadows it with indirect shadow pages). */
 export const F_GUEST_4K = 2;
+/**
+ * Region flags of a uniform table: an R_TABLE split from a 2M leaf whose leaves
+ * have not diverged since. All 512 are present, each writable iff
+ * F_UNIFORM_WRITABLE, each with its D bit iff F_UNIFORM_DIRTY; the table's
+ * words in the leaf-table pool are stale until `leafTable` writes them. So
+ * splitting a whole slot, and protecting or recovering what it split, writes no
+ * table memory. Set only while the region is R_TABLE.
+ */
+export const F_UNIFORM_TABLE = 4;
+export const F_UNIFORM_WRITABLE = 8;
+export const F_UNIFORM_DIRTY = 16;
+export const F_UNIFORM_MASK = F_UNIFORM_TABLE | F_UNIFORM_WRITABLE | F_UNIFORM_DIRTY;
 
 /** Host info bits of a region, for its pages that map into the first (A) and the second (B) host 2M page. */
 export const H_COMPOUND_A = 1;

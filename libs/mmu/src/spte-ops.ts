@@ -2,6 +2,10 @@ import { lowestBit, popcount32, WORDS_PER_REGION, wordMask } from './bits';
 import type { MmuContext } from './mmu-context';
 import {
   F_HUGE_WRITABLE,
+  F_UNIFORM_DIRTY,
+  F_UNIFORM_MASK,
+  F_UNIFORM_TABLE,
+  F_UNIFORM_WRITABLE,
   G_LEAF,
   G_WRITABLE,
   R_EMPTY_TABLE,
@@ -43,7 +47,14 @@ export function freeTable(ctx: MmuContext, slot: SlotState, i: number): number {
   slot.present4k -= leaves;
   ctx.pool.free(t);
   slot.table[i] = -1;
+  slot.flags[i] = slot.flags[i]! & ~F_UNIFORM_MASK;
   return leaves;
+}
+
+/** Region i's table has no present leaf left: free it and leave an empty table (the level-2 entry stays). */
+export function leaveEmptyTable(ctx: MmuContext, slot: SlotState, i: number): void {
+  freeTable(ctx, slot, i);
+  slot.state[i] = R_EMPTY_TABLE;
 }
 
 /** Make region i (unmapped or an empty table) a table of 4K leaves with none present. */
@@ -51,6 +62,30 @@ export function allocEmptyTable(ctx: MmuContext, slot: SlotState, i: number): nu
   const t = ctx.pool.allocZeroed(ctx.maxTables());
   slot.table[i] = t;
   slot.state[i] = R_TABLE;
+  slot.flags[i] = slot.flags[i]! & ~F_UNIFORM_MASK;
+  return t;
+}
+
+/** True when table region i is a uniform table (see F_UNIFORM_TABLE): its pool words are not written. */
+export function isUniform(slot: SlotState, i: number): boolean {
+  return (slot.flags[i]! & F_UNIFORM_TABLE) !== 0;
+}
+
+/**
+ * The table of region i (R_TABLE) with its words in the pool up to date: a
+ * uniform table is written out now, before a caller reads or changes leaves.
+ */
+export function leafTable(ctx: MmuContext, slot: SlotState, i: number): number {
+  const t = slot.table[i]!;
+  const f = slot.flags[i]!;
+  if ((f & F_UNIFORM_TABLE) === 0) return t;
+  const pool = ctx.pool;
+  const base = t * WORDS_PER_REGION;
+  const end = base + WORDS_PER_REGION;
+  pool.present.fill(ALL, base, end);
+  pool.writable.fill((f & F_UNIFORM_WRITABLE) !== 0 ? ALL : 0, base, end);
+  pool.dirty.fill((f & F_UNIFORM_DIRTY) !== 0 ? ALL : 0, base, end);
+  slot.flags[i] = f & ~F_UNIFORM_MASK;
   return t;
 }
 
@@ -104,26 +139,17 @@ export function splitHuge1g(slot: SlotState, g: number): void {
 
 /**
  * Split region i's 2M leaf into 512 4K leaves (`tdp_mmu_split_huge_page`): the
- * children inherit its permissions and its D bit (taken as set).
+ * children inherit its permissions and its D bit (taken as set). The new table
+ * is uniform: its words are written only when a leaf diverges.
  */
 export function splitHuge2m(ctx: MmuContext, slot: SlotState, i: number): void {
-  const writable = (slot.flags[i]! & F_HUGE_WRITABLE) !== 0;
-  const pool = ctx.pool;
-  const t = pool.alloc(ctx.maxTables());
-  const base = t * WORDS_PER_REGION;
-  const present = pool.present;
-  const w = pool.writable;
-  const d = pool.dirty;
-  const wValue = writable ? ALL : 0;
-  for (let k = base; k < base + WORDS_PER_REGION; k++) {
-    present[k] = ALL;
-    w[k] = wValue;
-    d[k] = ALL;
-  }
-  pool.count[t] = PAGES_PER_2M;
+  const flags = slot.flags[i]!;
+  const t = ctx.pool.alloc(ctx.maxTables());
+  ctx.pool.count[t] = PAGES_PER_2M;
   slot.table[i] = t;
   slot.state[i] = R_TABLE;
-  slot.flags[i] = slot.flags[i]! & ~F_HUGE_WRITABLE;
+  const uniform = F_UNIFORM_TABLE | F_UNIFORM_DIRTY | ((flags & F_HUGE_WRITABLE) !== 0 ? F_UNIFORM_WRITABLE : 0);
+  slot.flags[i] = (flags & ~(F_HUGE_WRITABLE | F_UNIFORM_MASK)) | uniform;
   slot.huge2mCount--;
   slot.present4k += PAGES_PER_2M;
 }
@@ -131,7 +157,7 @@ export function splitHuge2m(ctx: MmuContext, slot: SlotState, i: number): void {
 /** Map page `off` of table region i at 4K; marks it dirty when the slot is logged and the SPTE writable. */
 export function mapPage4k(ctx: MmuContext, slot: SlotState, i: number, off: number): void {
   const pool = ctx.pool;
-  const t = slot.table[i]!;
+  const t = leafTable(ctx, slot, i);
   const k = t * WORDS_PER_REGION + (off >>> 5);
   const bit = 1 << (off & 31);
   if ((pool.present[k]! & bit) === 0) {
@@ -153,10 +179,12 @@ export function markDirty(slot: SlotState, i: number, off: number): void {
   slot.markRegionDirty(i);
 }
 
-/** The writable bit of the first present leaf of table t (-1 when none is present). */
-export function firstPresentWritable(ctx: MmuContext, t: number): number {
+/** The writable bit of the first present leaf of table region i (-1 when none is present). */
+export function firstPresentWritable(ctx: MmuContext, slot: SlotState, i: number): number {
+  const flags = slot.flags[i]!;
+  if ((flags & F_UNIFORM_TABLE) !== 0) return (flags & F_UNIFORM_WRITABLE) !== 0 ? 1 : 0;
   const pool = ctx.pool;
-  const base = t * WORDS_PER_REGION;
+  const base = slot.table[i]! * WORDS_PER_REGION;
   for (let w = 0; w < WORDS_PER_REGION; w++) {
     const p = pool.present[base + w]!;
     if (p !== 0) return (pool.writable[base + w]! >>> lowestBit(p)) & 1;
@@ -164,10 +192,11 @@ export function firstPresentWritable(ctx: MmuContext, t: number): number {
   return -1;
 }
 
-/** First page in [lo, hi) of table t without a present leaf, or -1. */
-export function firstMissing(ctx: MmuContext, t: number, lo: number, hi: number): number {
+/** First page in [lo, hi) of table region i without a present leaf, or -1. */
+export function firstMissing(ctx: MmuContext, slot: SlotState, i: number, lo: number, hi: number): number {
+  if (isUniform(slot, i)) return -1;
   const present = ctx.pool.present;
-  const base = t * WORDS_PER_REGION;
+  const base = slot.table[i]! * WORDS_PER_REGION;
   for (let w = lo >>> 5; w <= (hi - 1) >>> 5; w++) {
     const miss = wordMask(w, lo, hi) & ~present[base + w]!;
     if (miss !== 0) return (w << 5) + lowestBit(miss);
@@ -184,18 +213,20 @@ export function zapLeaves(ctx: MmuContext, slot: SlotState, i: number, lo: numbe
   const st = slot.state[i]!;
   if (st === R_HUGE_2M) return releaseRegion(ctx, slot, i);
   if (st !== R_TABLE) return 0;
-  const t = slot.table[i]!;
-  const removed = clearLeaves(ctx, t, lo, hi);
-  slot.present4k -= removed;
-  if (ctx.pool.count[t] === 0) {
-    ctx.pool.free(t);
-    slot.table[i] = -1;
-    slot.state[i] = R_EMPTY_TABLE;
+  let removed: number;
+  if (isUniform(slot, i) && lo === 0 && hi === PAGES_PER_2M) {
+    // Every leaf goes: the table is freed below, so its words need no writing.
+    removed = ctx.pool.count[slot.table[i]!]!;
+    ctx.pool.count[slot.table[i]!] = 0;
+  } else {
+    removed = clearLeaves(ctx, leafTable(ctx, slot, i), lo, hi);
   }
+  slot.present4k -= removed;
+  if (ctx.pool.count[slot.table[i]!] === 0) leaveEmptyTable(ctx, slot, i);
   return removed;
 }
 
-/** Clear the present / writable / D bits of pages [lo, hi) of table t; returns how many were present. */
+/** Clear the present / writable / D bits of pages [lo, hi) of table t (not a uniform one); returns how many were present. */
 export function clearLeaves(ctx: MmuContext, t: number, lo: number, hi: number): number {
   const pool = ctx.pool;
   const base = t * WORDS_PER_REGION;

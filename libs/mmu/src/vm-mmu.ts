@@ -7,7 +7,7 @@ import type { HostBacking, HostPageState } from './host-backing';
 import { hostRangeChanged, zapGfnRange } from './host-events';
 import { validateProfile, type KernelProfile } from './kernel-profile';
 import { MmuContext } from './mmu-context';
-import { F_GUEST_4K, F_HUGE_WRITABLE, G_WRITABLE, R_HUGE_2M, R_IN_1G, R_TABLE } from './region-state';
+import { F_GUEST_4K, F_HUGE_WRITABLE, F_UNIFORM_TABLE, F_UNIFORM_WRITABLE, G_WRITABLE, R_HUGE_2M, R_IN_1G, R_TABLE } from './region-state';
 import {
   addBatchToCounters,
   addReportToCounters,
@@ -258,12 +258,14 @@ export class VmMmu {
     if (st === R_IN_1G) return { level: 3, writable: (slot.giant[slot.giantOf(i)]! & G_WRITABLE) !== 0, indirect: false };
     if (st === R_HUGE_2M) return { level: 2, writable: (slot.flags[i]! & F_HUGE_WRITABLE) !== 0, indirect: false };
     if (st !== R_TABLE) return { level: 0, writable: false, indirect: false };
+    const flags = slot.flags[i]!;
+    const indirect = this.profile.mmu === 'shadow' && (flags & F_GUEST_4K) !== 0;
+    if ((flags & F_UNIFORM_TABLE) !== 0) return { level: 1, writable: (flags & F_UNIFORM_WRITABLE) !== 0, indirect };
     const off = gfn - (slot.firstRegion + i) * PAGES_PER_2M;
     const k = slot.table[i]! * WORDS_PER_REGION + (off >>> 5);
     const bit = 1 << (off & 31);
     const pool = this.ctx.pool;
     if ((pool.present[k]! & bit) === 0) return { level: 0, writable: false, indirect: false };
-    const indirect = this.profile.mmu === 'shadow' && (slot.flags[i]! & F_GUEST_4K) !== 0;
     return { level: 1, writable: (pool.writable[k]! & bit) !== 0, indirect };
   }
 

@@ -40,7 +40,7 @@ export function recoverInPlace(ctx: MmuContext, slot: SlotState, walk: LockedWal
       if (st === R_TABLE && slot.maxLevel[i]! >= 2) {
         const t = slot.table[i]!;
         const children = ctx.pool.count[t]!;
-        const writable = firstPresentWritable(ctx, t) === 1;
+        const writable = firstPresentWritable(ctx, slot, i) === 1;
         installHuge2m(ctx, slot, i, writable);
         walk.hugeInstalled++;
         walk.work(costs.maxLevelLookupNs + costs.hugeRecoverNs + (1 + children) * costs.spteZapNs);
@@ -59,7 +59,7 @@ function firstLeafWritable(ctx: MmuContext, slot: SlotState, from: number, to: n
     const st = slot.state[i];
     if (st === R_HUGE_2M) return (slot.flags[i]! & F_HUGE_WRITABLE) !== 0 ? 1 : 0;
     if (st === R_TABLE) {
-      const writable = firstPresentWritable(ctx, slot.table[i]!);
+      const writable = firstPresentWritable(ctx, slot, i);
       if (writable >= 0) return writable;
     }
   }

@@ -6,11 +6,10 @@ import {
   H_COMPOUND_B,
   H_RESERVED_A,
   H_RESERVED_B,
-  R_EMPTY_TABLE,
   R_TABLE,
 } from '../region-state';
 import type { SlotState } from '../slot-state';
-import { clearLeaves } from '../spte-ops';
+import { clearLeaves, leafTable, leaveEmptyTable } from '../spte-ops';
 import { PAGES_PER_2M } from '../units';
 
 /** Which strategy's collapsibility test the rmap walk applies. */
@@ -59,8 +58,8 @@ export function rmapZapCollapsible(ctx: MmuContext, slot: SlotState, check: Rmap
           if (slot.hvaOffset2m === 0 || (a && b)) {
             if (a) zapped = zapAll(ctx, t);
           } else {
-            if (a && lo < split) zapped += clearLeaves(ctx, t, lo, Math.min(hi, split));
-            if (b && hi > split) zapped += clearLeaves(ctx, t, Math.max(lo, split), hi);
+            if (a && lo < split) zapped += clearLeaves(ctx, leafTable(ctx, slot, i), lo, Math.min(hi, split));
+            if (b && hi > split) zapped += clearLeaves(ctx, leafTable(ctx, slot, i), Math.max(lo, split), hi);
           }
         }
       }
@@ -69,11 +68,7 @@ export function rmapZapCollapsible(ctx: MmuContext, slot: SlotState, check: Rmap
         walk.sptesZapped += zapped;
         ns += zapped * costs.spteZapNs;
         walk.needFlush();
-        if (ctx.pool.count[t] === 0) {
-          ctx.pool.free(t);
-          slot.table[i] = -1;
-          slot.state[i] = R_EMPTY_TABLE;
-        }
+        if (ctx.pool.count[t] === 0) leaveEmptyTable(ctx, slot, i);
       }
     }
     walk.work(ns);
@@ -81,7 +76,7 @@ export function rmapZapCollapsible(ctx: MmuContext, slot: SlotState, check: Rmap
   }
 }
 
-/** Every leaf of table t goes: the table is freed by the caller, so its bits need no clearing. */
+/** Every leaf of table t goes: the table is freed by the caller, so its bits need no clearing (nor writing out, when uniform). */
 function zapAll(ctx: MmuContext, t: number): number {
   const leaves = ctx.pool.count[t]!;
   ctx.pool.count[t] = 0;
