@@ -13,9 +13,11 @@
 // same moves (the drain rule of @migsim/orchestration, computed here) with its
 // fluid model, twice: with every VM created (`allVms`) and with only the VMs
 // that migrate (`migratingVms`, its strongest configuration: migsim does not
-// model a VM nothing touches either). Both must give the same makespan; `pass`
-// judges the ratio to the faster one. The last stdout line is JSON, described
-// field by field by `EngineBenchResult` below.
+// model a VM nothing touches either), three runs of each, interleaved, before
+// migsim runs; a configuration's median wall time counts. Every run must give
+// the same makespan; `pass` judges the ratio to the faster configuration. The
+// last stdout line is JSON, described field by field by `EngineBenchResult`
+// below.
 import { planDrain } from '@migsim/orchestration';
 import { parseScenarioObject } from '@migsim/scenario';
 import { Rng, simulate } from '../src/index';
@@ -31,6 +33,12 @@ const BANDWIDTH_PER_MIGRATION = 125 * MB;
 const MAX_OUTBOUND = 2;
 const TARGET_RATIO = 2;
 const TARGET_RSS_MIB = 1024;
+/**
+ * Runs of each SimGrid configuration per bench, interleaved; the median wall
+ * time counts. A faster configuration takes ~150 ms, so one scheduling hiccup
+ * of the shared machine would otherwise move the ratio by half.
+ */
+const SIMGRID_RUNS = 3;
 
 interface BenchVm {
   name: string;
@@ -120,9 +128,11 @@ interface SimgridFigures {
   createdVms: number;
   /** Migrations SimGrid ran to their end. */
   migrations: number;
-  /** Wall time of the SimGrid process (start-up, study file, platform and simulation); the compile is cached and not counted. */
+  /** Median of `wallMsRuns`. */
   wallMs: number;
-  /** Peak resident set of the SimGrid process. */
+  /** Wall time of each SimGrid process (start-up, study file, platform and simulation), in run order; the compile is cached and not counted. */
+  wallMsRuns: number[];
+  /** Peak resident set of the SimGrid process (the largest of the runs). */
   rssMiB: number;
   /** Simulated makespan: end of the last migration. */
   simulatedSeconds: number;
@@ -159,10 +169,10 @@ interface EngineBenchResult {
     migratingVms: SimgridFigures;
     /** migratingVms minus allVms simulated makespan, in seconds (0 when they agree bit for bit). */
     makespanDeltaS: number;
-    /** Both configurations give the same makespan and per-migration times (relative difference <= 1e-9). */
+    /** Every run of both configurations gives the same makespan and per-migration times (relative difference <= 1e-9). */
     sameMakespan: boolean;
   };
-  /** The configuration with the smaller wall time. */
+  /** The configuration with the smaller (median) wall time. */
   fasterSimgrid: 'allVms' | 'migratingVms';
   /** migsim's `wallMs` / the faster SimGrid's `wallMs`: the ratio `pass` judges. */
   ratioToFasterSimgrid: number;
@@ -189,14 +199,34 @@ function sameMigrations(a: SimgridStudyResult, b: SimgridStudyResult): boolean {
   return a.migrations === b.migrations && pairs.every(([x, y]) => relativeDifference(x, y) <= SAME_MAKESPAN_RELATIVE);
 }
 
-function simgridFigures(result: SimgridStudyResult, migsimWallMs: number): SimgridFigures {
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Every run of both configurations, interleaved so that the machine's drift touches both alike. */
+async function runSimgridConfigurations(study: SimgridStudy): Promise<{ all: SimgridStudyResult[]; migrating: SimgridStudyResult[] }> {
+  const all: SimgridStudyResult[] = [];
+  const migrating: SimgridStudyResult[] = [];
+  for (let run = 0; run < SIMGRID_RUNS; run++) {
+    all.push(await runSimgridStudy({ ...study, createdVms: 'all' }));
+    migrating.push(await runSimgridStudy({ ...study, createdVms: 'migrating' }));
+  }
+  return { all, migrating };
+}
+
+function simgridFigures(runs: SimgridStudyResult[], migsimWallMs: number): SimgridFigures {
+  const first = runs[0]!;
+  const wallMs = median(runs.map((run) => run.wallMs));
   return {
-    createdVms: result.createdVms,
-    migrations: result.migrations,
-    wallMs: round(result.wallMs, 1),
-    rssMiB: round(result.rssMiB, 1),
-    simulatedSeconds: round(result.simulatedMakespanS, 6),
-    ratio: round(migsimWallMs / result.wallMs, 3),
+    createdVms: first.createdVms,
+    migrations: first.migrations,
+    wallMs: round(wallMs, 1),
+    wallMsRuns: runs.map((run) => round(run.wallMs, 1)),
+    rssMiB: round(Math.max(...runs.map((run) => run.rssMiB)), 1),
+    simulatedSeconds: round(first.simulatedMakespanS, 6),
+    ratio: round(migsimWallMs / wallMs, 3),
   };
 }
 
@@ -207,8 +237,9 @@ async function main(): Promise<void> {
 
   // SimGrid first: its processes then run on a machine that migsim's
   // garbage collector is not still working on.
-  const simgridAll = await runSimgridStudy({ ...simgridStudy(study), createdVms: 'all' });
-  const simgridMigrating = await runSimgridStudy({ ...simgridStudy(study), createdVms: 'migrating' });
+  const simgridRuns = await runSimgridConfigurations(simgridStudy(study));
+  const simgridAll = simgridRuns.all[0]!;
+  const simgridMigrating = simgridRuns.migrating[0]!;
 
   let peakRssMiB = rssMiB();
   const startMs = performance.now();
@@ -226,9 +257,11 @@ async function main(): Promise<void> {
   const completed = variant.migrations.filter((m) => m.outcome === 'completed').length;
   const failedChecks = variant.checks.filter((check) => !check.passed).map((check) => `${check.name}: ${check.detail}`);
 
-  const fasterSimgrid = simgridMigrating.wallMs <= simgridAll.wallMs ? 'migratingVms' : 'allVms';
-  const ratioToFasterSimgrid = wallMs / Math.min(simgridAll.wallMs, simgridMigrating.wallMs);
-  const sameMakespan = sameMigrations(simgridAll, simgridMigrating);
+  const allFigures = simgridFigures(simgridRuns.all, wallMs);
+  const migratingFigures = simgridFigures(simgridRuns.migrating, wallMs);
+  const fasterSimgrid = migratingFigures.ratio >= allFigures.ratio ? 'migratingVms' : 'allVms';
+  const ratioToFasterSimgrid = Math.max(allFigures.ratio, migratingFigures.ratio);
+  const sameMakespan = [...simgridRuns.all, ...simgridRuns.migrating].every((run) => sameMigrations(simgridAll, run));
   const migrations = variant.migrations.length;
 
   const failures: string[] = [];
@@ -236,11 +269,13 @@ async function main(): Promise<void> {
   if (peakRssMiB > TARGET_RSS_MIB) failures.push(`migsim peak RSS ${round(peakRssMiB, 1)} MiB > ${TARGET_RSS_MIB} MiB`);
   if (completed !== migrations) failures.push(`migsim completed ${completed} of ${migrations} migrations`);
   if (failedChecks.length > 0) failures.push(`migsim checks failed: ${failedChecks.join('; ')}`);
-  for (const [name, result] of [['allVms', simgridAll], ['migratingVms', simgridMigrating]] as const) {
-    if (result.migrations !== migrations) failures.push(`SimGrid ${name} ran ${result.migrations} of ${migrations} migrations`);
+  for (const [name, runs] of [['allVms', simgridRuns.all], ['migratingVms', simgridRuns.migrating]] as const) {
+    const short = runs.find((run) => run.migrations !== migrations);
+    if (short) failures.push(`SimGrid ${name} ran ${short.migrations} of ${migrations} migrations`);
   }
   if (!sameMakespan) {
-    failures.push(`SimGrid allVms and migratingVms disagree: makespan ${simgridAll.simulatedMakespanS} s vs ${simgridMigrating.simulatedMakespanS} s`);
+    const makespans = (runs: SimgridStudyResult[]) => runs.map((run) => run.simulatedMakespanS).join(', ');
+    failures.push(`SimGrid runs disagree: allVms makespans ${makespans(simgridRuns.all)} s, migratingVms ${makespans(simgridRuns.migrating)} s`);
   }
 
   const line: EngineBenchResult = {
@@ -256,8 +291,8 @@ async function main(): Promise<void> {
     },
     simgrid: {
       version: simgridAll.simgridVersion,
-      allVms: simgridFigures(simgridAll, wallMs),
-      migratingVms: simgridFigures(simgridMigrating, wallMs),
+      allVms: allFigures,
+      migratingVms: migratingFigures,
       makespanDeltaS: simgridMigrating.simulatedMakespanS - simgridAll.simulatedMakespanS,
       sameMakespan,
     },
@@ -272,7 +307,7 @@ async function main(): Promise<void> {
     console.log(`migsim engine: ${migrations} migrations (${completed} completed), ${migsim.simulatedSeconds} s simulated, ${migsim.wallMs} ms wall, peak RSS ${migsim.rssMiB} MiB`);
     for (const [name, figures] of [['all VMs', simgrid.allVms], ['migrating VMs only', simgrid.migratingVms]] as const) {
       console.log(
-        `SimGrid ${simgrid.version}, ${name} (${figures.createdVms} created): ${figures.migrations} migrations, ${figures.simulatedSeconds} s simulated, ${figures.wallMs} ms wall, peak RSS ${figures.rssMiB} MiB; ratio ${figures.ratio}`,
+        `SimGrid ${simgrid.version}, ${name} (${figures.createdVms} created): ${figures.migrations} migrations, ${figures.simulatedSeconds} s simulated, ${figures.wallMs} ms wall (median of ${figures.wallMsRuns.join(', ')}), peak RSS ${figures.rssMiB} MiB; ratio ${figures.ratio}`,
       );
     }
     console.log(`SimGrid makespans ${sameMakespan ? 'agree' : 'DISAGREE'} (delta ${simgrid.makespanDeltaS} s)`);
