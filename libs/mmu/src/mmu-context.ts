@@ -21,6 +21,8 @@ export class MmuContext {
   pmlFill: Int32Array | null = null;
   readonly counters: MmuCounters = zeroCounters();
   private lastSlot: SlotState | null = null;
+  private maxTablesValue = 0;
+  private maxTablesSlots = 0;
 
   constructor(
     readonly profile: KernelProfile,
@@ -57,9 +59,14 @@ export class MmuContext {
 
   /** Upper bound on the 4K tables the VM can ever need: one per 2M region of every slot. */
   maxTables(): number {
-    let total = 0;
-    for (const slot of this.slots) total += slot.regionCount;
-    return total;
+    // Asked on every table allocation; slots are only ever added.
+    if (this.maxTablesSlots !== this.slots.length) {
+      let total = 0;
+      for (const slot of this.slots) total += slot.regionCount;
+      this.maxTablesValue = total;
+      this.maxTablesSlots = this.slots.length;
+    }
+    return this.maxTablesValue;
   }
 
   /** PML buffers exist while any slot is logged on a PML host. */
