@@ -62,6 +62,7 @@ export default [
             { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure'] },
             { sourceTag: 'layer:transport', onlyDependOnLibsWithTags: ['type:pure'] },
             { sourceTag: 'layer:protocol', onlyDependOnLibsWithTags: ['type:pure', 'layer:transport'] },
+            { sourceTag: 'layer:runtime', onlyDependOnLibsWithTags: ['type:pure', 'layer:transport', 'layer:protocol'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:pure', 'type:io'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:pure', 'type:io'] },
           ],
@@ -76,7 +77,7 @@ export default [
   },
   {
     // libs/transport is the only place that talks to Redis (DESIGN.md section 2).
-    files: ['apps/**/*.ts', 'libs/protocol/**/*.ts', 'test/**/*.ts'],
+    files: ['apps/**/*.ts', 'libs/protocol/**/*.ts', 'libs/runtime/**/*.ts', 'test/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

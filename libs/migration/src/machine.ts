@@ -15,6 +15,13 @@ import type { RamLayout } from './ram-layout';
  * feed a `tick` (the earliest time the machine may act without another
  * event; null = only an event can move it on).
  */
+/** What the lookahead needs of the stream's link. */
+export interface LinkView {
+  bytesPerSec: number;
+  queuedBytes: number;
+  timeNs: number;
+}
+
 export interface MigrationMachine {
   readonly id: string;
   readonly algorithm: MigrationAlgorithm;
@@ -31,13 +38,15 @@ export interface MigrationMachine {
   ramRemainingBytes?(): number;
   /**
    * Optional lookahead: a lower bound on the time of the next dirty-bitmap
-   * sync, stop or post-copy switch (anything that changes the phase or
-   * pauses the guest) if the machine gets no event but ticks and deliveries
-   * at a link of `linkBytesPerSec`. Null or absent: no bound better than
-   * `nextWakeNs()`. The services use it to synchronise seldom; it must never
-   * be later than what the machine then does.
+   * sync, stop, post-copy switch or resume command (anything that changes
+   * the phase or reaches the destination's control path) if the machine gets
+   * no event but ticks and deliveries from `link`: its rate, the bytes still
+   * queued on it (what was sent and has not crossed yet, partial batches
+   * counted as far as they went) as of `link.timeNs`. Null or absent: no
+   * bound better than `nextWakeNs()`. The services use it to synchronise
+   * seldom; it must never be later than what the machine then does.
    */
-  nextSyncLowerBoundNs?(linkBytesPerSec: number): number | null;
+  nextSyncLowerBoundNs?(link: LinkView): number | null;
   status(): MigrationStatus;
   phase(): MigrationPhase;
   /** True once completed, failed or cancelled. */

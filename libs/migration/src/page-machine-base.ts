@@ -213,6 +213,11 @@ export abstract class PageMachineBase extends SourceMachineBase {
     out.push({ type: 'resume-destination', atNs: this.nowNs, check: this.switchoverCheck('precopy') });
   }
 
+  /** Whether the final device state already went out in this stop-and-copy. */
+  protected deviceStateSentFlag(): boolean {
+    return this.deviceStateSent;
+  }
+
   protected sendDeviceState(out: MigrationAction[]): void {
     const bytes = this.params.model.deviceStateBytes;
     if (bytes <= 0) return;

@@ -3,8 +3,9 @@ import type { MigrationAction } from './actions';
 import { AutoConverge } from './auto-converge';
 import type { MigrationEvent, MigrationFault } from './events';
 import { PageMachineBase } from './page-machine-base';
-import { DIRTY_SYNC_TIMER_PERIOD_NS, NORMAL_PAGE_WIRE_BYTES, RAM_SAVE_ITERATE_MAX_WAIT_NS } from './qemu-constants';
+import { BUFFER_DELAY_NS, DIRTY_SYNC_TIMER_PERIOD_NS, NORMAL_PAGE_WIRE_BYTES, RAM_SAVE_ITERATE_MAX_WAIT_NS } from './qemu-constants';
 import { RateWindow } from './rate-window';
+import type { LinkView } from './machine';
 import type { SourceMachineOptions } from './source-machine-base';
 import type { SwitchoverVerification } from './switchover-check';
 
@@ -93,6 +94,50 @@ export class QemuMachine extends PageMachineBase {
     const page = this.pageWakeNs();
     if (this.stage !== 'iterating' || this.dirtySyncTimerNs === null) return page;
     return page === null ? this.dirtySyncTimerNs : Math.min(page, this.dirtySyncTimerNs);
+  }
+
+  /**
+   * The lookahead of `MigrationMachine.nextSyncLowerBoundNs`. While
+   * iterating, the machine syncs, stops or switches to post-copy only at a
+   * pump (not while a sync keeps it busy) where the pending bytes
+   * (`remaining` + device state) fit the threshold (bandwidth x
+   * downtime-limit). Until then `remaining` only shrinks as pages are
+   * written to the socket: at most the socket's room beside what is still
+   * queued on the link, plus what the link carries from then on. The
+   * threshold is bounded by the fastest bandwidth QEMU could measure over a
+   * window of at least 100 ms: the rate limit (plus one batch of overshoot)
+   * or the link plus a full socket buffer. The auto-converge dirty-sync
+   * timer only adds dirty pages, but announces a round: it is a bound too,
+   * as is the end of setup (round 1 begins). In stop-and-copy the destination is told to resume once every byte left
+   * (queued, dirty, device state) has crossed the link. A post-copy already
+   * requested (or any other stage) gets no bound better than the next wake.
+   */
+  nextSyncLowerBoundNs(link: LinkView): number | null {
+    if (this.currentStatus === 'none' || this.postcopyRequested) return null;
+    const rate = link.bytesPerSec;
+    const fromNs = Math.min(this.nowNs, link.timeNs);
+    if (this.stage === 'stop-and-copy') {
+      const left = this.remainingBytes() + link.queuedBytes + (this.deviceStateSentFlag() ? 0 : this.params.model.deviceStateBytes);
+      if (left === 0) return null;
+      if (!(rate > 0)) return Infinity;
+      return Math.max(this.busyUntilNs, fromNs + Math.floor((left / rate) * 1e9));
+    }
+    // Setup ends with round 1 announced.
+    if (this.stage === 'setup') return this.setupEndNs;
+    if (this.stage !== 'iterating') return null;
+    const windowS = BUFFER_DELAY_NS / 1e9;
+    const buffer = this.params.model.socketBufferBytes;
+    const limit = this.params['max-bandwidth'];
+    const limitedBandwidth = limit > 0 && Number.isFinite(limit) ? (limit * windowS + this.params.model.batchBytesMax) / windowS : Infinity;
+    const bandwidthMax = Math.min(limitedBandwidth, rate + buffer / windowS);
+    const thresholdMax = Math.max(this.window.thresholdBytes, (bandwidthMax * this.params['downtime-limit']) / 1000);
+    const pending = this.remainingBytes() + this.params.model.deviceStateBytes;
+    if (pending <= thresholdMax) return null;
+    const notBefore = this.busyUntilNs;
+    const timer = this.dirtySyncTimerNs ?? Infinity;
+    if (!(rate > 0)) return timer;
+    const mustSend = pending - thresholdMax - Math.max(0, buffer - link.queuedBytes);
+    return Math.min(timer, Math.max(notBefore, fromNs + Math.max(0, Math.floor((mustSend / rate) * 1e9))));
   }
 
   protected override onSyncPeriodClosed(bytesTransferred: number, bytesDirtied: number, out: MigrationAction[]): void {

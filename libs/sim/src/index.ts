@@ -1,4 +1,4 @@
-export { simulate, MIGSIM_VERSION, type SimulateOptions } from './simulate';
+export { simulate, runReport, MIGSIM_VERSION, type SimulateOptions } from './simulate';
 export { EngineError, type EngineErrorCode } from './engine/engine-error';
 export { WorldEngine, type WorldRunOptions, type WorldRunStats } from './world/world-engine';
 export { VirtualClock, ClockError, type Clock } from './core/clock';

@@ -1,4 +1,4 @@
-import { buildReport, type Report } from '@migsim/report';
+import { buildReport, type Report, type VariantReport } from '@migsim/report';
 import type { Scenario } from '@migsim/scenario';
 import { NS_PER_MS, type ClusterTestHooks } from '@migsim/cluster';
 import { EngineError } from './engine/engine-error';
@@ -47,15 +47,28 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Rep
     }).run(),
   );
   options.onProgress?.(1);
+  return runReport(scenario, { seed, engine: 'in-process', scenarioFile: options.scenarioFile }, variants);
+}
+
+/**
+ * A run's report from its variants' parts: the same envelope whichever
+ * driver ran it (the in-process engine or the services), so two runs of one
+ * scenario and seed differ only in `engine` (and the services' `execution`).
+ */
+export function runReport(
+  scenario: Scenario,
+  run: { seed: number; engine: 'in-process' | 'services'; scenarioFile?: string },
+  variants: VariantReport[],
+): Report {
   return buildReport({
     generatedBy: { tool: 'migsim', version: MIGSIM_VERSION },
     scenario: {
       name: scenario.name,
       description: scenario.description === '' ? null : scenario.description,
-      file: (options.scenarioFile ?? scenario.fileName) || null,
+      file: (run.scenarioFile ?? scenario.fileName) || null,
     },
-    seed,
-    engine: 'in-process',
+    seed: run.seed,
+    engine: run.engine,
     horizonMs: scenario.horizonNs / NS_PER_MS,
     variants,
   });

@@ -486,17 +486,20 @@ export class OutgoingMigration {
 
   /**
    * Lower bound on when this attempt sends its next counted message (to the
-   * destination or the controller) if nothing reaches it before: its next
-   * wake in general; during a QEMU pre-copy round whose phases nobody
-   * watches, the earliest time the machine could sync, stop or switch (it
-   * must first send down to the threshold at the link's rate), its
-   * watchdog's deadline or a scheduled parameter change — whichever is first.
+   * destination or the controller) if nothing reaches it before: during a
+   * QEMU pre-copy, the earliest time the machine could sync (a new round),
+   * stop or switch (it must first send down to the threshold at the link's
+   * rate), or tell the destination to resume (every byte left has crossed
+   * the link), its watchdog's deadline or a scheduled parameter change —
+   * whichever is first; its next wake otherwise.
    */
   nextOutputNs(): number {
     if (this.ended) return Infinity;
     const wake = this.pendingWakeNs ?? Infinity;
-    if (this.start.reportPhases || this.switched || this.uncapped) return wake;
-    const bound = this.machine.nextSyncLowerBoundNs?.(this.link.bytesPerSec);
+    // After the post-copy switch every page and request counts: no better bound.
+    if (this.switched) return wake;
+    const link = this.link;
+    const bound = this.machine.nextSyncLowerBoundNs?.({ bytesPerSec: link.bytesPerSec, queuedBytes: link.queuedBytes(), timeNs: link.timeNs });
     if (bound === undefined || bound === null) return wake;
     let next = Math.min(bound, this.watchdog.nextDeadlineNs());
     for (const atNs of this.timers) if (atNs < next) next = atNs;

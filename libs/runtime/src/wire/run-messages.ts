@@ -1,0 +1,87 @@
+import type { ClusterMessage, Delivery, HostFacts } from '@migsim/cluster';
+import type { Envelope } from '@migsim/transport';
+
+/** A delivery between two actors of one variant of a run. */
+export interface MailItem {
+  /** Index of the variant in the scenario. */
+  variant: number;
+  delivery: Delivery<ClusterMessage>;
+}
+
+/** Which hosts one shard of a run serves. */
+export interface ShardAssignment {
+  id: string;
+  hosts: string[];
+}
+
+/**
+ * coordinator -> shard: a run begins. Everything a shard needs to build its
+ * hosts' actors, deterministically: the scenario as the user wrote it, the
+ * seed, and which hosts each shard serves.
+ */
+export interface RunStartV1 extends Envelope<'migsim.run-start', 1> {
+  readonly run: string;
+  readonly shard: string;
+  readonly scenarioText: string;
+  readonly scenarioFile: string;
+  readonly seed: number;
+  readonly shards: readonly ShardAssignment[];
+}
+
+/**
+ * coordinator -> shard: run your actors' steps before `boundNs` (up to and
+ * including it when `final`: the horizon), after taking in `mail` (every
+ * message sent to your actors in the previous window).
+ */
+export interface WindowOpenV1 extends Envelope<'migsim.window-open', 1> {
+  readonly run: string;
+  readonly shard: string;
+  readonly window: number;
+  readonly boundNs: number;
+  readonly final: boolean;
+  readonly mail: readonly MailItem[];
+}
+
+/** Messages a shard sent in a window, for one recipient (another shard, or `coordinator`). */
+export interface MailBag {
+  readonly to: string;
+  readonly items: readonly MailItem[];
+}
+
+/**
+ * shard -> coordinator: the window is done. `earliestOutputNs` bounds when
+ * any of the shard's actors may next send a counted message (null: never),
+ * `countedMinNs` is the earliest delivery of a counted message it sent in
+ * the window (null: none); the coordinator builds the next bound from them.
+ */
+export interface WindowDoneV1 extends Envelope<'migsim.window-done', 1> {
+  readonly run: string;
+  readonly shard: string;
+  readonly window: number;
+  readonly earliestOutputNs: number | null;
+  readonly countedMinNs: number | null;
+  readonly nextStepNs: number | null;
+  readonly steps: number;
+  readonly sent: number;
+  readonly mail: readonly MailBag[];
+}
+
+/** coordinator -> shard: the horizon was reached; hand over your facts. */
+export interface RunFinishV1 extends Envelope<'migsim.run-finish', 1> {
+  readonly run: string;
+  readonly shard: string;
+}
+
+/** shard -> coordinator: each host's facts at the horizon, per variant. */
+export interface RunFactsV1 extends Envelope<'migsim.run-facts', 1> {
+  readonly run: string;
+  readonly shard: string;
+  readonly facts: readonly { variant: number; hosts: HostFacts[] }[];
+}
+
+export type ShardInbound = RunStartV1 | WindowOpenV1 | RunFinishV1;
+export type CoordinatorInbound = WindowDoneV1 | RunFactsV1;
+export type RunMessage = ShardInbound | CoordinatorInbound;
+
+/** The coordinator's mail address in `MailBag.to`. */
+export const COORDINATOR = 'coordinator';
