@@ -26,6 +26,7 @@ export function buildReport(input: ReportInput): Report {
     horizonMs: input.horizonMs,
     variants: input.variants,
     summary: summarizeVariants(input.variants),
+    ...(input.execution === undefined ? {} : { execution: input.execution }),
   });
 }
 

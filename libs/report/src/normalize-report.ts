@@ -37,6 +37,8 @@ const KEY_ORDER: readonly string[] = [
   'kind', 'subject', 'detail', 'firstViolationMs',
   // lists and summary
   'hosts', 'migrations', 'vms', 'events', 'checks', 'variants', 'summary',
+  // how the services ran it
+  'execution', 'driver', 'wallMs', 'windows', 'windowsPerSimulatedSecond', 'speed', 'shards',
 ];
 const KEY_RANK = new Map(KEY_ORDER.map((key, index) => [key, index]));
 

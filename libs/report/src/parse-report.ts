@@ -106,6 +106,22 @@ function checkReport(check: ShapeChecker, report: JsonObject): void {
     });
     checkPassedFailed(check, summary, 'summary');
   }
+  if (report['execution'] !== undefined) {
+    const execution = check.objectField(report, 'execution', '');
+    if (execution) {
+      check.oneOf(execution, 'driver', 'execution', ['services']);
+      check.number(execution, 'wallMs', 'execution', { min: 0 });
+      check.number(execution, 'windows', 'execution', { integer: true, min: 0 });
+      check.number(execution, 'windowsPerSimulatedSecond', 'execution', { min: 0 });
+      check.number(execution, 'speed', 'execution', { nullable: true, min: 0 });
+      check.array(execution, 'shards', 'execution', (item, path) => {
+        const shard = check.object(item, path);
+        if (!shard) return;
+        check.string(shard, 'id', path);
+        check.number(shard, 'hosts', path, { integer: true, min: 0 });
+      });
+    }
+  }
 }
 
 function checkPassedFailed(check: ShapeChecker, parent: JsonObject, path: string): void {

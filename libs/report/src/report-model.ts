@@ -47,6 +47,25 @@ export interface Report {
   horizonMs: number;
   variants: VariantReport[];
   summary: ReportSummary;
+  /**
+   * How the services ran it (absent from the engine's reports): wall time,
+   * windows of virtual time, processes. Everything else in a services report
+   * equals the engine's report of the same scenario and seed, byte for byte.
+   */
+  execution?: RunExecution;
+}
+
+export interface RunExecution {
+  driver: 'services';
+  /** Wall time from the run's start to its report. */
+  wallMs: number;
+  /** Windows of virtual time the coordinator opened, and per simulated second. */
+  windows: number;
+  windowsPerSimulatedSecond: number;
+  /** Virtual-time pacing (x real time), or null when the run went as fast as the processes could. */
+  speed: number | null;
+  /** Host shards and how many hosts each served. */
+  shards: { id: string; hosts: number }[];
 }
 
 export interface ScenarioRef {

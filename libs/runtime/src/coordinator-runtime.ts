@@ -34,6 +34,7 @@ export class CoordinatorRuntime {
   private readonly shardIds: readonly string[];
   private window = -1;
   private boundNs = 0;
+  private previousBoundNs = 0;
   private final = false;
   private readonly done = new Map<string, WindowDoneV1>();
   private readonly facts = new Map<string, RunFactsV1>();
@@ -66,6 +67,11 @@ export class CoordinatorRuntime {
 
   get currentBoundNs(): number {
     return this.boundNs;
+  }
+
+  /** Virtual time every actor has run up to: the start of the current window. */
+  get reachedNs(): number {
+    return this.previousBoundNs;
   }
 
   get finished(): boolean {
@@ -109,6 +115,7 @@ export class CoordinatorRuntime {
 
   private open(boundNs: number, final: boolean, controllerMail: MailItem[]): CoordinatorCommand {
     this.window += 1;
+    this.previousBoundNs = this.boundNs;
     this.boundNs = boundNs;
     this.final = final;
     this.done.clear();

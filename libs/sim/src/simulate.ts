@@ -1,4 +1,4 @@
-import { buildReport, type Report, type VariantReport } from '@migsim/report';
+import { buildReport, type Report, type RunExecution, type VariantReport } from '@migsim/report';
 import type { Scenario } from '@migsim/scenario';
 import { NS_PER_MS, type ClusterTestHooks } from '@migsim/cluster';
 import { EngineError } from './engine/engine-error';
@@ -57,7 +57,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Rep
  */
 export function runReport(
   scenario: Scenario,
-  run: { seed: number; engine: 'in-process' | 'services'; scenarioFile?: string },
+  run: { seed: number; engine: 'in-process' | 'services'; scenarioFile?: string; execution?: RunExecution },
   variants: VariantReport[],
 ): Report {
   return buildReport({
@@ -71,5 +71,6 @@ export function runReport(
     engine: run.engine,
     horizonMs: scenario.horizonNs / NS_PER_MS,
     variants,
+    ...(run.execution === undefined ? {} : { execution: run.execution }),
   });
 }

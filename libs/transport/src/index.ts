@@ -9,6 +9,8 @@ export { findContainerRuntime, type ContainerRuntime } from './redis/container-r
 export { namespaceKeys, purgeNamespace } from './redis/purge-namespace';
 export { RedisStateStore, type RedisStateStoreOptions } from './redis/redis-state-store';
 export { HostPresence, type HostPresenceOptions } from './redis/host-presence';
+export { InMemoryJournal, type Journal } from './journal/journal';
+export { RedisJournal, type RedisJournalOptions } from './journal/redis-journal';
 
 // Naming
 export {

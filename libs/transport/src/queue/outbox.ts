@@ -5,6 +5,8 @@ interface OutboxEntry<M extends Envelope> {
   queue: string;
   message: M;
   jobId: string;
+  /** Settles the caller of `deliver` once this entry reached the queue. */
+  delivered?: () => void;
 }
 
 interface OutboxLane<M extends Envelope> {
@@ -59,12 +61,26 @@ export class Outbox<M extends Envelope> {
   }
 
   push(queue: string, message: M, jobId: string): void {
+    this.enqueue({ queue, message, jobId });
+  }
+
+  /**
+   * Like `push`, and resolves once the message is in its queue (after any
+   * retries an outage takes). A consumer that must not acknowledge its input
+   * before its answer is safely out (the window protocol) awaits this.
+   */
+  deliver(queue: string, message: M, jobId: string): Promise<void> {
+    return new Promise((delivered) => this.enqueue({ queue, message, jobId, delivered }));
+  }
+
+  private enqueue(entry: OutboxEntry<M>): void {
+    const queue = entry.queue;
     let lane = this.lanes.get(queue);
     if (lane === undefined) {
       lane = { entries: [], flushing: false, bulksInFlight: Math.max(1, Math.floor(this.bulksInFlight(queue))) };
       this.lanes.set(queue, lane);
     }
-    lane.entries.push({ queue, message, jobId });
+    lane.entries.push(entry);
     if (!lane.flushing) {
       lane.flushing = true;
       // The flush starts once the caller's synchronous work is done, so what
@@ -102,7 +118,7 @@ export class Outbox<M extends Envelope> {
         }
         sentCount += bulks[index]!.length;
       }
-      lane.entries.splice(0, sentCount);
+      for (const entry of lane.entries.splice(0, sentCount)) entry.delivered?.();
       this.sent += sentCount;
       if (failure === undefined) {
         if (this.failures > 0) this.log(`outbox: Redis reachable again after ${this.failures} failed send(s)`);

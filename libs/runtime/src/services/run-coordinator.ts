@@ -1,0 +1,175 @@
+import type { ClusterTestHooks } from '@migsim/cluster';
+import type { Report } from '@migsim/report';
+import { runReport } from '@migsim/sim';
+import type { Journal, JsonValue } from '@migsim/transport';
+import { CoordinatorRuntime, type CoordinatorCommand } from '../coordinator-runtime';
+import { RunWorlds } from '../run-worlds';
+import type { CoordinatorInbound, RunFinishV1, RunStartV1, ShardAssignment, WindowOpenV1 } from '../wire/run-messages';
+import { coordinatorJournalKey, finishJobId, openJobId, shardJournalKey, shardQueue, startJobId } from './run-naming';
+
+/** What a run is, fixed when it starts: a replay must rebuild exactly this. */
+export interface RunSpec {
+  run: string;
+  scenarioText: string;
+  scenarioFile: string;
+  seed: number;
+  shards: ShardAssignment[];
+  /** Virtual seconds per wall second (40: 40x), or null for as fast as the processes go. */
+  speed: number | null;
+  /** Wall time (ms since the epoch) that virtual time 0 corresponds to, for pacing. */
+  epochWallMs: number;
+}
+
+/** How long one window may be in wall time when paced, so a watcher sees virtual time move smoothly. */
+const PACED_WINDOW_WALL_MS = 200;
+
+export interface RunProgress {
+  run: string;
+  window: number;
+  /** Virtual time every actor has reached. */
+  reachedNs: number;
+}
+
+export interface RunCoordinatorDeps {
+  send(queue: string, message: RunStartV1 | WindowOpenV1 | RunFinishV1, jobId: string): void;
+  readonly journal: Journal;
+  nowMs(): number;
+  /** Runs `task` after `delayMs` of wall time (pacing). */
+  later(task: () => void, delayMs: number): void;
+  log(line: string): void;
+  onProgress?(progress: RunProgress): void;
+  onReport(run: string, report: Report): Promise<void> | void;
+  readonly hooks?: ClusterTestHooks;
+}
+
+interface ActiveRun {
+  spec: RunSpec;
+  runtime: CoordinatorRuntime;
+  startedWallMs: number;
+}
+
+/**
+ * The coordinator side of every run, in the controller's process: it starts
+ * a run (the scenario goes to every shard, then window 0), takes in each
+ * shard's done reports and facts, journaling each before acting on it, and
+ * sends what `CoordinatorRuntime` decides next — paced, when the run is, so
+ * virtual time never runs ahead of `speed` x wall time. A restarted
+ * coordinator `resume`s each unfinished run by replaying its journal and
+ * re-sending the current window (the same job ids: a no-op where it arrived).
+ */
+export class RunCoordinator {
+  private readonly runs = new Map<string, ActiveRun>();
+
+  constructor(private readonly deps: RunCoordinatorDeps) {}
+
+  get activeRuns(): number {
+    return this.runs.size;
+  }
+
+  progress(run: string): RunProgress | undefined {
+    const active = this.runs.get(run);
+    if (active === undefined) return undefined;
+    return { run, window: active.runtime.currentWindow, reachedNs: active.runtime.reachedNs };
+  }
+
+  async start(spec: RunSpec): Promise<void> {
+    await this.deps.journal.append(coordinatorJournalKey(spec.run), [spec as unknown as JsonValue]);
+    const active = this.activate(spec);
+    for (const shard of spec.shards) {
+      this.deps.send(
+        shardQueue(shard.id),
+        { v: 1, type: 'migsim.run-start', run: spec.run, shard: shard.id, scenarioText: spec.scenarioText, scenarioFile: spec.scenarioFile, seed: spec.seed, shards: spec.shards },
+        startJobId(spec.run, shard.id),
+      );
+    }
+    this.dispatch(active, active.runtime.begin());
+  }
+
+  /** Rebuilds an unfinished run from its journal and re-sends its current window. */
+  async resume(run: string): Promise<boolean> {
+    const journal = await this.deps.journal.read(coordinatorJournalKey(run));
+    if (journal.length === 0) return false;
+    const [spec, ...inputs] = journal as unknown as [RunSpec, ...CoordinatorInbound[]];
+    const active = this.activate(spec);
+    let last: CoordinatorCommand | undefined = active.runtime.begin();
+    for (const input of inputs) {
+      if (input.type === 'migsim.window-done') last = active.runtime.onDone(input) ?? last;
+      else active.runtime.onFacts(input);
+    }
+    this.deps.log(`run ${run}: coordinator rebuilt from its journal (${inputs.length} report(s) replayed, window ${active.runtime.currentWindow})`);
+    if (last !== undefined) this.dispatch(active, last);
+    return true;
+  }
+
+  async handle(message: CoordinatorInbound): Promise<void> {
+    const active = this.runs.get(message.run);
+    if (active === undefined) return; // a run that ended, or another coordinator's
+    if (message.type === 'migsim.window-done') {
+      if (message.window !== active.runtime.currentWindow) return; // a re-sent report of a window already closed
+      await this.deps.journal.append(coordinatorJournalKey(message.run), [message as unknown as JsonValue]);
+      const command = active.runtime.onDone(message);
+      if (command !== undefined) this.dispatch(active, command);
+      return;
+    }
+    await this.deps.journal.append(coordinatorJournalKey(message.run), [message as unknown as JsonValue]);
+    const variants = active.runtime.onFacts(message);
+    if (variants === undefined) return;
+    const { spec, runtime } = active;
+    const windows = runtime.currentWindow + 1;
+    const report = runReport(
+      runtime.worlds.scenario,
+      {
+        seed: spec.seed,
+        engine: 'services',
+        scenarioFile: spec.scenarioFile,
+        execution: {
+          driver: 'services',
+          wallMs: Math.max(0, this.deps.nowMs() - active.startedWallMs),
+          windows,
+          windowsPerSimulatedSecond: windows / (runtime.worlds.horizonNs / 1e9),
+          speed: spec.speed,
+          shards: spec.shards.map((shard) => ({ id: shard.id, hosts: shard.hosts.length })),
+        },
+      },
+      variants,
+    );
+    this.runs.delete(message.run);
+    await this.deps.onReport(message.run, report);
+    await this.forget(spec);
+  }
+
+  private activate(spec: RunSpec): ActiveRun {
+    const worlds = new RunWorlds(spec.scenarioText, spec.scenarioFile, spec.seed, spec.shards, this.deps.hooks);
+    const maxWindowNs = spec.speed === null ? Infinity : spec.speed * PACED_WINDOW_WALL_MS * 1e6;
+    const active: ActiveRun = { spec, runtime: new CoordinatorRuntime(spec.run, worlds, maxWindowNs), startedWallMs: this.deps.nowMs() };
+    this.runs.set(spec.run, active);
+    return active;
+  }
+
+  /** Sends a command; a paced run's next window waits until the wall clock lets virtual time reach its bound. */
+  private dispatch(active: ActiveRun, command: CoordinatorCommand): void {
+    const send = () => {
+      if (command.kind === 'open') {
+        for (const open of command.messages) this.deps.send(shardQueue(open.shard), open, openJobId(open.run, open.window, open.shard));
+        this.deps.onProgress?.({ run: active.spec.run, window: active.runtime.currentWindow, reachedNs: active.runtime.reachedNs });
+      } else {
+        for (const finish of command.messages) this.deps.send(shardQueue(finish.shard), finish, finishJobId(finish.run, finish.shard));
+      }
+    };
+    const speed = active.spec.speed;
+    if (command.kind !== 'open' || speed === null) {
+      send();
+      return;
+    }
+    const dueWallMs = active.spec.epochWallMs + active.runtime.currentBoundNs / 1e6 / speed;
+    const delayMs = dueWallMs - this.deps.nowMs();
+    if (delayMs <= 0) send();
+    else this.deps.later(send, delayMs);
+  }
+
+  /** A reported run needs its journals no more. */
+  private async forget(spec: RunSpec): Promise<void> {
+    await this.deps.journal.remove(coordinatorJournalKey(spec.run));
+    for (const shard of spec.shards) await this.deps.journal.remove(shardJournalKey(spec.run, shard.id));
+  }
+}
