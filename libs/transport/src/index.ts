@@ -86,4 +86,4 @@ export { measureRawBullmq, type RawBullmqMeasurement, type RawBullmqOptions } fr
 
 // Operators' read side: job counts and bull-board adapters
 export { QueueWatch, type QueueBoardAdapter, type QueueCounts, type QueueWatchOptions } from './queue/queue-watch';
-export { ConfigError, positiveInteger, readServedHostsConfig, type Env, type ServedHostsConfig } from './config/served-hosts-config';
+export { ConfigError, positiveInteger, readServedShardsConfig, type Env, type ServedShardsConfig } from './config/served-shards-config';

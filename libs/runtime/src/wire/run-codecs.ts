@@ -1,4 +1,4 @@
-import { checks, defineCodec, isTransportError, transportCodecs, transportError, type FieldCheck } from '@migsim/transport';
+import { checks, defineCodec, isTransportError, transportCodecs, transportError, type CodecRegistry, type FieldCheck } from '@migsim/transport';
 import type { MailBag, MailItem, RunFactsV1, RunFinishV1, RunStartV1, ShardAssignment, WindowDoneV1, WindowOpenV1 } from './run-messages';
 
 const nonNegativeFinite: FieldCheck = (value) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? undefined : 'a finite number >= 0');
@@ -89,6 +89,9 @@ export const runCodecs = transportCodecs()
   .register(windowDoneCodecV1)
   .register(runFinishCodecV1)
   .register(runFactsCodecV1);
+
+/** Every message the window protocol's queues carry (libs/transport's own included: dead letters). */
+export type RunWireMessage = typeof runCodecs extends CodecRegistry<infer M> ? M : never;
 
 /** A run message whose fields passed the codec but whose content could not be taken in (a bad delivery): dead-lettered, not retried. */
 export function malformedMail(detail: string, cause?: unknown): Error {

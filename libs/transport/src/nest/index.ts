@@ -5,4 +5,4 @@ export { DeadLetters } from './dead-letters';
 export { DeliveryErrorFilter } from './delivery-error.filter';
 export { MigsimQueueModule, OUTBOX, QUEUE_PORT, type MigsimQueueOptions } from './migsim-queue.module';
 export { QueueContext } from './queue-context';
-export { servedHosts } from './served-hosts';
+export { servedShards } from './served-shards';

@@ -1,24 +1,27 @@
 /**
- * The environment both host services read alike (source-host,
- * destination-host): where Redis is, the queue namespace, the simulated hosts
- * the process serves and how it claims them. Each service's config module
- * calls `readServedHostsConfig` once at start-up and adds its own settings;
- * nothing here reads `process.env` itself.
+ * The environment both host worker services read alike (source-host,
+ * destination-host): where Redis is, the queue namespace, the shards of
+ * simulated hosts the process serves and how it claims them. Each service
+ * calls `readServedShardsConfig` once at start-up; nothing here reads
+ * `process.env` itself.
  *
  *   REDIS_URL              redis://host:port (required)
  *   MIGSIM_NAMESPACE       queue namespace shared with the controller (default `migsim`)
- *   MIGSIM_HOSTS           simulated hosts this process serves, comma-separated (or `--hosts a,b`)
- *   MIGSIM_HEARTBEAT_MS    heartbeat period (default 500)
- *   MIGSIM_CLAIM           `1`: serve ONE host, claimed through Redis from the
- *                          MIGSIM_HOSTS pool (replicas share one environment)
+ *   MIGSIM_SHARDS          shards this process serves, comma-separated (or `--shards a,b`):
+ *                          the controller spreads each run's hosts over the shards it
+ *                          knows, and a process steps every host of its shards
+ *   MIGSIM_HEARTBEAT_MS    lease renewal period (default 500)
+ *   MIGSIM_CLAIM           `1`: serve ONE shard, claimed through Redis from the
+ *                          MIGSIM_SHARDS pool (replicas share one environment)
  *   MIGSIM_CLAIM_LEASE_MS  claim lease, renewed every heartbeat (default 5000)
  *   MIGSIM_HEALTH_FILE     touched after each heartbeat-period round trip to
  *                          Redis, for a container health check (default: none)
  */
-export interface ServedHostsConfig {
+export interface ServedShardsConfig {
   readonly redisUrl: string;
   readonly namespace: string;
-  readonly hosts: readonly string[];
+  /** The shards served, or the pool one is claimed from. */
+  readonly shards: readonly string[];
   readonly heartbeatMs: number;
   readonly claim: boolean;
   readonly claimLeaseMs: number;
@@ -34,21 +37,21 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-/** `exampleHosts` is shown when no host is given (e.g. `src-1,src-2`). */
-export function readServedHostsConfig(env: Env, argv: readonly string[], exampleHosts: string): ServedHostsConfig {
+/** `defaultShards` when none is given (e.g. `source-0`). */
+export function readServedShardsConfig(env: Env, argv: readonly string[], defaultShards: string): ServedShardsConfig {
   const redisUrl = env.REDIS_URL;
   if (!redisUrl || !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError(`REDIS_URL: expected redis://host:port, got ${JSON.stringify(redisUrl ?? '')}`);
   const namespace = env.MIGSIM_NAMESPACE || 'migsim';
   if (!NAME.test(namespace)) throw new ConfigError(`MIGSIM_NAMESPACE: expected letters, digits, '-' or '_', got ${JSON.stringify(namespace)}`);
-  const flag = argv.indexOf('--hosts');
-  const hostsText = flag >= 0 ? argv[flag + 1] : env.MIGSIM_HOSTS;
-  const hosts = (hostsText ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
-  if (hosts.length === 0) throw new ConfigError(`MIGSIM_HOSTS (or --hosts): expected at least one host name, e.g. ${exampleHosts}`);
-  for (const host of hosts) if (!NAME.test(host)) throw new ConfigError(`MIGSIM_HOSTS: ${JSON.stringify(host)} is not a valid host name`);
+  const flag = argv.indexOf('--shards');
+  const text = (flag >= 0 ? argv[flag + 1] : env.MIGSIM_SHARDS) || defaultShards;
+  const shards = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (shards.length === 0) throw new ConfigError(`MIGSIM_SHARDS (or --shards): expected at least one shard name, e.g. ${defaultShards}`);
+  for (const shard of shards) if (!NAME.test(shard)) throw new ConfigError(`MIGSIM_SHARDS: ${JSON.stringify(shard)} is not a valid shard name (letters, digits, '-' or '_')`);
   return {
     redisUrl,
     namespace,
-    hosts,
+    shards,
     heartbeatMs: positiveInteger(env, 'MIGSIM_HEARTBEAT_MS', 500),
     claim: flag01(env, 'MIGSIM_CLAIM'),
     claimLeaseMs: positiveInteger(env, 'MIGSIM_CLAIM_LEASE_MS', 5_000),
