@@ -10,3 +10,6 @@ export {
   type PageStreamEvents,
   type PageStreamPattern,
 } from './message-pattern';
+export { CLUSTER_MESSAGE_DECODERS, decodeClusterMessage, type ClusterMessageOfKind } from './cluster/cluster-message';
+export { decodeDeliveries, decodeDelivery } from './cluster/delivery';
+export type { Decoder } from './cluster/rules';

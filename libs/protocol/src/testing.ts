@@ -17,3 +17,6 @@ export function hostEvent(kind: HostEventKind, body: JsonValue = {}, overrides: 
 export function pageStream(kind: PageStreamKind, seq: number, body: JsonValue = {}, overrides: Partial<PageStreamV1> = {}): PageStreamV1 {
   return { v: 1, type: 'migsim.page-stream', run: 'run-1', migration: 'baseline/m1', attempt: 0, seq, kind, body, ...overrides };
 }
+
+/** fast-check arbitraries of valid cluster messages and deliveries (every kind; the rules that span fields held). */
+export { clusterDeliveryArbitrary, clusterMessageArbitraries, clusterMessageArbitrary, pageBatchArbitrary } from './cluster/cluster-arbitraries';
