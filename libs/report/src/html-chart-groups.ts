@@ -84,9 +84,14 @@ function seriesOf(runs: readonly VmRun[], value: TimelineValue, shape: SeriesSha
   });
 }
 
-/** Room above the highest value, in tenths: throughput can exceed the baseline. */
+/**
+ * Room above the highest value, in tenths: throughput can exceed the
+ * baseline. A loop, not `Math.max(...values)`: spreading a timeline of a
+ * million points into arguments overflows the call stack.
+ */
 function throughputYMax(series: readonly ChartSeries[]): number {
-  const highest = Math.max(1, ...series.flatMap((item) => item.points.map((point) => point.value)));
+  let highest = 1;
+  for (const item of series) for (const point of item.points) if (point.value > highest) highest = point.value;
   return Math.ceil(highest * 10) / 10;
 }
 
@@ -153,7 +158,7 @@ function recoveryGroups(runs: readonly VmRun[]): Map<VmRun, RecoveryReport>[] {
       groups.get(key)!.set(run, recovery);
     }
   }
-  const firstStart = (group: Map<VmRun, RecoveryReport>): number => Math.min(...[...group.values()].map((recovery) => recovery.startMs));
+  const firstStart = (group: Map<VmRun, RecoveryReport>): number => [...group.values()].reduce((earliest, recovery) => Math.min(earliest, recovery.startMs), Infinity);
   return [...groups.values()].sort((a, b) => firstStart(a) - firstStart(b));
 }
 
@@ -233,10 +238,10 @@ export function recoveryWindow(recoveries: readonly RecoveryReport[], horizonMs:
     .map((recovery) => Math.max(recovery.timeTo99PctMs ?? recovery.timeTo95PctMs ?? recovery.timeTo90PctMs ?? -1, recovery.disable.simulatedMs))
     .filter((ms) => ms >= 0);
   const anyRecovered = recoveries.some((recovery) => recovery.timeTo90PctMs !== null);
-  const wantedMs = anyRecovered ? roundUp(Math.max(MIN_CLOSE_UP_AFTER_MS, Math.max(...reached) * 1.5)) : UNRECOVERED_CLOSE_UP_AFTER_MS;
-  const remainingMs = Math.max(...recoveries.map((recovery) => horizonMs - recovery.startMs));
+  const wantedMs = anyRecovered ? roundUp(Math.max(MIN_CLOSE_UP_AFTER_MS, reached.reduce((most, ms) => Math.max(most, ms), -Infinity) * 1.5)) : UNRECOVERED_CLOSE_UP_AFTER_MS;
+  const remainingMs = recoveries.reduce((most, recovery) => Math.max(most, horizonMs - recovery.startMs), -Infinity);
   const afterMs = Math.max(1, Math.min(wantedMs, remainingMs));
-  const earliestStartMs = Math.min(...recoveries.map((recovery) => recovery.startMs));
+  const earliestStartMs = recoveries.reduce((earliest, recovery) => Math.min(earliest, recovery.startMs), Infinity);
   return { xMinMs: -Math.min(afterMs * CLOSE_UP_BEFORE_SHARE, earliestStartMs), xMaxMs: afterMs };
 }
 

@@ -127,4 +127,22 @@ describe('renderHtml', () => {
     expect(page).toContain('No VM timelines in this report.');
     expect(page).not.toContain('<svg xmlns');
   });
+
+  it('charts a timeline of 1,000,000 points (the most sampling.maxPoints allows)', () => {
+    const points = 1_000_000;
+    const timeline = Array.from({ length: points }, (_, i) => ({
+      tMs: i * 10,
+      relativeThroughput: i === points - 1 ? 1.25 : 0.5 + 0.5 * ((i % 100) / 100),
+      hugeFraction: 1,
+      fraction4k: 0,
+      dirtyLogging: false,
+    }));
+    const report = sampleSingleVariantReport({ vms: [{ name: 'vm-1', host: 'h-1', memoryBytes: 2 ** 30, vcpus: 1, timeline, recoveries: [] }] });
+    report.horizonMs = points * 10;
+    const page = renderHtml(report);
+    const chart = page.slice(page.indexOf('id="chart-throughput-0"'), page.indexOf('</svg>', page.indexOf('id="chart-throughput-0"')));
+    // The y axis reaches the largest value of the timeline (125 %, its very last point): it is read from every point.
+    expect(chart).toContain('dominant-baseline="middle">120 %</text>');
+    expect(chart).toContain(`data-point-count="${points}"`);
+  }, 60_000);
 });
