@@ -61,6 +61,11 @@ export class CoordinatorRuntime {
     });
   }
 
+  /** Each variant's controller, in scenario order. */
+  get controllerActors(): readonly ControllerActor[] {
+    return this.controllers.map((controller) => controller.actor);
+  }
+
   get currentWindow(): number {
     return this.window;
   }

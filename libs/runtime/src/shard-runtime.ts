@@ -1,4 +1,4 @@
-import { ActorSlot, hostActorId, hostOfActor, type ClusterMessage, type Delivery, type HostActor, type HostFacts } from '@migsim/cluster';
+import { ActorSlot, hostActorId, hostOfActor, type ClusterMessage, type Delivery, type HostActor, type HostFacts, type HostLive } from '@migsim/cluster';
 import type { RunWorlds } from './run-worlds';
 import { COORDINATOR, type MailBag, type MailItem, type RunFactsV1, type WindowDoneV1, type WindowOpenV1 } from './wire/run-messages';
 
@@ -66,6 +66,12 @@ export class ShardRuntime {
       if (step < nextStep) nextStep = step;
     }
     const mail: MailBag[] = [...this.outgoing].map(([to, items]) => ({ to, items }));
+    const live = new Map<number, HostLive[]>();
+    for (const host of this.ordered) {
+      const list = live.get(host.variant) ?? [];
+      list.push(host.actor.drainLive());
+      live.set(host.variant, list);
+    }
     const done: WindowDoneV1 = {
       v: 1,
       type: 'migsim.window-done',
@@ -78,6 +84,7 @@ export class ShardRuntime {
       steps,
       sent: this.sent,
       mail,
+      live: [...live].map(([variant, hosts]) => ({ variant, hosts })),
     };
     this.outgoing = new Map();
     this.countedMinNs = Infinity;

@@ -373,6 +373,11 @@ export class ControllerActor implements Actor<ClusterMessage> {
     if (record.running !== undefined) this.toHost(record.running.source, { kind: 'migration.cancel', attemptId: record.running.attemptId, reason });
   }
 
+  /** Its events so far (read-only: a live view). */
+  get eventLog(): readonly ActorEvent[] {
+    return this.events;
+  }
+
   /** At the horizon: its records and events. */
   finish(): ControllerFacts {
     return { records: [...this.records.values()], events: this.events };

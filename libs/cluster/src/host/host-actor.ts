@@ -9,7 +9,7 @@ import { CONTROLLER_ID, hostActorId, type Actor, type ActorId, type Outbound } f
 import type { ClusterTestHooks } from '../world/test-hooks';
 import { DirtyRateProbe } from './dirty-rate-probe';
 import { HostRecords } from './host-records';
-import type { HostFacts } from './host-facts';
+import type { HostFacts, HostLive } from './host-facts';
 import type { HostPort, RecoveryTrigger } from './host-port';
 import { HostedVm } from './hosted-vm';
 import { IncomingMigration } from './incoming-migration';
@@ -68,6 +68,8 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
   private readonly sampler: TimelineSampler;
   private readonly records: HostRecords;
   private sampleTimerNs = Infinity;
+  private readonly liveCursor = new Map<HostedVm, number>();
+  private liveEventCursor = 0;
   private now = 0;
 
   constructor(
@@ -421,6 +423,29 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
 
   recordTransfer(fact: { attemptId: string; destination: string; startNs: number; endNs: number }): void {
     this.records.transfer({ ...fact, source: this.name });
+  }
+
+  // ---- what a watcher sees ---------------------------------------------------------
+
+  /**
+   * What happened on this host since the last call, for a live view (never
+   * read by the simulation): the running outgoing migrations' `query-migrate`
+   * replies and phases, new timeline points per VM, new events.
+   */
+  drainLive(): HostLive {
+    const migrations: HostLive['migrations'] = [];
+    for (const migration of this.outgoing.values()) {
+      if (migration.ended) continue;
+      const phase = migration.machine.phase();
+      migrations.push({ migration: migration.migration, attempt: migration.attempt, vm: migration.vm.name, destination: migration.destination, phase: phase.name, round: phase.round, info: migration.machine.info() });
+    }
+    const samples: HostLive['samples'] = [];
+    for (const vm of this.records.allVms()) {
+      const from = this.liveCursor.get(vm) ?? 0;
+      if (vm.timeline.length > from) samples.push({ vm: vm.name, points: vm.timeline.slice(from) });
+      this.liveCursor.set(vm, vm.timeline.length);
+    }
+    return { host: this.name, up: this.up, migrations, samples, events: this.records.eventsSince(this.liveEventCursor, (next) => (this.liveEventCursor = next)) };
   }
 
   // ---- the horizon ----------------------------------------------------------------

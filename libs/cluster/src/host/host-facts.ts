@@ -1,3 +1,4 @@
+import type { QueryMigrateInfo } from '@migsim/migration';
 import type { MigrationAttempt, RecoveryReport, TimelinePoint } from '@migsim/report';
 
 /**
@@ -80,4 +81,13 @@ export interface HostFacts {
   switchovers: SwitchoverFact[];
   transfers: TransferFact[];
   localChecks: LocalCheckOutcome[];
+}
+
+/** A host's news for a live view since its last one (see `HostActor.drainLive`). */
+export interface HostLive {
+  host: string;
+  up: boolean;
+  migrations: { migration: string; attempt: number; vm: string; destination: string; phase: string; round: number | null; info: QueryMigrateInfo }[];
+  samples: { vm: string; points: TimelinePoint[] }[];
+  events: ActorEvent[];
 }

@@ -92,6 +92,17 @@ export class HostRecords {
     }
   }
 
+  /** Every VM that stayed here (each stay's model), in arrival order. */
+  allVms(): HostedVm[] {
+    return this.stays.map((stay) => stay.vm);
+  }
+
+  /** Events from index `from` on; `advance` gets the next index. */
+  eventsSince(from: number, advance: (next: number) => void): ActorEvent[] {
+    advance(this.events.length);
+    return this.events.slice(from);
+  }
+
   facts(unfinished: { migration: string; attempt: MigrationAttempt }[]): HostFacts {
     const stays: VmStay[] = this.stays.map((stay) => {
       const vm = stay.vm;

@@ -1,10 +1,11 @@
-import type { ClusterTestHooks } from '@migsim/cluster';
+import type { ClusterTestHooks, ControllerActor } from '@migsim/cluster';
+import { decodeDelivery } from '@migsim/protocol';
 import type { Report } from '@migsim/report';
 import { runReport } from '@migsim/sim';
 import type { Journal, JsonValue } from '@migsim/transport';
 import { CoordinatorRuntime, type CoordinatorCommand } from '../coordinator-runtime';
 import { RunWorlds } from '../run-worlds';
-import type { CoordinatorInbound, RunFinishV1, RunStartV1, ShardAssignment, WindowOpenV1 } from '../wire/run-messages';
+import type { CoordinatorInbound, RunFinishV1, RunStartV1, ShardAssignment, WindowDoneV1, WindowOpenV1 } from '../wire/run-messages';
 import { coordinatorJournalKey, finishJobId, openJobId, shardJournalKey, shardQueue, startJobId } from './run-naming';
 
 /** What a run is, fixed when it starts: a replay must rebuild exactly this. */
@@ -38,6 +39,8 @@ export interface RunCoordinatorDeps {
   later(task: () => void, delayMs: number): void;
   log(line: string): void;
   onProgress?(progress: RunProgress): void;
+  /** A shard's news for a live view, as each window's report arrives (before the window is acted on). */
+  onLive?(run: string, done: WindowDoneV1): void;
   onReport(run: string, report: Report): Promise<void> | void;
   readonly hooks?: ClusterTestHooks;
 }
@@ -64,6 +67,11 @@ export class RunCoordinator {
 
   get activeRuns(): number {
     return this.runs.size;
+  }
+
+  /** The run's controllers, one per variant (read-only use: a live view of records, placement and events). */
+  controllersOf(run: string): readonly ControllerActor[] {
+    return this.runs.get(run)?.runtime.controllerActors ?? [];
   }
 
   progress(run: string): RunProgress | undefined {
@@ -106,7 +114,10 @@ export class RunCoordinator {
     if (active === undefined) return; // a run that ended, or another coordinator's
     if (message.type === 'migsim.window-done') {
       if (message.window !== active.runtime.currentWindow) return; // a re-sent report of a window already closed
+      // Validated at the edge: every delivery against its message kind (libs/protocol), before it is journaled.
+      for (const [bag, { items }] of message.mail.entries()) items.forEach((item, index) => decodeDelivery(item.delivery, `$.mail[${bag}].items[${index}].delivery`));
       await this.deps.journal.append(coordinatorJournalKey(message.run), [message as unknown as JsonValue]);
+      this.deps.onLive?.(message.run, message);
       const command = active.runtime.onDone(message);
       if (command !== undefined) this.dispatch(active, command);
       return;

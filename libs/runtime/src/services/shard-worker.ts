@@ -1,4 +1,5 @@
 import type { ClusterTestHooks } from '@migsim/cluster';
+import { decodeDelivery } from '@migsim/protocol';
 import type { Journal, JsonValue } from '@migsim/transport';
 import { RunWorlds } from '../run-worlds';
 import { ShardRuntime } from '../shard-runtime';
@@ -49,6 +50,8 @@ export class ShardWorker {
         return;
       }
       case 'migsim.window-open': {
+        // Validated at the edge: every delivery against its message kind (libs/protocol), before anything runs.
+        message.mail.forEach((item, index) => decodeDelivery(item.delivery, `$.mail[${index}].delivery`));
         const runtime = await this.runtime(message.run);
         if (message.window > runtime.lastWindow) await this.deps.journal.append(shardJournalKey(message.run, this.deps.shard), [message as unknown as JsonValue]);
         const done = runtime.runWindow(message);

@@ -69,6 +69,7 @@ export const windowDoneCodecV1 = defineCodec<WindowDoneV1>('migsim.window-done',
   steps: checks.integer(0),
   sent: checks.integer(0),
   mail: mailBags,
+  live: (value) => (Array.isArray(value) && value.every((entry) => typeof entry === 'object' && entry !== null && Array.isArray((entry as { hosts?: unknown }).hosts)) ? undefined : 'a list of { variant, hosts } live news'),
 });
 
 export const runFinishCodecV1 = defineCodec<RunFinishV1>('migsim.run-finish', 1, {

@@ -1,4 +1,4 @@
-import type { ClusterMessage, Delivery, HostFacts } from '@migsim/cluster';
+import type { ClusterMessage, Delivery, HostFacts, HostLive } from '@migsim/cluster';
 import type { Envelope } from '@migsim/transport';
 
 /** A delivery between two actors of one variant of a run. */
@@ -64,6 +64,8 @@ export interface WindowDoneV1 extends Envelope<'migsim.window-done', 1> {
   readonly steps: number;
   readonly sent: number;
   readonly mail: readonly MailBag[];
+  /** For a live view (never read by the simulation): each host's news since the last window, per variant. */
+  readonly live: readonly { variant: number; hosts: HostLive[] }[];
 }
 
 /** coordinator -> shard: the horizon was reached; hand over your facts. */
