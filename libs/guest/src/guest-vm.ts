@@ -60,6 +60,13 @@ export interface GuestVmOptions {
 type WriteListener = (gfnStart: number, count: number) => void;
 
 /**
+ * Steps with fewer writes than this draw every write even when nobody listens
+ * (they are cheap); above it such a step draws only first writes
+ * (`WriteStream.emitFirstWrites`), so its work follows the pages, not the rate.
+ */
+export const FIRST_WRITES_MIN_WRITES = 512;
+
+/**
  * One running guest: writes its memory through the MMU at the workload's
  * rate, re-touches (re-faults) working-set memory that lost its SPTEs, and
  * reports its throughput relative to the same VM with no migration.
@@ -81,6 +88,8 @@ export class GuestVm {
   private readonly refault: RefaultPass;
   private readonly listeners: WriteListener[] = [];
   private readonly writePagesPerNs: number;
+  /** A write to a read-only memslot exits every time: repeated writes are only free without one. */
+  private readonly repeatWritesFree: boolean;
   private writeCarry = 0;
   /** vCPU-ns of fault work that did not fit in earlier steps. */
   private overrunNs = 0;
@@ -106,6 +115,7 @@ export class GuestVm {
       this.touchRegion(region),
     );
     this.writePagesPerNs = this.workload.dirtyRateBytesPerSec / GUEST_PAGE_BYTES / 1e9;
+    this.repeatWritesFree = !this.mmu.memslots().some((slot) => slot.readonly === true);
   }
 
   /** Subscribes to every run of written pages; returns the unsubscribe function. */
@@ -115,6 +125,11 @@ export class GuestVm {
       const i = this.listeners.indexOf(listener);
       if (i >= 0) this.listeners.splice(i, 1);
     };
+  }
+
+  /** Bytes the write model holds beyond the MMU (first-write bookkeeping). */
+  modelBytes(): number {
+    return this.writes.firstWriteBytes();
   }
 
   /** Absolute work/s of the same VM with no migration: vCPUs x accesses/s. */
@@ -148,7 +163,12 @@ export class GuestVm {
     const pagesWritten = Math.floor(wanted + 1e-9);
     this.writeCarry = Math.max(0, wanted - pagesWritten);
     this.stepCostNs = 0;
-    this.writes.emit(pagesWritten, this.writeRun);
+    // With no listener, a write to a page written since the MMU last changed under the guest is a no-op.
+    if (this.listeners.length === 0 && this.repeatWritesFree && pagesWritten >= FIRST_WRITES_MIN_WRITES && this.writes.drawsFirstWrites) {
+      this.writes.emitFirstWrites(pagesWritten, this.mmu.kernelChangeCount(), this.writeRun);
+    } else {
+      this.writes.emit(pagesWritten, this.writeRun);
+    }
     const writeCostNs = this.stepCostNs;
 
     this.refault.observe(this.mmu.coverage().bytesUnmapped);

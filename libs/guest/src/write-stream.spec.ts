@@ -7,12 +7,18 @@ function stream(overrides: Partial<WriteStreamOptions> & Pick<WriteStreamOptions
   return new WriteStream({ zipfExponent: 1, hotFraction: 0.1, hotAccessShare: 0.9, rng: seededRandom(7), ...overrides });
 }
 
-/** Runs `writes` writes and returns the per-page write counts. */
+/**
+ * Runs `writes` writes and returns the per-page write counts. The writes go
+ * in steps of fewer writes than pages, so each one is drawn on its own (a
+ * saturated step would report each page it hits once).
+ */
 function histogram(s: WriteStream, pages: number, writes: number): Uint32Array {
   const counts = new Uint32Array(pages);
-  s.emit(writes, (first, n) => {
-    for (let p = first; p < first + n; p++) counts[p]++;
-  });
+  for (let left = writes; left > 0; left -= pages - 1) {
+    s.emit(Math.min(left, pages - 1), (first, n) => {
+      for (let p = first; p < first + n; p++) counts[p]++;
+    });
+  }
   return counts;
 }
 

@@ -1,9 +1,10 @@
+import { FirstWritePart } from './first-writes';
 import type { RandomSource } from './random-source';
+import { emitUniformHits, emitZipfHits, type PageRunSink } from './saturated-writes';
 import type { AccessPattern } from './workload-spec';
 import { ZipfSampler } from './zipf-sampler';
 
-/** Receives a run of written pages: indexes into the write working set. */
-export type PageRunSink = (firstPage: number, pageCount: number) => void;
+export type { PageRunSink } from './saturated-writes';
 
 export interface WriteStreamOptions {
   pattern: AccessPattern;
@@ -21,6 +22,11 @@ export interface WriteStreamOptions {
  * in a round can never exceed it. Random patterns emit one page per write
  * (repeats allowed: they are write hits); `sequential` emits runs. No
  * per-page allocation: the sink is called with plain numbers.
+ *
+ * A step with at least as many writes as the write set has pages is
+ * *saturated*: it emits the distinct pages it hits, each once, in runs
+ * (see saturated-writes.ts), so its cost is bounded by the write set
+ * whatever the dirty rate.
  */
 export class WriteStream {
   /** Next page of the sequential sweep. */
@@ -30,6 +36,10 @@ export class WriteStream {
   readonly zipfStride: number;
   /** Pages [0, hotPages) form the hot set of `hot-cold`. */
   readonly hotPages: number;
+  /** `emitFirstWrites` state: the MMU change count it belongs to, the parts, the pages swept. */
+  private firstWriteEpoch = -1;
+  private firstWriteParts: FirstWritePart[] | null = null;
+  private sweptSinceEpoch = 0;
 
   constructor(private readonly options: WriteStreamOptions) {
     const pages = options.writeSetPages;
@@ -47,6 +57,10 @@ export class WriteStream {
   emit(writeCount: number, sink: PageRunSink): void {
     if (writeCount <= 0) return;
     const { pattern, writeSetPages, rng } = this.options;
+    if (writeCount >= writeSetPages) {
+      this.emitSaturated(writeCount, sink);
+      return;
+    }
     switch (pattern) {
       case 'sequential': {
         let left = writeCount;
@@ -75,6 +89,84 @@ export class WriteStream {
           const toHot = cold === 0 || rng.next() < hotShare;
           sink(toHot ? Math.floor(rng.next() * hot) : hot + Math.floor(rng.next() * cold), 1);
         }
+        return;
+      }
+    }
+  }
+
+  /** Whether `emitFirstWrites` serves this pattern (zipf's pages each have their own probability: it draws every write). */
+  get drawsFirstWrites(): boolean {
+    return this.options.pattern !== 'zipf';
+  }
+
+  /**
+   * Emits only the pages that `writeCount` writes write for the first time
+   * since the MMU's kernel change count was `epoch` (see first-writes.ts):
+   * for a guest whose writes nobody but its MMU sees, the others change
+   * nothing. A new epoch forgets what was written.
+   */
+  emitFirstWrites(writeCount: number, epoch: number, sink: PageRunSink): void {
+    const { pattern, writeSetPages, rng } = this.options;
+    if (epoch !== this.firstWriteEpoch) {
+      this.firstWriteEpoch = epoch;
+      this.sweptSinceEpoch = 0;
+      for (const part of this.firstWriteParts ?? []) part.reset();
+    }
+    if (pattern === 'sequential') {
+      if (this.sweptSinceEpoch < writeSetPages) {
+        this.sweptSinceEpoch += writeCount;
+        this.emit(writeCount, sink);
+      } else {
+        this.sweepPage = (this.sweepPage + (writeCount % writeSetPages)) % writeSetPages;
+      }
+      return;
+    }
+    if (pattern === 'zipf') {
+      this.emit(writeCount, sink);
+      return;
+    }
+    for (const part of (this.firstWriteParts ??= this.makeFirstWriteParts())) part.emit(writeCount, rng, sink);
+  }
+
+  private makeFirstWriteParts(): FirstWritePart[] {
+    const pages = this.options.writeSetPages;
+    if (this.options.pattern === 'uniform') return [new FirstWritePart(0, pages, 1 / pages)];
+    const hot = this.hotPages;
+    const cold = pages - hot;
+    if (cold === 0) return [new FirstWritePart(0, hot, 1 / hot)];
+    const share = this.options.hotAccessShare;
+    return [new FirstWritePart(0, hot, share / hot), new FirstWritePart(hot, cold, (1 - share) / cold)];
+  }
+
+  /** Bytes held for `emitFirstWrites`. */
+  firstWriteBytes(): number {
+    return (this.firstWriteParts ?? []).reduce((sum, part) => sum + part.modelBytes(), 0);
+  }
+
+  /** A saturated step: every distinct page hit, once. */
+  private emitSaturated(writeCount: number, sink: PageRunSink): void {
+    const { pattern, writeSetPages, rng } = this.options;
+    switch (pattern) {
+      case 'sequential': {
+        // Every page is swept at least once; the sweep ends where writeCount writes take it.
+        const start = this.sweepPage;
+        sink(start, writeSetPages - start);
+        if (start > 0) sink(0, start);
+        this.sweepPage = (start + (writeCount % writeSetPages)) % writeSetPages;
+        return;
+      }
+      case 'uniform':
+        emitUniformHits(0, writeSetPages, writeCount, rng, sink);
+        return;
+      case 'zipf':
+        emitZipfHits(writeSetPages, writeCount, this.options.zipfExponent, this.zipfStride, rng, sink);
+        return;
+      case 'hot-cold': {
+        // So many writes that the binomial split between the parts is its mean, to within a fraction of a percent.
+        const cold = writeSetPages - this.hotPages;
+        const hotWrites = cold === 0 ? writeCount : Math.round(writeCount * this.options.hotAccessShare);
+        emitUniformHits(0, this.hotPages, hotWrites, rng, sink);
+        emitUniformHits(this.hotPages, cold, writeCount - hotWrites, rng, sink);
         return;
       }
     }

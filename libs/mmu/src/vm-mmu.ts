@@ -55,6 +55,8 @@ export class VmMmu {
   readonly vcpus: number;
   readonly costs: Readonly<CostModel>;
   private readonly ctx: MmuContext;
+  /** Kernel-side operations so far (see `kernelChangeCount`). */
+  private kernelChanges = 0;
 
   constructor(options: VmMmuOptions) {
     const profile = { ...options.profile };
@@ -70,6 +72,7 @@ export class VmMmu {
 
   /** Add a memslot (KVM_SET_USER_MEMORY_REGION). Its gfns must not overlap another slot's. */
   addMemslot(spec: MemslotSpec): void {
+    this.kernelChanges++;
     const { id, baseGfn, npages, hvaPage } = spec;
     for (const [name, value, min] of [['id', id, 0], ['baseGfn', baseGfn, 0], ['npages', npages, 1], ['hvaPage', hvaPage, 0]] as const) {
       if (!Number.isSafeInteger(value) || value < min) throw new MmuError('INVALID_MEMSLOT', `memslot field "${name}" must be an integer >= ${min}, got ${String(value)}`);
@@ -93,6 +96,7 @@ export class VmMmu {
 
   /** Describe the host memory behind an hva range; SPTEs mapping it are zapped (mmu notifier). */
   setBacking(range: BackingRange): void {
+    this.kernelChanges++;
     this.ctx.host.setBacking(range.hvaPage, range.npages, range.backing);
     hostRangeChanged(this.ctx, range.hvaPage, range.hvaPage + range.npages);
   }
@@ -104,12 +108,14 @@ export class VmMmu {
 
   /** The host splits the THP holding `hvaPage` (memory pressure, KSM); no effect unless it is a THP. */
   hostThpSplit(hvaPage: number, stillCompound: boolean): void {
+    this.kernelChanges++;
     const host2m = Math.floor(hvaPage / PAGES_PER_2M);
     if (this.ctx.host.thpSplit(host2m, stillCompound)) hostRangeChanged(this.ctx, host2m * PAGES_PER_2M, (host2m + 1) * PAGES_PER_2M);
   }
 
   /** khugepaged collapses the split THP holding `hvaPage` back into a huge page; no effect otherwise. */
   hostThpCollapse(hvaPage: number): void {
+    this.kernelChanges++;
     const host2m = Math.floor(hvaPage / PAGES_PER_2M);
     if (this.ctx.host.thpCollapse(host2m)) hostRangeChanged(this.ctx, host2m * PAGES_PER_2M, (host2m + 1) * PAGES_PER_2M);
   }
@@ -123,6 +129,7 @@ export class VmMmu {
    * Recorded but without effect under TDP, where every shadow page is direct.
    */
   markGuest4kMapped(gfnStart: number, pageCount: number): void {
+    this.kernelChanges++;
     const ctx = this.ctx;
     for (const slot of ctx.slots) {
       const lo = Math.max(gfnStart, slot.baseGfn);
@@ -144,6 +151,7 @@ export class VmMmu {
 
   /** The guest touches all its memory: every unmapped gfn faults in at its max mapping level. */
   populate(): OperationReport {
+    this.kernelChanges++;
     const batch = emptyBatch();
     for (const slot of this.ctx.slots) accessRange(this.ctx, slot.baseGfn, slot.npages, false, 0, batch);
     addBatchToCounters(this.ctx.counters, batch);
@@ -181,6 +189,7 @@ export class VmMmu {
 
   /** KVM_MEM_LOG_DIRTY_PAGES on or off (`kvm_mmu_slot_apply_flags`); disabling runs `profile.recovery`. */
   setDirtyLogging(slotId: number, enabled: boolean): OperationReport {
+    this.kernelChanges++;
     const slot = this.ctx.slotById(slotId);
     let report: OperationReport;
     if (slot.logging === enabled) {
@@ -200,6 +209,7 @@ export class VmMmu {
    * is KVM_GET_DIRTY_LOG followed by KVM_CLEAR_DIRTY_LOG of everything reported.
    */
   getDirtyLog(slotId: number): { bitmap: Uint32Array; dirtyPageCount: number; report: OperationReport } {
+    this.kernelChanges++;
     const result = getDirtyLog(this.ctx, this.ctx.slotById(slotId));
     addReportToCounters(this.ctx.counters, result.report);
     return result;
@@ -217,6 +227,7 @@ export class VmMmu {
     target: Uint32Array,
     targetWordOffset = 0,
   ): { dirtyPageCount: number; newlyDirtyPageCount: number; report: OperationReport } {
+    this.kernelChanges++;
     const result = getDirtyLogInto(this.ctx, this.ctx.slotById(slotId), target, targetWordOffset);
     addReportToCounters(this.ctx.counters, result.report);
     return result;
@@ -224,6 +235,7 @@ export class VmMmu {
 
   /** KVM_CLEAR_DIRTY_LOG (manual protect): clear and re-protect slot pages [firstPage, firstPage + pageCount). */
   clearDirtyLog(slotId: number, firstPage: number, pageCount: number): OperationReport {
+    this.kernelChanges++;
     const report = clearDirtyLog(this.ctx, this.ctx.slotById(slotId), firstPage, pageCount);
     addReportToCounters(this.ctx.counters, report);
     return report;
@@ -285,6 +297,18 @@ export class VmMmu {
 
   counters(): MmuCounters {
     return { ...this.ctx.counters };
+  }
+
+  /**
+   * How many kernel-side operations (memslot, backing and host changes,
+   * populate, dirty logging on/off, get/clear of the dirty log) ran so far;
+   * guest accesses never count. While it stays the same and no slot is
+   * logged, a guest write to a page it already wrote is free and changes
+   * nothing (only kernel operations write-protect or zap SPTEs), which lets
+   * the guest skip such writes.
+   */
+  kernelChangeCount(): number {
+    return this.kernelChanges;
   }
 
   /** Bytes of typed-array state held now. */

@@ -1,0 +1,119 @@
+import type { RandomSource } from './random-source';
+import type { PageRunSink } from './saturated-writes';
+
+/**
+ * The pages of a uniformly written part of the write set that were written
+ * since the MMU's last kernel-side change (`VmMmu.kernelChangeCount`). While
+ * that count stands still a second write to such a page changes nothing and
+ * costs nothing (SPTE writable, D bit set), so when nothing else listens to
+ * the guest's writes only *first* writes need drawing: a page not written
+ * yet is hit by N writes of per-write probability q with probability
+ * 1 - (1 - q)^N, independently of the others (the multinomial's marginals).
+ * The work of a step then follows the pages written for the first time, not
+ * the write rate: each page is drawn once per epoch.
+ *
+ * While more than an eighth of the part is unwritten, candidates are drawn
+ * over the whole part by geometric skips and the written ones dropped (at
+ * most 8 draws per new page); below that, over an explicit list of the
+ * unwritten pages.
+ */
+export class FirstWritePart {
+  private readonly written: Uint32Array;
+  private writtenCount = 0;
+  /** Unwritten pages (indexes in the part), once they are few enough to list. */
+  private unwritten: Int32Array | null = null;
+  private unwrittenLength = 0;
+
+  constructor(
+    readonly first: number,
+    readonly pages: number,
+    /** Probability that one write of the step lands on a given page of the part. */
+    readonly hitProbability: number,
+  ) {
+    this.written = new Uint32Array(Math.ceil(pages / 32));
+  }
+
+  /** Every page unwritten again (the MMU changed under the guest). */
+  reset(): void {
+    this.written.fill(0);
+    this.writtenCount = 0;
+    this.unwritten = null;
+    this.unwrittenLength = 0;
+  }
+
+  get unwrittenPages(): number {
+    return this.pages - this.writtenCount;
+  }
+
+  /** Emits the pages `writes` writes write for the first time; returns how many. */
+  emit(writes: number, rng: RandomSource, sink: PageRunSink): number {
+    if (writes <= 0 || this.writtenCount === this.pages) return 0;
+    const pageHit = -Math.expm1(writes * Math.log1p(-this.hitProbability));
+    if (this.unwritten === null && this.unwrittenPages * 8 <= this.pages) this.listUnwritten();
+    return this.unwritten === null ? this.emitOverPart(pageHit, rng, sink) : this.emitOverList(pageHit, rng, sink);
+  }
+
+  private emitOverPart(pageHit: number, rng: RandomSource, sink: PageRunSink): number {
+    let emitted = 0;
+    let runStart = -1;
+    let runEnd = -1;
+    for (let page = geometric(rng, pageHit); page < this.pages; page += 1 + geometric(rng, pageHit)) {
+      if (this.isWritten(page)) continue;
+      this.markWritten(page);
+      emitted++;
+      if (page === runEnd) {
+        runEnd++;
+        continue;
+      }
+      if (runStart >= 0) sink(this.first + runStart, runEnd - runStart);
+      runStart = page;
+      runEnd = page + 1;
+    }
+    if (runStart >= 0) sink(this.first + runStart, runEnd - runStart);
+    return emitted;
+  }
+
+  private emitOverList(pageHit: number, rng: RandomSource, sink: PageRunSink): number {
+    const list = this.unwritten!;
+    const chosen: number[] = [];
+    for (let at = geometric(rng, pageHit); at < this.unwrittenLength; at += 1 + geometric(rng, pageHit)) chosen.push(at);
+    // Highest position first, so the last entry swapped into a chosen slot is never itself chosen.
+    for (let k = chosen.length - 1; k >= 0; k--) {
+      const at = chosen[k]!;
+      const page = list[at]!;
+      list[at] = list[--this.unwrittenLength]!;
+      this.markWritten(page);
+      sink(this.first + page, 1);
+    }
+    return chosen.length;
+  }
+
+  private listUnwritten(): void {
+    const list = new Int32Array(this.unwrittenPages);
+    let length = 0;
+    for (let page = 0; page < this.pages; page++) if (!this.isWritten(page)) list[length++] = page;
+    this.unwritten = list;
+    this.unwrittenLength = length;
+  }
+
+  private isWritten(page: number): boolean {
+    return ((this.written[page >>> 5]! >>> (page & 31)) & 1) === 1;
+  }
+
+  private markWritten(page: number): void {
+    this.written[page >>> 5] = this.written[page >>> 5]! | (1 << (page & 31));
+    this.writtenCount++;
+  }
+
+  /** Bytes held: the written bitmap and, once made, the list. */
+  modelBytes(): number {
+    return this.written.byteLength + (this.unwritten?.byteLength ?? 0);
+  }
+}
+
+/** Failures before the first success of probability `p`: a geometric draw (inversion); Infinity when p is 0. */
+export function geometric(rng: RandomSource, p: number): number {
+  if (p >= 1) return 0;
+  if (p <= 0) return Infinity;
+  return Math.floor(Math.log1p(-rng.next()) / Math.log1p(-p));
+}

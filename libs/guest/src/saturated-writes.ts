@@ -1,0 +1,137 @@
+import { geometric } from './first-writes';
+import type { RandomSource } from './random-source';
+
+/** Receives a run of written pages: indexes into the write working set. */
+export type PageRunSink = (firstPage: number, pageCount: number) => void;
+
+/**
+ * What a step of at least as many writes as the write working set has pages
+ * leaves behind. A page written twice in a step is dirtied once (the D bit,
+ * the PML entry and the dirty bitmap hold one bit per page), so such a step
+ * is drawn as the set of distinct pages it hits, each page once, in runs of
+ * consecutive pages: the work follows the pages, not the write rate.
+ *
+ * Page i, hit by one write with probability q_i, is hit by at least one of
+ * N independent writes with probability 1 - (1 - q_i)^N; the pages are drawn
+ * independently with those probabilities (the multinomial's marginals; the
+ * small negative correlation between pages is not kept).
+ */
+
+/**
+ * Uniform writes over pages [first, first + pages): every page is hit with
+ * the same probability p, so only the rarer outcome is drawn: the pages
+ * missed when p > 1/2, the pages hit otherwise, by geometric skips between
+ * them. That costs at most min(p, 1 - p) x pages draws (and sink calls for
+ * runs of hit pages), however many the writes.
+ */
+export function emitUniformHits(first: number, pages: number, writes: number, rng: RandomSource, sink: PageRunSink): void {
+  if (pages <= 0 || writes <= 0) return;
+  const missProbability = Math.exp(writes * Math.log1p(-1 / pages));
+  let runStart = -1;
+  let runEnd = -1;
+  const hit = (page: number) => {
+    if (page === runEnd) {
+      runEnd += 1;
+      return;
+    }
+    if (runStart >= 0) sink(first + runStart, runEnd - runStart);
+    runStart = page;
+    runEnd = page + 1;
+  };
+  if (missProbability < 0.5) {
+    // Walk the misses: the pages between two of them are all hit.
+    let page = 0;
+    while (page < pages) {
+      const hits = Math.min(missProbability === 0 ? pages : geometric(rng, missProbability), pages - page);
+      if (hits > 0) {
+        if (runStart >= 0) sink(first + runStart, runEnd - runStart);
+        runStart = page;
+        runEnd = page + hits;
+      }
+      page += hits + 1;
+    }
+  } else {
+    // Walk the hits.
+    const hitProbability = -Math.expm1(writes * Math.log1p(-1 / pages));
+    for (let page = geometric(rng, hitProbability); page < pages; page += 1 + geometric(rng, hitProbability)) hit(page);
+  }
+  if (runStart >= 0) sink(first + runStart, runEnd - runStart);
+}
+
+/** A hit probability this close to 1 is 1 in a double: no draw is needed. */
+const CERTAIN_EXPECTED_HITS = 40;
+
+/**
+ * Zipf writes: rank r (1 = hottest) is written with probability
+ * q_r = r^-s / H(W, s) and sits on page ((r - 1) * stride) mod W. Pages are
+ * walked in page order (the rank of the next page is the previous one plus
+ * stride^-1 mod W), so hit pages come out as runs; ranks hot enough to be
+ * hit for certain (N q_r >= 40) cost no draw. O(W) per step.
+ */
+export function emitZipfHits(
+  pages: number,
+  writes: number,
+  exponent: number,
+  stride: number,
+  rng: RandomSource,
+  sink: PageRunSink,
+): void {
+  const harmonic = generalizedHarmonic(pages, exponent);
+  const certainRanks = Math.floor(Math.pow((writes / harmonic) / CERTAIN_EXPECTED_HITS, 1 / exponent));
+  if (certainRanks >= pages) {
+    sink(0, pages);
+    return;
+  }
+  const rankStep = modularInverse(stride % pages, pages);
+  let rankMinusOne = 0; // page 0 holds rank 1
+  let runStart = -1;
+  for (let page = 0; page < pages; page++) {
+    const rank = rankMinusOne + 1;
+    let hit = rank <= certainRanks;
+    if (!hit) {
+      const q = Math.pow(rank, -exponent) / harmonic;
+      hit = rng.next() < -Math.expm1(writes * Math.log1p(-q));
+    }
+    if (hit && runStart < 0) runStart = page;
+    else if (!hit && runStart >= 0) {
+      sink(runStart, page - runStart);
+      runStart = -1;
+    }
+    rankMinusOne += rankStep;
+    if (rankMinusOne >= pages) rankMinusOne -= pages;
+  }
+  if (runStart >= 0) sink(runStart, pages - runStart);
+}
+
+/** Exact terms before the Euler-Maclaurin tail of the harmonic sum. */
+const HARMONIC_EXACT_TERMS = 1000;
+
+/**
+ * H(n, s) = sum of k^-s for k = 1..n: the first terms summed, the rest by
+ * Euler-Maclaurin (integral, half end terms, first derivative correction),
+ * accurate to about 1e-12 relative, in O(1000) whatever n.
+ */
+export function generalizedHarmonic(n: number, s: number): number {
+  const exact = Math.min(n, HARMONIC_EXACT_TERMS);
+  let sum = 0;
+  for (let k = exact; k >= 1; k--) sum += Math.pow(k, -s);
+  if (n <= exact) return sum;
+  const a = exact + 1;
+  const f = (x: number) => Math.pow(x, -s);
+  const derivative = (x: number) => -s * Math.pow(x, -s - 1);
+  const integral = s === 1 ? Math.log(n / a) : (Math.pow(n, 1 - s) - Math.pow(a, 1 - s)) / (1 - s);
+  return sum + integral + (f(a) + f(n)) / 2 + (derivative(n) - derivative(a)) / 12;
+}
+
+/** x with (a * x) mod m = 1, for a coprime with m (extended Euclid). */
+export function modularInverse(a: number, m: number): number {
+  if (m === 1) return 0;
+  let [oldR, r] = [a, m];
+  let [oldS, s] = [1, 0];
+  while (r !== 0) {
+    const quotient = Math.floor(oldR / r);
+    [oldR, r] = [r, oldR - quotient * r];
+    [oldS, s] = [s, oldS - quotient * s];
+  }
+  return ((oldS % m) + m) % m;
+}
