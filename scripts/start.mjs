@@ -1,19 +1,23 @@
 #!/usr/bin/env node
 // Runs the flagship scenario through the distributed services:
 //   finds or starts Redis (libs/transport resolveRedis: REDIS_URL, else a
-//   private redis-server, else testcontainers), starts the controller, one
-//   source-host process for the hosts that hold the scenario's VMs (src-1)
-//   and one destination-host process for its other hosts (dst-1), as
-//   separate processes, submits scenarios/failed-migration-recovery.yaml
-//   (or the scenario given; POST /runs), follows the
-//   run's live events (SSE), prints the same comparison as `migsim simulate`
-//   and writes out/services-failed-migration-recovery.json and .html — then
-//   stops everything it started.
+//   private redis-server, else testcontainers), starts the controller, N
+//   source-host workers (shards source-0..) for the hosts that hold the
+//   scenario's VMs and N destination-host workers (destination-0..) for the
+//   others, as separate processes, submits
+//   scenarios/failed-migration-recovery.yaml (or the scenario given; POST
+//   /runs), follows the run's live events (SSE), prints the same comparison
+//   as `migsim simulate` and writes out/services-<name>.json and .html — the
+//   JSON equal to the engine's report but for `engine` and `execution` —
+//   then stops everything it started.
 //
-// Usage: node scripts/start.mjs [scenario.yaml]
-// Environment: MIGSIM_SPEED (simulated seconds per wall second, default 40),
-//   REDIS_URL (use this Redis instead of starting one), MIGSIM_API_TOKEN (the
-//   controller's API token, which this script then submits with).
+// Usage: node scripts/start.mjs [scenario.yaml] [--speed 40x|max] [--workers N]
+//   --speed    virtual seconds per wall second (default 40x, for watching the
+//              live page); `max` runs as fast as the processes go
+//   --workers  host workers per role (default 1)
+// Environment: REDIS_URL (use this Redis instead of starting one),
+//   MIGSIM_API_TOKEN (the controller's API token, which this script then
+//   submits with), MIGSIM_VERBOSE=1 (the services' own output).
 //
 // Every child runs in its own process group; on exit, Ctrl-C (SIGINT),
 // SIGTERM or SIGHUP each group gets SIGTERM, then SIGKILL after 5 s, so
@@ -44,9 +48,14 @@ async function main() {
   const { parseReport, renderHtml, renderJson, renderText } = await import('@migsim/report');
   const { loadScenario } = await import('@migsim/scenario');
 
-  const scenarioFile = process.argv[2] ?? 'scenarios/failed-migration-recovery.yaml';
+  const options = parseArgs(process.argv.slice(2));
+  if (typeof options === 'string') {
+    process.stderr.write(`start: ${options}\nUsage: npm start -- [scenario.yaml] [--speed 40x|max] [--workers N]\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const { scenarioFile, speed, workers } = options;
   const name = basename(scenarioFile).replace(/\.(ya?ml|json)$/, '');
-  const speed = process.env.MIGSIM_SPEED ?? '40';
   const children = [];
   let redis;
   let stopping;
@@ -71,10 +80,7 @@ async function main() {
     // Read and check the scenario before anything starts: a bad file is reported alone.
     if (!existsSync(resolve(root, scenarioFile))) throw new Error(`${scenarioFile}: no such file; expected a scenario file such as scenarios/failed-migration-recovery.yaml`);
     const text = readFileSync(resolve(root, scenarioFile), 'utf8');
-    const scenario = loadScenario(text, scenarioFile);
-    // Hosts that hold VMs at the start are served by the source-host process (it holds their models), the others by the destination-host process.
-    const sourceHosts = [...new Set(scenario.variants.flatMap((variant) => variant.vms.map((vm) => vm.host)))];
-    const destinationHosts = [...new Set(scenario.variants.flatMap((variant) => variant.hosts.map((host) => host.name)))].filter((host) => !sourceHosts.includes(host));
+    loadScenario(text, scenarioFile);
     try {
       redis = await resolveRedis({});
     } catch (error) {
@@ -85,19 +91,24 @@ async function main() {
       return;
     }
     const namespace = `start-${process.pid}`;
-    process.stderr.write(`start: Redis ${redis.url} (${redis.source}), namespace ${namespace}, speed ${speed}x\n`);
-    const env = { ...process.env, REDIS_URL: redis.url, MIGSIM_NAMESPACE: namespace, MIGSIM_SPEED: speed, PORT: '0' };
+    const sourceShards = Array.from({ length: workers }, (_, i) => `source-${i}`);
+    const destinationShards = Array.from({ length: workers }, (_, i) => `destination-${i}`);
+    process.stderr.write(`start: Redis ${redis.url} (${redis.source}), namespace ${namespace}, speed ${speed === 'max' ? 'max' : `${speed}x`}, ${workers} worker(s) per role\n`);
+    const env = {
+      ...process.env,
+      REDIS_URL: redis.url,
+      MIGSIM_NAMESPACE: namespace,
+      MIGSIM_SPEED: speed,
+      MIGSIM_SOURCE_SHARDS: sourceShards.join(','),
+      MIGSIM_DESTINATION_SHARDS: destinationShards.join(','),
+      PORT: '0',
+    };
 
     const controller = startService('controller', [], env, children);
-    startService('source-host', ['--hosts', sourceHosts.join(',')], env, children);
-    if (destinationHosts.length > 0) startService('destination-host', ['--hosts', destinationHosts.join(',')], env, children);
+    for (const shard of sourceShards) startService('source-host', ['--shards', shard], env, children);
+    for (const shard of destinationShards) startService('destination-host', ['--shards', shard], env, children);
     const url = await controllerUrl(controller);
-    const hosts = [...sourceHosts, ...destinationHosts];
-    process.stderr.write(`start: source host(s) ${sourceHosts.join(', ')}${destinationHosts.length > 0 ? `; destination host(s) ${destinationHosts.join(', ')}` : ''}\n`);
-    await waitFor(async () => {
-      const alive = new Set((await getJson(`${url}/hosts`)).filter((host) => host.alive).map((host) => host.name));
-      return hosts.every((host) => alive.has(host));
-    }, 30_000, `hosts ${hosts.join(', ')} to report`);
+    await waitFor(async () => (await getJson(`${url}/shards`)).every((shard) => shard.served), 30_000, `host workers to serve ${[...sourceShards, ...destinationShards].join(', ')}`);
 
     // The controller inherits MIGSIM_API_TOKEN from this environment: submit with it.
     const authorization = process.env.MIGSIM_API_TOKEN ? { authorization: `Bearer ${process.env.MIGSIM_API_TOKEN}` } : {};
@@ -130,6 +141,33 @@ async function main() {
   } finally {
     await stopAll();
   }
+}
+
+/** The scenario, `--speed` (`40x`, `40` or `max`) and `--workers`; a string says what is wrong. */
+function parseArgs(args) {
+  let scenarioFile;
+  let speed = '40';
+  let workers = 1;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--speed') {
+      const value = args[++i] ?? '';
+      if (value === 'max') speed = 'max';
+      else if (/^\d+(\.\d+)?x?$/.test(value) && Number(value.replace(/x$/, '')) > 0) speed = value.replace(/x$/, '');
+      else return `--speed: expected a factor such as 40x, or max, got ${JSON.stringify(value)}`;
+    } else if (arg === '--workers') {
+      const value = args[++i] ?? '';
+      if (!/^[1-9]\d?$/.test(value)) return `--workers: expected a whole number from 1 to 99, got ${JSON.stringify(value)}`;
+      workers = Number(value);
+    } else if (arg.startsWith('--')) {
+      return `unknown option ${arg}`;
+    } else if (scenarioFile === undefined) {
+      scenarioFile = arg;
+    } else {
+      return `one scenario file at a time (got ${scenarioFile} and ${arg})`;
+    }
+  }
+  return { scenarioFile: scenarioFile ?? 'scenarios/failed-migration-recovery.yaml', speed, workers };
 }
 
 function startService(app, args, env, children) {
@@ -171,7 +209,7 @@ function controllerUrl(child) {
 
 function followEvents(url) {
   const controller = new AbortController();
-  const interesting = new Set(['migration-started', 'phase', 'fault', 'migration-failed', 'migration-completed', 'migration-aborted', 'recovery-started', 'recovery-reached-95', 'run-completed']);
+  const interesting = new Set(['migration-started', 'fault', 'migration-failed', 'migration-completed', 'migration-aborted', 'recovery-started', 'run-completed']);
   void (async () => {
     try {
       const response = await fetch(url, { signal: controller.signal });

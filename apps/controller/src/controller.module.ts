@@ -1,8 +1,8 @@
 import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { messagePattern, serviceCodecs, type WireMessage } from '@migsim/protocol';
-import { BullmqQueuePort, CONTROLLER_EVENTS_QUEUE, serviceLogger } from '@migsim/transport';
+import { coordinatorQueue, runCodecs, type RunWireMessage } from '@migsim/runtime';
+import { BullmqQueuePort, serviceLogger } from '@migsim/transport';
 import { BullmqTransport, MigsimQueueModule } from '@migsim/transport/nest';
 import { CONTROLLER_CONFIG, type ControllerConfig } from './config/controller-config';
 import { ApiToken } from './http/api-token';
@@ -13,14 +13,12 @@ import { LiveController } from './http/live.controller';
 import { LiveService } from './live/live.service';
 import { createQueueBoard, QUEUE_BOARD, QUEUE_BOARD_PATH, type QueueBoard } from './live/queue-board';
 import { QueueHealthService } from './live/queue-health.service';
+import { ESTIMATE_MODEL_MEMORY, ModelMemoryAdmission, type EstimateModelMemory } from './http/model-memory-admission';
 import { OpsController } from './http/ops.controller';
 import { RunsController } from './http/runs.controller';
 import { AutoStartService } from './runs/auto-start.service';
-import { HostEventsController } from './runs/host-events.controller';
+import { CoordinatorMessagesController } from './runs/coordinator-messages.controller';
 import { RunsService } from './runs/runs.service';
-
-/** Events of `controller.events` in hand at once (see `ControllerModule.transport`). */
-const EVENT_CONCURRENCY = 8;
 
 @Module({})
 export class ControllerModule implements NestModule {
@@ -34,18 +32,21 @@ export class ControllerModule implements NestModule {
     consumer.apply(bearerTokenMiddleware(this.token), this.board.router).forRoutes(QUEUE_BOARD_PATH);
   }
 
-  static forRoot(config: ControllerConfig): DynamicModule {
+  /** `estimateModelMemory`: what a submitted scenario's models take (tests give a smaller world one). */
+  static forRoot(config: ControllerConfig, estimateModelMemory: EstimateModelMemory): DynamicModule {
     return {
       module: ControllerModule,
       imports: [
         TerminusModule,
-        MigsimQueueModule.forRoot({ redisUrl: config.redisUrl, namespace: config.namespace, codecs: serviceCodecs, service: 'controller', log: (line) => process.stderr.write(`[controller] ${line}\n`) }),
+        MigsimQueueModule.forRoot({ redisUrl: config.redisUrl, namespace: config.namespace, codecs: runCodecs, service: 'controller', log: (line) => process.stderr.write(`[controller] ${line}\n`) }),
       ],
-      controllers: [RunsController, EventsController, OpsController, LiveController, HostEventsController],
+      controllers: [RunsController, EventsController, OpsController, LiveController, CoordinatorMessagesController],
       providers: [
         { provide: CONTROLLER_CONFIG, useValue: config },
         ApiToken,
         { provide: APP_GUARD, useClass: BearerTokenGuard },
+        { provide: ESTIMATE_MODEL_MEMORY, useValue: estimateModelMemory },
+        ModelMemoryAdmission,
         RunsService,
         LiveService,
         QueueHealthService,
@@ -56,16 +57,12 @@ export class ControllerModule implements NestModule {
   }
 
   /**
-   * The microservice transport: `controller.events`. An event is acknowledged
-   * once its effect is saved; up to EVENT_CONCURRENCY events are taken at once
-   * so that they share one save of the run record instead of queueing behind
-   * one save each (a phase event that fires a fault must not wait behind a
-   * backlog). Handlers start in queue order (BullMQ hands jobs out FIFO, and
-   * `RunsService.onMessage` applies an event before its first await), so the
-   * run record still sees each host's events in the order they were sent.
+   * The microservice transport: the `coordinator` queue, one message at a
+   * time (the window protocol journals each report before acting on it, in
+   * the order they come).
    */
-  static transport(config: ControllerConfig): BullmqTransport<WireMessage> {
-    const port = new BullmqQueuePort({ url: config.redisUrl, namespace: config.namespace, codecs: serviceCodecs, logger: serviceLogger('controller'), consumerName: 'controller' });
-    return new BullmqTransport({ port, queues: [{ queue: CONTROLLER_EVENTS_QUEUE, concurrency: EVENT_CONCURRENCY }], patternOf: messagePattern });
+  static transport(config: ControllerConfig): BullmqTransport<RunWireMessage> {
+    const port = new BullmqQueuePort<RunWireMessage>({ url: config.redisUrl, namespace: config.namespace, codecs: runCodecs, logger: serviceLogger('controller'), consumerName: 'controller' });
+    return new BullmqTransport({ port, queues: [{ queue: coordinatorQueue(), concurrency: 1 }], patternOf: (message) => message.type });
   }
 }

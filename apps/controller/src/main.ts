@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, readControllerConfig } from './config/controller-config';
 import { createControllerApp } from './controller-app';
 import { ControllerModule } from './controller.module';
+const estimateModelMemory = () => ({ bytes: 0, detail: 'TEMPORARY' });
 
 let config;
 try {
@@ -11,7 +12,7 @@ try {
   process.stderr.write(`controller: ${error.message}\n`);
   process.exit(2);
 }
-const app = await createControllerApp(config);
+const app = await createControllerApp(config, { estimateModelMemory });
 // Host events arrive through BullmqTransport (HostEventsController); runs are loaded from Redis (init) before the first is taken.
 app.connectMicroservice({ strategy: ControllerModule.transport(config) });
 app.enableShutdownHooks(['SIGTERM', 'SIGINT']);

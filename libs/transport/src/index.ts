@@ -8,7 +8,7 @@ export { DEFAULT_REDIS_IMAGE } from './redis/container-redis';
 export { findContainerRuntime, type ContainerRuntime } from './redis/container-runtime';
 export { namespaceKeys, purgeNamespace } from './redis/purge-namespace';
 export { RedisStateStore, type RedisStateStoreOptions } from './redis/redis-state-store';
-export { HostPresence, type HostPresenceOptions } from './redis/host-presence';
+export { HostPresence, presenceKey, type HostPresenceOptions } from './redis/host-presence';
 export { InMemoryJournal, type Journal } from './journal/journal';
 export { RedisJournal, type RedisJournalOptions } from './journal/redis-journal';
 

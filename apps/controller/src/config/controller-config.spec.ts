@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readControllerConfig } from './controller-config';
+import { memoryView } from './memory-view';
 
 describe('controller config', () => {
   it('fills defaults: speed 40x, port 8080', () => {
@@ -44,5 +45,18 @@ describe('controller config', () => {
     expect(() => readControllerConfig({ ...redis, MIGSIM_API_TOKEN: 'secret' })).toThrow('MIGSIM_API_TOKEN: expected at least 16 characters (e.g. `openssl rand -hex 32`), got 6');
     // The message never repeats the token itself.
     expect(() => readControllerConfig({ ...redis, MIGSIM_API_TOKEN: 'a long token with spaces' })).toThrow(/^MIGSIM_API_TOKEN: expected letters, digits and - \. _ ~ \+ \/ \(a bearer token, e\.g\. from `openssl rand -hex 32`\), got 24 characters that include others$/);
+  });
+
+  it('MIGSIM_MODEL_MEMORY_LIMIT: a size; by default half of the memory the controller sees (its cgroup limit when smaller than the machine)', () => {
+    const redis = { REDIS_URL: 'redis://x:1' };
+    const machine = memoryView(32 * 2 ** 30, 0);
+    expect(readControllerConfig(redis, machine).modelMemoryLimit).toEqual({ bytes: 16 * 2 ** 30, source: "half of the controller machine's memory (32.0 GiB)" });
+    const container = memoryView(32 * 2 ** 30, 3 * 2 ** 30);
+    expect(readControllerConfig(redis, container).modelMemoryLimit).toEqual({ bytes: 1.5 * 2 ** 30, source: "half of the controller's cgroup memory limit (3.0 GiB)" });
+    // No limit: libuv reports the largest value, above the machine's memory.
+    expect(memoryView(32 * 2 ** 30, 2 ** 64).bytes).toBe(32 * 2 ** 30);
+    expect(readControllerConfig({ ...redis, MIGSIM_MODEL_MEMORY_LIMIT: '64GiB' }, machine).modelMemoryLimit).toEqual({ bytes: 64 * 2 ** 30, source: 'MIGSIM_MODEL_MEMORY_LIMIT' });
+    expect(() => readControllerConfig({ ...redis, MIGSIM_MODEL_MEMORY_LIMIT: 'lots' }, machine)).toThrow('MIGSIM_MODEL_MEMORY_LIMIT: expected a size such as 16GiB or 512MiB, got "lots"');
+    expect(readControllerConfig(redis).modelMemoryLimit.bytes).toBeGreaterThan(0);
   });
 });

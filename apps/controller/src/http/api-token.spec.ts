@@ -3,9 +3,12 @@ import type { ResolvedRedis } from '@migsim/transport';
 import { resolveTestRedis } from '@migsim/transport/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FLAGSHIP_PATH, startController, type RunningController } from './controller-app.testing';
+import type { EstimateModelMemory } from './model-memory-admission';
 
 const TOKEN = 'k3y-0f-the-c0ntr0ller_2025';
 const FLAGSHIP = readFileSync(FLAGSHIP_PATH, 'utf8');
+/** The model-memory check is not under test here (model-memory-admission.spec.ts): every scenario fits. */
+const FITS: EstimateModelMemory = () => ({ bytes: 0, detail: 'not estimated' });
 
 let redis: ResolvedRedis;
 const started: RunningController[] = [];
@@ -20,7 +23,7 @@ afterAll(async () => {
 });
 
 async function controller(env: Record<string, string> = {}): Promise<RunningController> {
-  const running = await startController({ redisUrl: redis.url, env });
+  const running = await startController({ redisUrl: redis.url, env, estimateModelMemory: FITS });
   started.push(running);
   return running;
 }
@@ -70,7 +73,7 @@ describe('MIGSIM_API_TOKEN: a bearer token on every mutating request', () => {
   it('api token: reads stay open: runs, hosts, health, metrics, the live page and its files, queue counts, the event stream, bull-board', async () => {
     const { url } = await controller({ MIGSIM_API_TOKEN: TOKEN });
     const created = (await (await submit(url, { authorization: `Bearer ${TOKEN}` })).json()) as { id: string };
-    for (const path of ['/runs', `/runs/${created.id}`, `/runs/${created.id}/migrations`, `/runs/${created.id}/live`, '/hosts', '/health', '/metrics', '/', '/live', '/live/live.js', '/live/queues', '/queues']) {
+    for (const path of ['/runs', `/runs/${created.id}`, `/runs/${created.id}/migrations`, `/runs/${created.id}/live`, '/shards', '/health', '/metrics', '/', '/live', '/live/live.js', '/live/queues', '/queues']) {
       const response = await fetch(`${url}${path}`);
       expect([path, response.status]).toEqual([path, 200]);
     }

@@ -53,8 +53,8 @@ export class LiveController {
   }
 
   @Get('runs/:id/live')
-  snapshot(@Param('id') id: string, @Query('samples') samples?: string) {
-    const snapshot = this.live.snapshot(id, samples !== 'false');
+  async snapshot(@Param('id') id: string, @Query('samples') samples?: string) {
+    const snapshot = await this.live.snapshot(id, samples !== 'false');
     if (snapshot === undefined) throw new NotFoundException(`no run ${id}`);
     return snapshot;
   }

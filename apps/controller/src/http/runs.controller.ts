@@ -2,19 +2,23 @@ import type { IncomingMessage } from 'node:http';
 import { BadRequestException, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
 import type { Report } from '@migsim/report';
 import type { RunRecord } from '../runs/run-record';
-import { migrationView } from '../runs/migration-state';
 import { RunsService, ScenarioRejectedError } from '../runs/runs.service';
+import { ModelMemoryAdmission } from './model-memory-admission';
 import { readBody } from './read-body';
 
 /** Runs, their migrations (query-migrate shaped), VMs and reports. */
 @Controller()
 export class RunsController {
-  constructor(@Inject(RunsService) private readonly runs: RunsService) {}
+  constructor(
+    @Inject(RunsService) private readonly runs: RunsService,
+    @Inject(ModelMemoryAdmission) private readonly modelMemory: ModelMemoryAdmission,
+  ) {}
 
   @Post('runs')
   @HttpCode(201)
   async create(@Req() request: IncomingMessage, @Query('file') file?: string) {
     const text = await readBody(request);
+    this.modelMemory.admit(text, file ?? 'scenario');
     try {
       const record = await this.runs.createRun(text, file ?? 'scenario');
       return this.summary(record);
@@ -32,19 +36,28 @@ export class RunsController {
   @Get('runs/:id')
   get(@Param('id') id: string) {
     const record = this.record(id);
-    return { ...this.summary(record), variants: record.variants.map((variant) => ({ name: variant.name, done: variant.done, migrations: variant.migrations.map(migrationView) })) };
+    return { ...this.summary(record), shards: record.shards, variants: this.migrationsOf(record) };
   }
 
+  /** Each variant's migrations: the controller's records while the run goes, the report's once it completed. */
   @Get('runs/:id/migrations')
-  migrations(@Param('id') id: string) {
-    return this.record(id).variants.flatMap((variant) => variant.migrations.map((migration) => ({ variant: variant.name, ...migrationView(migration) })));
+  async migrations(@Param('id') id: string) {
+    const record = this.record(id);
+    const report = record.status === 'completed' ? await this.runs.report(id) : null;
+    if (report !== null) {
+      return report.variants.flatMap((variant) =>
+        variant.migrations.map((migration) => ({ variant: variant.name, id: migration.id, vm: migration.vm, source: migration.source, destination: migration.destination, outcome: migration.outcome, attempts: migration.attempts.length, info: migration.attempts.at(-1)?.info ?? null })),
+      );
+    }
+    return this.migrationsOf(record).flatMap((variant) => variant.migrations.map((migration) => ({ variant: variant.name, ...migration })));
   }
 
   @Get('runs/:id/vms')
-  vms(@Param('id') id: string) {
-    return this.record(id).variants.flatMap((variant) =>
-      Object.values(variant.vmReports).map((result) => ({ variant: variant.name, name: result.report.name, host: result.report.host, lost: result.lost, recoveries: result.report.recoveries })),
-    );
+  async vms(@Param('id') id: string) {
+    const record = this.record(id);
+    const report = await this.runs.report(id);
+    if (report === null) throw new ConflictException(`run ${id} is ${record.status}; its VMs' reports exist once it completed`);
+    return report.variants.flatMap((variant) => variant.vms.map((vm) => ({ variant: variant.name, name: vm.name, host: vm.host, recoveries: vm.recoveries })));
   }
 
   @Get('runs/:id/report')
@@ -56,9 +69,28 @@ export class RunsController {
     return report;
   }
 
-  @Get('hosts')
-  hosts() {
-    return this.runs.hosts();
+  /** The shards runs are spread over, and which host worker serves each. */
+  @Get('shards')
+  shards() {
+    return this.runs.shards();
+  }
+
+  private migrationsOf(record: RunRecord) {
+    const scenario = this.runs.scenarioOf(record);
+    const controllers = this.runs.controllersOf(record.id);
+    return scenario.variants.map((variant, index) => ({
+      name: variant.name,
+      migrations: [...(controllers[index]?.records.values() ?? [])].map((migration) => ({
+        id: migration.id,
+        vm: migration.vmName,
+        source: migration.running?.source ?? migration.sourceHost ?? null,
+        destination: migration.destinationHost,
+        outcome: migration.outcome,
+        running: migration.running?.attempt ?? null,
+        attempts: migration.attempts.length,
+        info: this.runs.news.of(record.id, variant.name).migrations.get(migration.id)?.info ?? migration.attempts.at(-1)?.info ?? null,
+      })),
+    }));
   }
 
   private record(id: string): RunRecord {
@@ -75,7 +107,7 @@ export class RunsController {
       seed: record.seed,
       speed: record.speed,
       epochMs: record.epochMs,
-      simulatedMs: record.status === 'running' ? Math.round(this.runs.simNowNs(record) / 1e6) : null,
+      simulatedMs: Math.round(this.runs.reachedNs(record) / 1e6),
       createdAtMs: record.createdAtMs,
       finishedAtMs: record.finishedAtMs,
       error: record.error,

@@ -1,9 +1,9 @@
+import type { ControllerActor, MigrationRecord } from '@migsim/cluster';
 import type { QueryMigrateInfo } from '@migsim/migration';
-import { seriesStyle, type ReportEvent, type TimelinePoint } from '@migsim/report';
+import { seriesStyle, type Report, type ReportEvent, type TimelinePoint } from '@migsim/report';
 import type { Scenario } from '@migsim/scenario';
-import type { RunRecord, VariantState } from '../runs/run-record';
-import type { RunSamples } from './live-samples';
-import { migrationView } from '../runs/migration-state';
+import type { RunRecord } from '../runs/run-record';
+import type { LiveNews } from './live-news';
 
 /** Events of each variant a snapshot carries (the newest); the page's feed shows as many. */
 export const SNAPSHOT_EVENTS = 60;
@@ -14,6 +14,7 @@ export interface LiveSnapshot {
     status: RunRecord['status'];
     scenario: string;
     description: string;
+    /** Virtual seconds per wall second (0: unpaced, as fast as the processes go). */
     speed: number;
     epochMs: number;
     simulatedMs: number;
@@ -26,6 +27,18 @@ export interface LiveSnapshot {
   variants: LiveVariant[];
 }
 
+export interface LiveMigration {
+  id: string;
+  vm: string;
+  source: string;
+  destination: string;
+  status: 'pending' | 'running' | 'retry-wait' | 'done';
+  outcome: string;
+  attempt: number;
+  phase: { phase: string; round: number | null } | null;
+  info: QueryMigrateInfo | null;
+}
+
 export interface LiveVariant {
   name: string;
   description: string;
@@ -35,30 +48,34 @@ export interface LiveVariant {
   done: boolean;
   hosts: { name: string; recovery: string; crashed: boolean }[];
   vms: { name: string; host: string; memoryBytes: number; vcpus: number; lost: boolean }[];
-  migrations: {
-    id: string;
-    vm: string;
-    source: string;
-    destination: string;
-    status: string;
-    outcome: string;
-    attempt: number;
-    phase: { phase: string; round: number | null } | null;
-    info: QueryMigrateInfo | null;
-  }[];
+  migrations: LiveMigration[];
   events: ReportEvent[];
   /** Per VM name, its timeline so far (omitted when the caller asked for no samples). */
   samples?: Record<string, readonly TimelinePoint[]>;
+}
+
+export interface LiveSources {
+  record: RunRecord;
+  scenario: Scenario;
+  /** The run's controllers while it runs (one per variant); empty once it ended. */
+  controllers: readonly ControllerActor[];
+  news: LiveNews;
+  /** The report of a completed run: the whole story, which wins over the live news. */
+  report: Report | null;
+  simulatedMs: number;
+  withSamples: boolean;
 }
 
 /**
  * What the live page needs to draw a run it opened mid-way (or after the
  * end): the hosts as columns, each variant's VMs where they run now, its
  * migrations with their last `query-migrate` reply, its newest events and
- * the VMs' timelines. A completed VM report's timeline wins over the live
- * samples (it is the whole history).
+ * the VMs' timelines. While the run goes, that is the controllers' own view
+ * (migration records, placement, events) plus what the shards reported of
+ * their hosts; once it completed, it is the report.
  */
-export function buildLiveSnapshot(record: RunRecord, scenario: Scenario, samples: RunSamples | null, simulatedMs: number): LiveSnapshot {
+export function buildLiveSnapshot(sources: LiveSources): LiveSnapshot {
+  const { record, scenario } = sources;
   const hosts: string[] = [];
   for (const variant of scenario.variants) for (const host of variant.hosts) if (!hosts.includes(host.name)) hosts.push(host.name);
   return {
@@ -67,61 +84,87 @@ export function buildLiveSnapshot(record: RunRecord, scenario: Scenario, samples
       status: record.status,
       scenario: scenario.name,
       description: scenario.description,
-      speed: record.speed,
+      speed: record.speed ?? 0,
       epochMs: record.epochMs,
-      simulatedMs: Math.min(simulatedMs, scenario.horizonNs / 1e6),
+      simulatedMs: Math.min(sources.simulatedMs, scenario.horizonNs / 1e6),
       horizonMs: scenario.horizonNs / 1e6,
       samplingMs: scenario.sampling.intervalNs / 1e6,
       error: record.error,
     },
     hosts,
-    variants: record.variants.map((state, index) => liveVariant(state, scenario, index, samples, simulatedMs * 1e6)),
+    variants: scenario.variants.map((_, index) => liveVariant(sources, index)),
   };
 }
 
-function liveVariant(state: VariantState, scenario: Scenario, index: number, samples: RunSamples | null, nowNs: number): LiveVariant {
-  const spec = scenario.variants.find((variant) => variant.name === state.name);
-  if (spec === undefined) throw new Error(`variant ${state.name} is not in scenario ${scenario.name}`);
+function liveVariant(sources: LiveSources, index: number): LiveVariant {
+  const spec = sources.scenario.variants[index]!;
   const style = seriesStyle(index);
+  const fromReport = sources.report?.variants.find((variant) => variant.name === spec.name);
+  const controller = sources.controllers[index];
+  const news = sources.news.of(sources.record.id, spec.name);
   const variant: LiveVariant = {
-    name: state.name,
+    name: spec.name,
     description: spec.description,
     color: style.color,
     dash: style.dash,
-    done: state.done,
+    done: fromReport !== undefined,
     hosts: spec.hosts.map((host) => ({
       name: host.name,
       recovery: host.kernel.recovery,
-      crashed: state.downHosts.some((down) => down.host === host.name && (down.untilNs === null || down.untilNs > nowNs)),
+      crashed: fromReport === undefined && (news.downHosts.has(host.name) || controller?.view.isUp(host.name) === false),
     })),
-    vms: spec.vms.map((vm) => ({
-      name: vm.name,
-      host: currentHost(state, vm.name, vm.host),
-      memoryBytes: vm.memoryBytes,
-      vcpus: vm.vcpus,
-      lost: state.vmReports[vm.name]?.lost === true || state.migrations.some((migration) => migration.vm === vm.name && migration.vmLost),
-    })),
-    migrations: state.migrations.map(migrationView),
-    events: state.events.slice(-SNAPSHOT_EVENTS),
+    vms: spec.vms.map((vm) => {
+      const reported = fromReport?.vms.find((candidate) => candidate.name === vm.name);
+      return {
+        name: vm.name,
+        host: reported?.host ?? controller?.view.hostOf(vm.name) ?? vm.host,
+        memoryBytes: vm.memoryBytes,
+        vcpus: vm.vcpus,
+        lost: fromReport !== undefined ? fromReport.events.some((event) => event.kind === 'vm-lost' && event.subject === vm.name) : controller?.view.stateOf(vm.name) === 'lost',
+      };
+    }),
+    migrations:
+      fromReport !== undefined
+        ? fromReport.migrations.map((migration) => ({
+            id: migration.id,
+            vm: migration.vm,
+            source: migration.source,
+            destination: migration.destination,
+            status: 'done' as const,
+            outcome: migration.outcome,
+            attempt: migration.attempts.length,
+            phase: null,
+            info: migration.attempts.at(-1)?.info ?? null,
+          }))
+        : [...(controller?.records.values() ?? [])].map((migration) => liveMigration(migration, spec.vms.find((vm) => vm.name === migration.vmName)!.host, news.migrations.get(migration.id))),
+    events: (fromReport?.events ?? mergedEvents(controller, news.events)).slice(-SNAPSHOT_EVENTS),
   };
-  if (samples !== null) {
-    variant.samples = Object.fromEntries(spec.vms.map((vm) => [vm.name, state.vmReports[vm.name]?.report.timeline ?? samples.get(`${state.name}/${vm.name}`) ?? []]));
+  if (sources.withSamples) {
+    variant.samples = Object.fromEntries(
+      spec.vms.map((vm) => [vm.name, fromReport?.vms.find((candidate) => candidate.name === vm.name)?.timeline ?? sources.news.timeline(sources.record.id, spec.name, vm.name)]),
+    );
   }
   return variant;
 }
 
-/** Where the VM runs now: the destination of the last migration of it that completed, else where it started. */
-function currentHost(state: VariantState, vm: string, initialHost: string): string {
-  let host = initialHost;
-  let lastEndMs = -Infinity;
-  for (const migration of state.migrations) {
-    if (migration.vm !== vm) continue;
-    for (const attempt of migration.attempts) {
-      if (attempt.outcome === 'completed' && (attempt.endMs ?? -Infinity) >= lastEndMs) {
-        host = migration.destination;
-        lastEndMs = attempt.endMs ?? lastEndMs;
-      }
-    }
-  }
-  return host;
+function liveMigration(record: MigrationRecord, initialHost: string, news: { attempt: number; phase: string; round: number | null; info: QueryMigrateInfo } | undefined): LiveMigration {
+  const running = record.running;
+  const current = running !== undefined && news !== undefined && news.attempt === running.attempt ? news : undefined;
+  return {
+    id: record.id,
+    vm: record.vmName,
+    source: running?.source ?? record.sourceHost ?? initialHost,
+    destination: record.destinationHost,
+    status: running !== undefined ? 'running' : record.queued ? (record.attempts.length > 0 ? 'retry-wait' : 'pending') : 'done',
+    outcome: record.outcome,
+    attempt: running?.attempt ?? record.attempts.length,
+    phase: current === undefined ? null : { phase: current.phase, round: current.round },
+    info: current?.info ?? record.attempts.at(-1)?.info ?? null,
+  };
+}
+
+function mergedEvents(controller: ControllerActor | undefined, hostEvents: readonly ReportEvent[]): ReportEvent[] {
+  const events: ReportEvent[] = (controller?.eventLog ?? []).map((event) => ({ tMs: event.tNs / 1e6, kind: event.kind, subject: event.subject, detail: event.detail }));
+  // Stable: at one instant the controller's events come first, as in the report.
+  return [...events, ...hostEvents].sort((a, b) => a.tMs - b.tMs);
 }

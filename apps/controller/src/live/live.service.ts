@@ -1,50 +1,37 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { TimelinePoint } from '@migsim/report';
-import { loadScenario, type Scenario } from '@migsim/scenario';
-import type { Subscription } from 'rxjs';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Report } from '@migsim/report';
 import { RunsService } from '../runs/runs.service';
-import { LiveSamples } from './live-samples';
 import { buildLiveSnapshot, type LiveSnapshot } from './live-snapshot';
 
-interface SamplesEvent {
-  run: string;
-  vms: { variant: string; vm: string; points: TimelinePoint[] }[];
-}
-
 /**
- * The live page's memory: the VMs' timeline points as the hosts' `vm.samples`
- * batches arrive on the live stream (bounded, see LiveSamples), and the
- * snapshot of a run for a page opened mid-run.
+ * The live page's view of a run: a snapshot for a page opened mid-run (or
+ * after it ended), from the run's controllers, the shards' news and, once
+ * the run completed, its report.
  */
 @Injectable()
-export class LiveService implements OnApplicationShutdown {
-  private readonly samples = new LiveSamples();
-  /** Parsed scenarios by run id (a run's scenario text never changes). */
-  private readonly scenarios = new Map<string, Scenario>();
-  private readonly subscription: Subscription;
+export class LiveService {
+  /** Completed runs' reports, parsed once (a report never changes). */
+  private readonly reports = new Map<string, Report>();
 
-  constructor(@Inject(RunsService) private readonly runs: RunsService) {
-    this.subscription = runs.live.subscribe((event) => {
-      if (event.kind !== 'vm-samples') return;
-      const batch = event.data as unknown as SamplesEvent;
-      for (const vm of batch.vms) this.samples.add(batch.run, vm.variant, vm.vm, vm.points);
-    });
-  }
-
-  onApplicationShutdown(): void {
-    this.subscription.unsubscribe();
-  }
+  constructor(@Inject(RunsService) private readonly runs: RunsService) {}
 
   /** The run as the page draws it; undefined for an unknown run. */
-  snapshot(id: string, withSamples: boolean): LiveSnapshot | undefined {
+  async snapshot(id: string, withSamples: boolean): Promise<LiveSnapshot | undefined> {
     const record = this.runs.run(id);
     if (record === undefined) return undefined;
-    let scenario = this.scenarios.get(id);
-    if (scenario === undefined) {
-      scenario = loadScenario(record.scenarioText, record.fileName);
-      this.scenarios.set(id, scenario);
+    let report: Report | null = this.reports.get(id) ?? null;
+    if (report === null && record.status === 'completed') {
+      report = await this.runs.report(id);
+      if (report !== null) this.reports.set(id, report);
     }
-    const simulatedMs = record.status === 'running' ? this.runs.simNowNs(record) / 1e6 : scenario.horizonNs / 1e6;
-    return buildLiveSnapshot(record, scenario, withSamples ? this.samples.of(id) : null, simulatedMs);
+    return buildLiveSnapshot({
+      record,
+      scenario: this.runs.scenarioOf(record),
+      controllers: this.runs.controllersOf(id),
+      news: this.runs.news,
+      report,
+      simulatedMs: this.runs.reachedNs(record) / 1e6,
+      withSamples,
+    });
   }
 }

@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { coordinatorQueue, shardQueue } from '@migsim/runtime';
 import { queueLayout, QueueWatch, type QueueCounts } from '@migsim/transport';
 import { CONTROLLER_CONFIG, type ControllerConfig } from '../config/controller-config';
-import { RunsService } from '../runs/runs.service';
 import { QUEUE_BOARD, type QueueBoard } from './queue-board';
 
-/** How often the watched set follows the hosts seen through heartbeats. */
+/** How often the watched set is refreshed. */
 const REFRESH_MS = 1_000;
 
 export interface QueueHealth {
@@ -14,9 +14,8 @@ export interface QueueHealth {
 }
 
 /**
- * Queue health for operators: the controller's events, the dead-letter
- * queue, each host's command queue and each destination's page stream, as
- * hosts appear in heartbeats. Read-only: job counts for the live page's
+ * Queue health for operators: the coordinator's queue, each shard's queue
+ * and the dead-letter queue. Read-only: job counts for the live page's
  * panel, and the same queues in bull-board at `/queues`.
  */
 @Injectable()
@@ -26,7 +25,6 @@ export class QueueHealthService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(CONTROLLER_CONFIG) private readonly config: ControllerConfig,
-    @Inject(RunsService) private readonly runs: RunsService,
     @Inject(QUEUE_BOARD) private readonly board: QueueBoard,
   ) {
     this.watch = new QueueWatch({ url: config.redisUrl, namespace: config.namespace });
@@ -52,11 +50,7 @@ export class QueueHealthService implements OnModuleInit, OnApplicationShutdown {
 
   private refresh(): void {
     const layout = queueLayout(this.config.namespace);
-    const names = [layout.controllerEvents, layout.deadLetter];
-    for (const host of this.runs.hosts()) {
-      names.push(layout.hostCommands(host.name));
-      if (host.role === 'destination') names.push(layout.migrationPages(host.name));
-    }
+    const names = [coordinatorQueue(), ...[...this.config.sourceShards, ...this.config.destinationShards].map(shardQueue), layout.deadLetter];
     for (const name of this.watch.watch(names)) this.board.addQueue(this.watch.boardAdapter(name));
   }
 }

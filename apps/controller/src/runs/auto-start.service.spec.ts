@@ -16,12 +16,12 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-/** The two things AutoStartService asks of RunsService: which hosts are alive, and creating a run. */
+/** The two things AutoStartService asks of RunsService: which shards host workers serve, and creating a run. */
 class FakeRuns {
   alive: string[] = [];
   readonly created: { fileName: string; text: string }[] = [];
-  hosts() {
-    return this.alive.map((name) => ({ name, role: 'source', alive: true, lastSeenMsAgo: 0, detail: {} }));
+  async shards() {
+    return ['source-0', 'destination-0'].map((name) => ({ name, role: 'source', served: this.alive.includes(name), owner: null }));
   }
   async createRun(text: string, fileName: string) {
     this.created.push({ fileName, text });
@@ -37,15 +37,15 @@ async function controllerStart(namespace: string, runs: FakeRuns, file = FLAGSHI
 }
 
 describe('MIGSIM_RUN_SCENARIO: the scenario submitted at start-up', () => {
-  it('auto-start: waits for every host of the scenario, starts one run, and a restarted controller does not start another', async () => {
+  it('auto-start: waits for a host worker on every shard, starts one run, and a restarted controller does not start another', async () => {
     const namespace = uniqueNamespace('auto-start');
     try {
       const runs = new FakeRuns();
       const first = await controllerStart(namespace, runs);
-      runs.alive = ['src-1'];
+      runs.alive = ['source-0'];
       await new Promise((wake) => setTimeout(wake, 600));
       expect(runs.created).toEqual([]);
-      runs.alive = ['src-1', 'dst-1'];
+      runs.alive = ['source-0', 'destination-0'];
       expect(await waitUntil(() => runs.created.length === 1, 5_000)).toBe(true);
       expect(runs.created[0]).toEqual({ fileName: 'failed-migration-recovery.yaml', text: readFileSync(FLAGSHIP, 'utf8') });
       await first.onApplicationShutdown();
@@ -60,13 +60,13 @@ describe('MIGSIM_RUN_SCENARIO: the scenario submitted at start-up', () => {
     }
   });
 
-  it('auto-start: a controller stopped while it waits for hosts starts nothing', async () => {
+  it('auto-start: a controller stopped while it waits for host workers starts nothing', async () => {
     const namespace = uniqueNamespace('auto-start-stop');
     try {
       const runs = new FakeRuns();
       const service = await controllerStart(namespace, runs);
       await service.onApplicationShutdown();
-      runs.alive = ['src-1', 'dst-1'];
+      runs.alive = ['source-0', 'destination-0'];
       await new Promise((wake) => setTimeout(wake, 400));
       expect(runs.created).toEqual([]);
     } finally {

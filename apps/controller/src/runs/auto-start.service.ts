@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { loadScenario } from '@migsim/scenario';
 import { RedisStateStore } from '@migsim/transport';
 import { CONTROLLER_CONFIG, type ControllerConfig } from '../config/controller-config';
 import { RunsService } from './runs.service';
@@ -10,8 +9,8 @@ const POLL_MS = 250;
 
 /**
  * MIGSIM_RUN_SCENARIO: submits that scenario once, as `docker compose up`
- * expects — when every host it names sends heartbeats (containers start in
- * any order), and at most once per deployment: a key in Redis, set with
+ * expects — when a host worker serves every shard runs are spread over
+ * (containers start in any order), and at most once per deployment: a key in Redis, set with
  * SET NX before the run is created, keeps a restarted controller from
  * starting it again. The key is per file path and content, so an edited
  * file runs again.
@@ -38,13 +37,11 @@ export class AutoStartService implements OnApplicationBootstrap, OnApplicationSh
 
   private async start(file: string, text: string): Promise<void> {
     const fileName = basename(file);
-    const hosts = loadScenario(text, fileName).hosts.map((host) => host.name);
     let waitingLogged = false;
     while (!this.stopped) {
-      const alive = new Set(this.runs.hosts().filter((host) => host.alive).map((host) => host.name));
-      const missing = hosts.filter((host) => !alive.has(host));
+      const missing = (await this.runs.shards().catch(() => [])).filter((shard) => !shard.served).map((shard) => shard.name);
       if (missing.length === 0) break;
-      if (!waitingLogged) this.log(`${file}: waiting for heartbeats from ${missing.join(', ')} before starting it`);
+      if (!waitingLogged) this.log(`${file}: waiting for host workers to serve ${missing.join(', ')} before starting it`);
       waitingLogged = true;
       await sleep(POLL_MS);
     }

@@ -5,7 +5,8 @@ import type { RunRecord } from './run-record';
 /**
  * Run state in Redis, under the deployment's hash tag so it sits in the same
  * cluster slot as the queues: `{migsim:<ns>}:controller:runs` (a set of ids),
- * `...:run:<id>` (the RunRecord as JSON), `...:report:<id>` (the report).
+ * `...:run:<id>` (the RunRecord as JSON), `...:report:<id>` (the report's
+ * JSON text, exactly as rendered).
  */
 export class RunStore {
   constructor(private readonly redis: RedisStateStore) {}
@@ -15,13 +16,13 @@ export class RunStore {
     await this.redis.addToSet('controller:runs', record.id);
   }
 
-  async saveReport(id: string, report: Report): Promise<void> {
-    await this.redis.set(`controller:report:${id}`, JSON.stringify(report));
+  async saveReport(id: string, json: string): Promise<void> {
+    await this.redis.set(`controller:report:${id}`, json);
   }
 
-  async loadReport(id: string): Promise<Report | null> {
+  async loadReport(id: string): Promise<string | null> {
     const text = await this.redis.get(`controller:report:${id}`);
-    return typeof text === 'string' ? (JSON.parse(text) as Report) : null;
+    return typeof text === 'string' ? text : null;
   }
 
   async loadAll(): Promise<RunRecord[]> {
@@ -37,4 +38,9 @@ export class RunStore {
   ping(): Promise<boolean> {
     return this.redis.ping();
   }
+}
+
+/** A report's JSON as the store keeps it, parsed for the API. */
+export function parseStoredReport(json: string): Report {
+  return JSON.parse(json) as Report;
 }

@@ -1,19 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { buildReport, type Report } from '@migsim/report';
+import type { ControllerActor } from '@migsim/cluster';
+import { renderJson, type Report } from '@migsim/report';
+import { planShards, RunCoordinator, type CoordinatorInbound, type RunWireMessage, type WindowDoneV1 } from '@migsim/runtime';
 import { loadScenario, ScenarioError, type Scenario } from '@migsim/scenario';
-import { MIGSIM_VERSION } from '@migsim/sim';
-import { migrationJobId, RedisStateStore, type BullmqQueuePort, type Outbox } from '@migsim/transport';
-import { OUTBOX, QUEUE_PORT } from '@migsim/transport/nest';
+import { presenceKey, RedisJournal, RedisStateStore, type Outbox } from '@migsim/transport';
+import { OUTBOX } from '@migsim/transport/nest';
 import { Subject } from 'rxjs';
 import { CONTROLLER_CONFIG, type ControllerConfig } from '../config/controller-config';
-import { asJson, type HostCommandKind, type ServiceMessage, type WireMessage } from '@migsim/protocol';
+import { LiveNews } from '../live/live-news';
 import { ControllerMetrics } from './controller-metrics';
 import type { RunRecord } from './run-record';
-import { newRunRecord } from './migration-state';
-import { RunDriver } from './run-driver';
-import { RunStore } from './run-store';
-import { variantReport } from './variant-report';
+import { parseStoredReport, RunStore } from './run-store';
 
 export interface LiveEvent {
   kind: string;
@@ -28,55 +26,62 @@ export class ScenarioRejectedError extends Error {
 }
 
 /**
- * How often a run whose only change is migration progress is saved. Progress
- * arrives from every running migration several times a second and each save
- * writes the whole record; a controller restarted in between shows the
- * progress of the next report instead.
- */
-const PROGRESS_SAVE_MS = 500;
-
-/**
- * The controller's heart: owns every run (persisted in Redis), drives them on
- * the scaled clock, sends host commands and consumes host events through
- * BullMQ, tracks host liveness from heartbeats, and assembles each report.
+ * The controller's runs: each submitted scenario becomes a run of the window
+ * protocol (libs/runtime's RunCoordinator, which runs the variants'
+ * controller actors here and the hosts' actors in the shard workers), its
+ * record and report kept in Redis. A restarted controller resumes every
+ * unfinished run from the coordinator's journal. Everything simulated is
+ * decided by the actors; this class only starts runs, files their reports,
+ * and tells the live page what happens.
  */
 @Injectable()
 export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly metrics = new ControllerMetrics();
   readonly live = new Subject<LiveEvent>();
+  readonly news = new LiveNews();
   private readonly redis: RedisStateStore;
   private readonly store: RunStore;
-  private readonly drivers = new Map<string, RunDriver>();
+  private readonly journal: RedisJournal;
+  private readonly coordinator: RunCoordinator;
   private readonly records = new Map<string, RunRecord>();
-  private readonly dirty = new Set<string>();
-  /** Runs whose only unsaved change is progress (`lastInfo`): saved at most every PROGRESS_SAVE_MS. */
-  private readonly progressed = new Set<string>();
-  private lastProgressSaveMs = 0;
-  private readonly hostsSeen = new Map<string, { role: string; lastSeenMs: number; detail: Record<string, unknown> }>();
-  private timer: NodeJS.Timeout | undefined;
-  private saving: Promise<void> | null = null;
-  private redisHealthySinceMs: number | null = null;
-  private readonly startedAtMs = Date.now();
+  private readonly scenarios = new Map<string, Scenario>();
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     @Inject(CONTROLLER_CONFIG) readonly config: ControllerConfig,
-    @Inject(QUEUE_PORT) private readonly port: BullmqQueuePort<WireMessage>,
-    @Inject(OUTBOX) private readonly outbox: Outbox<WireMessage>,
+    @Inject(OUTBOX) private readonly outbox: Outbox<RunWireMessage>,
   ) {
     this.redis = new RedisStateStore({ url: config.redisUrl, namespace: config.namespace });
     this.store = new RunStore(this.redis);
+    this.journal = new RedisJournal({ url: config.redisUrl, namespace: config.namespace });
+    this.coordinator = new RunCoordinator({
+      send: (queue, message, jobId) => this.outbox.push(queue, message, jobId),
+      journal: this.journal,
+      nowMs: () => Date.now(),
+      later: (task, delayMs) => {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          task();
+        }, delayMs);
+        this.timers.add(timer);
+      },
+      log: (line) => this.log(line),
+      onProgress: (progress) => this.publish('run-progress', { run: progress.run, window: progress.window, simulatedMs: progress.reachedNs / 1e6 }),
+      onLive: (run, done) => this.onLive(run, done),
+      onReport: (run, report) => this.complete(run, report),
+    });
   }
 
   async onModuleInit(): Promise<void> {
     for (const record of await this.store.loadAll()) {
       this.records.set(record.id, record);
-      if (record.status === 'running') {
-        this.drivers.set(record.id, new RunDriver(record, loadScenario(record.scenarioText, record.fileName), this.driverOutput(record.id)));
-        this.log(`resumed run ${record.id} from Redis`);
+      if (record.status !== 'running') continue;
+      if (await this.coordinator.resume(record.id)) {
+        this.log(`resumed run ${record.id} from its journal`);
+      } else {
+        this.fail(record, 'its journal is gone from Redis');
       }
     }
-    this.redisHealthySinceMs = Date.now();
-    this.timer = setInterval(() => void this.tick(), this.config.tickMs);
   }
 
   /** Ends the SSE streams first, or the HTTP server would wait for them forever. */
@@ -85,11 +90,9 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    for (const id of this.progressed) this.dirty.add(id);
-    await this.flush().catch(() => undefined);
+    for (const timer of this.timers) clearTimeout(timer);
     await this.outbox.drain(3_000);
-    await Promise.race([this.port.close(), new Promise((done) => setTimeout(done, 3_000))]);
+    await this.journal.close();
     this.redis.close();
   }
 
@@ -104,12 +107,46 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     }
     const id = `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const now = Date.now();
-    const record = newRunRecord({ id, scenarioText: text, fileName, epochMs: now + this.config.startDelayMs, speed: this.config.speed, createdAtMs: now }, scenario);
+    const record: RunRecord = {
+      id,
+      status: 'running',
+      scenarioText: text,
+      fileName,
+      seed: scenario.seed,
+      speed: this.config.speed,
+      epochMs: now + this.config.startDelayMs,
+      shards: planShards(scenario, this.config.sourceShards, this.config.destinationShards),
+      createdAtMs: now,
+      finishedAtMs: null,
+      error: null,
+    };
     await this.store.save(record);
     this.records.set(id, record);
-    this.drivers.set(id, new RunDriver(record, scenario, this.driverOutput(id)));
+    this.scenarios.set(id, scenario);
+    await this.coordinator.start({
+      run: id,
+      scenarioText: text,
+      scenarioFile: fileName,
+      seed: record.seed,
+      shards: record.shards,
+      speed: record.speed,
+      epochWallMs: record.epochMs,
+    });
     this.publish('run-created', { run: id, scenario: scenario.name, variants: scenario.variants.length, speed: record.speed, epochMs: record.epochMs });
     return record;
+  }
+
+  /** A shard's window report or facts (CoordinatorMessagesController). A run that breaks fails; it is not retried. */
+  async onMessage(message: CoordinatorInbound): Promise<void> {
+    this.metrics.messagesConsumed.inc({ type: message.type });
+    const record = this.records.get(message.run);
+    try {
+      await this.coordinator.handle(message);
+    } catch (error) {
+      if (record === undefined || record.status !== 'running') throw error;
+      this.log(`run ${record.id} failed: ${(error as Error).stack}`);
+      this.fail(record, (error as Error).message);
+    }
   }
 
   runs(): RunRecord[] {
@@ -120,17 +157,44 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     return this.records.get(id);
   }
 
-  report(id: string): Promise<Report | null> {
-    return this.store.loadReport(id);
+  scenarioOf(record: RunRecord): Scenario {
+    let scenario = this.scenarios.get(record.id);
+    if (scenario === undefined) {
+      scenario = loadScenario(record.scenarioText, record.fileName);
+      this.scenarios.set(record.id, scenario);
+    }
+    return scenario;
   }
 
-  simNowNs(record: RunRecord, wallMs = Date.now()): number {
-    return Math.max(0, (wallMs - record.epochMs) * record.speed * 1e6);
+  /** The run's controllers (one per variant) while it runs here; empty once it ended. */
+  controllersOf(id: string): readonly ControllerActor[] {
+    return this.coordinator.controllersOf(id);
   }
 
-  hosts(): { name: string; role: string; alive: boolean; lastSeenMsAgo: number; detail: Record<string, unknown> }[] {
-    const dead = this.deadHosts();
-    return [...this.hostsSeen].map(([name, seen]) => ({ name, role: seen.role, alive: !dead.has(name), lastSeenMsAgo: Date.now() - seen.lastSeenMs, detail: seen.detail }));
+  async report(id: string): Promise<Report | null> {
+    const json = await this.store.loadReport(id);
+    return json === null ? null : parseStoredReport(json);
+  }
+
+  /** Virtual time the run's actors have all reached (its horizon once it ended). */
+  reachedNs(record: RunRecord): number {
+    const progress = this.coordinator.progress(record.id);
+    if (progress !== undefined) return progress.reachedNs;
+    return record.status === 'completed' ? this.scenarioOf(record).horizonNs : 0;
+  }
+
+  /** The shards runs are spread over, and whether a host worker holds each one's lease now. */
+  async shards(): Promise<{ name: string; role: 'source' | 'destination'; served: boolean; owner: string | null }[]> {
+    const shards = [
+      ...this.config.sourceShards.map((name) => ({ name, role: 'source' as const })),
+      ...this.config.destinationShards.map((name) => ({ name, role: 'destination' as const })),
+    ];
+    return Promise.all(
+      shards.map(async (shard) => {
+        const owner = await this.redis.get(presenceKey(shard.name)).catch(() => null);
+        return { ...shard, served: typeof owner === 'string', owner: typeof owner === 'string' ? owner : null };
+      }),
+    );
   }
 
   async redisReachable(): Promise<boolean> {
@@ -144,167 +208,40 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     }
   }
 
-  private driverOutput(driverRun: string) {
-    return {
-      command: (host: string, kind: HostCommandKind, body: unknown, key: { migration: string; attempt: number; seq: number }) => {
-        const message: ServiceMessage = { v: 1, type: 'migsim.host-command', run: driverRun, host, kind, body: asJson(body) };
-        this.metrics.commandsSent.inc({ kind });
-        this.outbox.push(this.port.layout.hostCommands(host), message, migrationJobId({ run: driverRun, migration: key.migration, attempt: key.attempt, seq: key.seq }));
-      },
-      publish: (kind: string, data: Record<string, unknown>) => this.publish(kind, data),
-    };
-  }
-
-  /** One host event (HostEventsController): heartbeats, live samples, and what the run drivers act on. */
-  async onMessage(message: WireMessage): Promise<void> {
-    if (message.type !== 'migsim.host-event') throw new Error(`unexpected ${message.type} on the controller's event queue`);
-    this.metrics.eventsConsumed.inc({ kind: message.kind });
-    if (message.kind === 'host.heartbeat') {
-      this.hostsSeen.set(message.host, { role: String((message.body as { role?: string }).role ?? 'unknown'), lastSeenMs: Date.now(), detail: message.body as Record<string, unknown> });
-      return;
-    }
-    const driver = this.drivers.get(message.run);
-    if (driver === undefined) return;
-    if (message.kind === 'vm.samples') {
-      // Timeline points for the live page only: the report takes the VM's whole timeline at the end.
-      this.publish('vm-samples', { run: message.run, host: message.host, ...(message.body as Record<string, unknown>) });
-      return;
-    }
-    if (driver.onEvent(message.host, message.kind, message.body as Record<string, unknown>)) {
-      if (message.kind === 'migration.ended') this.metrics.migrationsEnded.inc({ outcome: String((message.body as { outcome?: string }).outcome) });
-      // A progress report only refreshes `lastInfo` (the next one supersedes it): the tick saves it, at most every PROGRESS_SAVE_MS.
-      if (message.kind === 'migration.progress') {
-        this.progressed.add(message.run);
-        return;
+  private onLive(run: string, done: WindowDoneV1): void {
+    const record = this.records.get(run);
+    if (record === undefined) return;
+    const scenario = this.scenarioOf(record);
+    for (const entry of done.live) {
+      const variant = scenario.variants[entry.variant]?.name;
+      if (variant === undefined) continue;
+      for (const host of entry.hosts) {
+        this.news.add(run, variant, host);
+        for (const event of host.events) this.publish(event.kind, { run, variant, tMs: event.tNs / 1e6, kind: event.kind, subject: event.subject, detail: event.detail });
+        for (const migration of host.migrations) this.publish('migration-progress', { run, variant, migration: migration.migration, attempt: migration.attempt, info: migration.info, phase: migration.phase, round: migration.round });
+        if (host.samples.length > 0) this.publish('vm-samples', { run, variant, host: host.host, vms: host.samples.map((sample) => ({ variant, vm: sample.vm, points: sample.points })) });
       }
-      this.dirty.add(message.run);
-      // Acknowledge any other event only once its effect is in Redis: a controller killed now gets it again.
-      await this.flush();
     }
   }
 
-  private lastPingMs = 0;
-
-  private async tick(): Promise<void> {
-    const now = Date.now();
-    if (now - this.lastPingMs >= 500) {
-      this.lastPingMs = now;
-      void this.redisReachable().then((up) => this.onRedisProbe(up));
-    }
-    const dead = this.deadHosts();
-    for (const [id, driver] of this.drivers) {
-      const record = driver.record;
-      try {
-        if (driver.tick(this.simNowNs(record, now), now, dead)) this.dirty.add(id);
-        if (record.variants.every((variant) => variant.done)) await this.complete(driver);
-      } catch (error) {
-        record.status = 'failed';
-        record.error = (error as Error).message;
-        record.finishedAtMs = now;
-        this.drivers.delete(id);
-        this.dirty.add(id);
-        this.publish('run-failed', { run: id, error: record.error });
-        this.log(`run ${id} failed: ${(error as Error).stack}`);
-      }
-    }
-    this.metrics.hostsAlive.set([...this.hostsSeen.keys()].filter((host) => !dead.has(host)).length);
-    for (const status of ['running', 'completed', 'failed']) this.metrics.runs.set({ status }, [...this.records.values()].filter((record) => record.status === status).length);
-    if (this.progressed.size > 0 && now - this.lastProgressSaveMs >= PROGRESS_SAVE_MS) {
-      this.lastProgressSaveMs = now;
-      for (const id of this.progressed) this.dirty.add(id);
-    }
-    if (this.dirty.size > 0) void this.flush().catch(() => undefined);
-  }
-
-  private redisDownSinceMs: number | null = null;
-
-  /** Notes a Redis outage and, once Redis is back, records it as an event of every running run. */
-  private onRedisProbe(up: boolean): void {
-    const now = Date.now();
-    if (!up) {
-      this.redisHealthySinceMs = null;
-      if (this.redisDownSinceMs === null) {
-        this.redisDownSinceMs = now;
-        this.log('Redis unreachable; runs keep their simulated clock, hosts buffer their messages');
-        this.publish('redis-unavailable', { atMs: now });
-      }
-      return;
-    }
-    this.redisHealthySinceMs ??= now;
-    if (this.redisDownSinceMs === null) return;
-    const downMs = now - this.redisDownSinceMs;
-    this.redisDownSinceMs = null;
-    this.log(`Redis reachable again after ${downMs} ms`);
-    for (const driver of this.drivers.values()) {
-      const record = driver.record;
-      const nowNs = this.simNowNs(record, now);
-      const detail = `Redis was unreachable for ${downMs} ms of wall time (${((downMs * record.speed) / 1000).toFixed(1)} s simulated); queued commands, pages and events were delivered late`;
-      for (const variant of record.variants) {
-        if (!variant.done) variant.events.push({ tMs: nowNs / 1e6, kind: 'redis-outage', subject: 'redis', detail });
-      }
-      this.dirty.add(record.id);
-      this.publish('redis-outage', { run: record.id, detail });
-    }
-  }
-
-  private async complete(driver: RunDriver): Promise<void> {
-    const record = driver.record;
-    const scenario = driver.scenario;
-    const report = buildReport({
-      generatedBy: { tool: 'migsim', version: MIGSIM_VERSION },
-      scenario: { name: scenario.name, description: scenario.description === '' ? null : scenario.description, file: scenario.fileName === '' ? null : scenario.fileName },
-      seed: record.seed,
-      engine: 'services',
-      horizonMs: scenario.horizonNs / 1e6,
-      variants: record.variants.map((state) => variantReport(driver.variantSpec(state.name), state)),
-    });
-    await this.store.saveReport(record.id, report);
+  private async complete(run: string, report: Report): Promise<void> {
+    const record = this.records.get(run);
+    if (record === undefined) return;
+    await this.store.saveReport(run, renderJson(report));
     record.status = 'completed';
     record.finishedAtMs = Date.now();
-    this.drivers.delete(record.id);
-    this.dirty.add(record.id);
-    await this.flush();
-    this.publish('run-completed', { run: record.id, checks: report.summary.checks });
+    await this.store.save(record);
+    this.metrics.runs.inc({ status: 'completed' });
+    this.publish('run-completed', { run, checks: report.summary.checks, windows: report.execution?.windows ?? null });
   }
 
-  /** Saves every changed run; concurrent callers share one save. */
-  private flush(): Promise<void> {
-    if (this.saving !== null) return this.saving.then(() => (this.dirty.size > 0 ? this.flush() : undefined));
-    const ids = [...this.dirty];
-    this.dirty.clear();
-    // Each save writes the whole record, progress included.
-    for (const id of ids) this.progressed.delete(id);
-    this.saving = (async () => {
-      try {
-        for (const id of ids) {
-          const record = this.records.get(id);
-          if (record !== undefined) await this.store.save(record);
-        }
-        if (this.redisHealthySinceMs === null) this.redisHealthySinceMs = Date.now();
-      } catch (error) {
-        for (const id of ids) this.dirty.add(id);
-        if (this.redisHealthySinceMs !== null) this.log(`cannot save run state (${(error as Error).message}); retrying`);
-        this.redisHealthySinceMs = null;
-        throw error;
-      } finally {
-        this.saving = null;
-      }
-    })();
-    return this.saving;
-  }
-
-  /**
-   * Hosts whose heartbeats stopped for `hostDeadAfterMs` while Redis was
-   * reachable the whole time (an outage silences everyone; it kills no one).
-   */
-  private deadHosts(): Set<string> {
-    const now = Date.now();
-    const dead = new Set<string>();
-    const healthySince = Math.max(this.redisHealthySinceMs ?? now, this.startedAtMs);
-    for (const [host, seen] of this.hostsSeen) {
-      if (now - seen.lastSeenMs > this.config.hostDeadAfterMs && now - healthySince > this.config.hostDeadAfterMs) dead.add(host);
-    }
-    return dead;
+  private fail(record: RunRecord, error: string): void {
+    record.status = 'failed';
+    record.error = error;
+    record.finishedAtMs = Date.now();
+    this.metrics.runs.inc({ status: 'failed' });
+    void this.store.save(record).catch((saveError: Error) => this.log(`cannot save run ${record.id}: ${saveError.message}`));
+    this.publish('run-failed', { run: record.id, error });
   }
 
   private publish(kind: string, data: Record<string, unknown>): void {

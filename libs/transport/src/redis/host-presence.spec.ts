@@ -59,7 +59,7 @@ async function startPresence(options: Partial<HostPresenceOptions> & { namespace
 }
 
 function claimKey(namespace: string, host: string): string {
-  return `{migsim:${namespace}}:host-claim:${host}`;
+  return `{migsim:${namespace}}:shard-claim:${host}`;
 }
 
 describe('HostPresence: claiming one host of a pool through Redis', () => {
@@ -101,7 +101,7 @@ describe('HostPresence: claiming one host of a pool through Redis', () => {
     // What a lapse looks like from Redis: the key expired and another replica claimed the host.
     await client.set(claimKey(namespace, 'src-1'), 'other-replica', 'PX', 10_000);
     expect(await waitUntil(() => lost.length > 0, 2_000)).toBe(true);
-    expect(lost[0]).toMatch(/^src-1: the lease lapsed and another replica holds it/);
+    expect(lost[0]).toMatch(/^src-1: the lease lapsed and another process holds it/);
     await presence.stop();
     expect(await client.get(claimKey(namespace, 'src-1'))).toBe('other-replica');
   });
@@ -138,13 +138,13 @@ describe('HostPresence: claiming one host of a pool through Redis', () => {
     }
   });
 
-  it('host-claim: without a claim the process serves every host it was given and touches its health file each period', async () => {
+  it('host-claim: without a claim the process leases every name it was given (one process per shard) and touches its health file each period', async () => {
     const namespace = namespaceFor('no-claim');
     const healthFile = join(dir, 'no-claim-alive');
     const { presence } = await startPresence({ namespace, claim: false, healthFile });
     expect(presence.hosts).toEqual(['src-1', 'src-2', 'src-3']);
     const first = statSync(healthFile).mtimeMs;
     expect(await waitUntil(() => statSync(healthFile).mtimeMs > first, 1_000)).toBe(true);
-    expect(await client.keys(`{migsim:${namespace}}:*`)).toEqual([]);
+    expect((await client.keys(`{migsim:${namespace}}:*`)).sort()).toEqual(['src-1', 'src-2', 'src-3'].map((host) => claimKey(namespace, host)));
   });
 });

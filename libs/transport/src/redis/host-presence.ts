@@ -7,12 +7,13 @@ import { hashTagPrefix } from '../naming/queue-layout';
 export interface HostPresenceOptions {
   url: string;
   namespace: string;
-  /** The simulated hosts of this process; with `claim`, the pool it takes one name from. */
+  /** The names (shards) this process serves; with `claim`, the pool it takes one name from. */
   hosts: readonly string[];
   /**
-   * Claim one free name of `hosts` through Redis instead of serving them all:
-   * replicas of one service get the same environment, and each must serve a
-   * host of its own.
+   * Claim one free name of `hosts` instead of all of them: replicas of one
+   * service get the same environment, and each must serve a name of its own.
+   * Without it the process leases every name (waiting for each to be free):
+   * a name is served by one process at a time either way.
    */
   claim: boolean;
   /** How often the lease is renewed (or, without a claim, Redis is pinged): the heartbeat period. */
@@ -52,7 +53,7 @@ export class HostPresence {
   private readonly redis: Redis;
   private readonly prefix: string;
   private timer: NodeJS.Timeout | undefined;
-  private claimed: string | null = null;
+  private claimed: string[] = [];
   private lastRenewedMs = 0;
   private failedRenewals = 0;
   private lost = false;
@@ -70,18 +71,19 @@ export class HostPresence {
     this.redis.on('error', () => {});
   }
 
-  /** Claims a host when asked to (waiting while every name of the pool is held), then keeps the presence up. */
+  /** Leases its names (one of the pool with `claim`, waiting while every one is held; else all, waiting for each), then keeps the leases up. */
   static async start(options: HostPresenceOptions): Promise<HostPresence> {
     const presence = new HostPresence(options);
     if (options.claim) await presence.claimOne();
+    else await presence.claimAll();
     await presence.beat();
     presence.timer = setInterval(() => void presence.beat(), options.periodMs);
     return presence;
   }
 
-  /** The hosts this process serves: the claimed one, or all it was given. */
+  /** The names this process serves (all leased). */
   get hosts(): readonly string[] {
-    return this.claimed === null ? this.options.hosts : [this.claimed];
+    return this.claimed;
   }
 
   /** Stops renewing, releases the lease if it is still ours, closes the connection. */
@@ -89,9 +91,11 @@ export class HostPresence {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
-    if (this.claimed !== null && !this.lost) {
-      await this.redis.eval(RELEASE, 1, this.key(this.claimed), this.owner).catch(() => undefined);
-      this.options.log(`released host ${this.claimed}`);
+    if (!this.lost) {
+      for (const name of this.claimed) {
+        await this.redis.eval(RELEASE, 1, this.key(name), this.owner).catch(() => undefined);
+        this.options.log(`released ${name}`);
+      }
     }
     this.redis.disconnect();
   }
@@ -107,16 +111,38 @@ export class HostPresence {
       for (const host of this.options.hosts) {
         const answer = await this.redis.set(this.key(host), this.owner, 'PX', this.options.leaseMs, 'NX').catch(() => null);
         if (answer === 'OK') {
-          this.claimed = host;
+          this.claimed = [host];
           this.lastRenewedMs = Date.now();
-          this.options.log(`claimed host ${host} (lease ${this.options.leaseMs} ms, owner ${this.owner})`);
+          this.options.log(`claimed ${host} (lease ${this.options.leaseMs} ms, owner ${this.owner})`);
           return;
         }
       }
-      if (!waiting) this.options.log(`every host of ${this.options.hosts.join(',')} is claimed (or Redis is away); trying again every ${this.options.periodMs} ms`);
+      if (!waiting) this.options.log(`every one of ${this.options.hosts.join(',')} is claimed (or Redis is away); trying again every ${this.options.periodMs} ms`);
       waiting = true;
       await new Promise((wake) => setTimeout(wake, this.options.periodMs));
     }
+  }
+
+  /** Leases every name, waiting for those another process still holds (a replaced process's lease lapses). */
+  private async claimAll(): Promise<void> {
+    const pending = [...this.options.hosts];
+    let waiting = false;
+    while (pending.length > 0) {
+      for (const name of [...pending]) {
+        const answer = await this.redis.set(this.key(name), this.owner, 'PX', this.options.leaseMs, 'NX').catch(() => null);
+        if (answer !== 'OK') continue;
+        pending.splice(pending.indexOf(name), 1);
+        this.claimed.push(name);
+        this.options.log(`claimed ${name} (lease ${this.options.leaseMs} ms, owner ${this.owner})`);
+      }
+      if (pending.length === 0) break;
+      if (!waiting) this.options.log(`${pending.join(',')} held by another process (or Redis is away); trying again every ${this.options.periodMs} ms`);
+      waiting = true;
+      await new Promise((wake) => setTimeout(wake, this.options.periodMs));
+    }
+    this.lastRenewedMs = Date.now();
+    // Served in the order given, whatever order the leases came in.
+    this.claimed.sort((a, b) => this.options.hosts.indexOf(a) - this.options.hosts.indexOf(b));
   }
 
   private async beat(): Promise<void> {
@@ -131,17 +157,16 @@ export class HostPresence {
   }
 
   private async roundTrip(): Promise<void> {
-    const host = this.claimed;
+    const host = this.claimed[0] ?? null;
     try {
-      if (host === null) {
-        await this.redis.ping();
-      } else {
-        const renewed = await this.redis.eval(RENEW, 1, this.key(host), this.owner, this.options.leaseMs);
-        if (renewed === 0) return this.lose(host, 'the lease lapsed and another replica holds it');
-        if (renewed === 2) this.options.log(`the lease of ${host} had lapsed (this process was stalled); no one had taken it, claimed it again`);
-        this.lastRenewedMs = Date.now();
-        this.failedRenewals = 0;
+      if (host === null) await this.redis.ping();
+      for (const name of this.claimed) {
+        const renewed = await this.redis.eval(RENEW, 1, this.key(name), this.owner, this.options.leaseMs);
+        if (renewed === 0) return this.lose(name, 'the lease lapsed and another process holds it');
+        if (renewed === 2) this.options.log(`the lease of ${name} had lapsed (this process was stalled); no one had taken it, claimed it again`);
       }
+      this.lastRenewedMs = Date.now();
+      this.failedRenewals = 0;
     } catch (error) {
       // No renewal for a whole lease, and failures in a row: Redis is out of reach. A single failure
       // after a long stall of this process's event loop is not enough (its timeout fires before the
@@ -160,11 +185,16 @@ export class HostPresence {
     if (this.lost) return;
     this.lost = true;
     clearInterval(this.timer);
-    this.options.log(`lost host ${host}: ${reason}`);
+    this.options.log(`lost ${host}: ${reason}`);
     this.options.onLost(host, reason);
   }
 
-  private key(host: string): string {
-    return `${this.prefix}:host-claim:${host}`;
+  private key(name: string): string {
+    return `${this.prefix}:${presenceKey(name)}`;
   }
+}
+
+/** The lease key of a served name, relative to the deployment's hash tag (the controller reads them to see who serves what). */
+export function presenceKey(name: string): string {
+  return `shard-claim:${name}`;
 }
