@@ -1,7 +1,8 @@
 import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { coordinatorQueue, runCodecs, type RunWireMessage } from '@migsim/runtime';
+import { runCodecs, type RunWireMessage } from '@migsim/protocol';
+import { coordinatorQueue } from '@migsim/runtime';
 import { BullmqQueuePort, serviceLogger } from '@migsim/transport';
 import { BullmqTransport, MigsimQueueModule } from '@migsim/transport/nest';
 import { CONTROLLER_CONFIG, type ControllerConfig } from './config/controller-config';
@@ -33,7 +34,7 @@ export class ControllerModule implements NestModule {
   }
 
   /** `estimateModelMemory`: what a submitted scenario's models take (tests give a smaller world one). */
-  static forRoot(config: ControllerConfig, estimateModelMemory: EstimateModelMemory): DynamicModule {
+  static forRoot(config: ControllerConfig, estimateModelMemory: EstimateModelMemory | null): DynamicModule {
     return {
       module: ControllerModule,
       imports: [

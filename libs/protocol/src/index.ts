@@ -1,15 +1,7 @@
-export { HOST_COMMAND_KINDS, hostCommandCodecV1, type HostCommandKind, type HostCommandV1 } from './host-command';
-export { HOST_EVENT_KINDS, hostEventCodecV1, type HostEventKind, type HostEventV1 } from './host-event';
-export { PAGE_STREAM_KINDS, pageStreamCodecV1, type PageStreamKind, type PageStreamV1 } from './page-stream';
-export { asJson, serviceCodecs, type ServiceMessage, type WireMessage } from './service-codecs';
-export {
-  messagePattern,
-  pageStreamPattern,
-  type HostCommandEvents,
-  type HostEventEvents,
-  type PageStreamEvents,
-  type PageStreamPattern,
-} from './message-pattern';
+// The actors' messages, one type per kind (libs/cluster), decoded and validated at the edge.
 export { CLUSTER_MESSAGE_DECODERS, decodeClusterMessage, type ClusterMessageOfKind } from './cluster/cluster-message';
 export { decodeDeliveries, decodeDelivery } from './cluster/delivery';
 export type { Decoder } from './cluster/rules';
+// The window protocol's envelopes between the coordinator and the shard workers (libs/runtime).
+export * from './run/run-messages';
+export { runCodecs, runStartCodecV1, windowOpenCodecV1, windowDoneCodecV1, runFinishCodecV1, runFactsCodecV1, malformedMail, type RunWireMessage } from './run/run-codecs';

@@ -2,7 +2,7 @@ import { ActorSlot, assembleVariantReport, CONTROLLER_ID, hostOfActor, type Clus
 import type { VariantReport } from '@migsim/report';
 import type { RunWorlds } from './run-worlds';
 import { finiteOrNull } from './shard-runtime';
-import { COORDINATOR, type MailItem, type RunFactsV1, type RunFinishV1, type WindowDoneV1, type WindowOpenV1 } from './wire/run-messages';
+import { COORDINATOR, type MailItem, type RunFactsV1, type RunFinishV1, type WindowDoneV1, type WindowOpenV1 } from '@migsim/protocol';
 
 /** What the coordinator asks its IO to send next. */
 export type CoordinatorCommand = { kind: 'open'; messages: WindowOpenV1[] } | { kind: 'finish'; messages: RunFinishV1[] };

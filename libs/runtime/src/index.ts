@@ -1,9 +1,7 @@
-export * from './wire/run-messages';
 export { RunWorlds, planShards } from './run-worlds';
 export { ShardRuntime } from './shard-runtime';
 export { CoordinatorRuntime, type CoordinatorCommand, type WindowRecord } from './coordinator-runtime';
 export { runWindowsInProcess, type WindowsInProcessOptions } from './windows-in-process';
-export { runCodecs, type RunWireMessage } from './wire/run-codecs';
 export { ShardWorker, type ShardWorkerDeps } from './services/shard-worker';
 export { RunCoordinator, type RunCoordinatorDeps, type RunProgress, type RunSpec } from './services/run-coordinator';
 export * from './services/run-naming';

@@ -1,6 +1,6 @@
 import { VariantWorld, type ClusterTestHooks } from '@migsim/cluster';
 import { loadScenario, type Scenario } from '@migsim/scenario';
-import type { ShardAssignment } from './wire/run-messages';
+import type { ShardAssignment } from '@migsim/protocol';
 
 /**
  * One run's variants as worlds, built the same way by the coordinator and

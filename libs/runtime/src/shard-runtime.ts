@@ -1,6 +1,6 @@
 import { ActorSlot, hostActorId, hostOfActor, type ClusterMessage, type Delivery, type HostActor, type HostFacts, type HostLive } from '@migsim/cluster';
 import type { RunWorlds } from './run-worlds';
-import { COORDINATOR, type MailBag, type MailItem, type RunFactsV1, type WindowDoneV1, type WindowOpenV1 } from './wire/run-messages';
+import { COORDINATOR, type MailBag, type MailItem, type RunFactsV1, type WindowDoneV1, type WindowOpenV1 } from '@migsim/protocol';
 
 interface LocalHost {
   variant: number;

@@ -3,7 +3,7 @@ import { runReport } from '@migsim/sim';
 import { CoordinatorRuntime, type CoordinatorCommand } from './coordinator-runtime';
 import { RunWorlds } from './run-worlds';
 import { ShardRuntime } from './shard-runtime';
-import type { ShardAssignment, WindowDoneV1 } from './wire/run-messages';
+import type { ShardAssignment, WindowDoneV1 } from '@migsim/protocol';
 
 export interface WindowsInProcessOptions {
   /** Carry every message through JSON, as a queue would (default true). */

@@ -36,24 +36,6 @@ export type { Envelope, JsonValue } from './messages/envelope';
 export { checkFields, checks, formatIssues, type FieldCheck, type FieldIssue, type FieldSpec, type OptionalFieldCheck } from './messages/field-checks';
 export { CodecRegistry, defineCodec, type MessageCodec, type MessageFields } from './messages/codec-registry';
 export {
-  decodePageBatch,
-  encodePageBatch,
-  MAX_PAGES_PER_BATCH,
-  maxEncodedPageBatchChars,
-  type DecodedPageBatch,
-  type EncodedPageBatch,
-  type PageBatch,
-} from './messages/page-batch';
-export {
-  PAGE_BATCH_TYPE,
-  pageBatchCodecV1,
-  pageBatchJobId,
-  pageBatchMessage,
-  readPageBatch,
-  type PageBatchHeader,
-  type PageBatchMessageV1,
-} from './messages/page-batch-message';
-export {
   DEAD_LETTER_CODES,
   DEAD_LETTER_TYPE,
   deadLetterCodecV1,

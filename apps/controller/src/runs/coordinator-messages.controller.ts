@@ -1,6 +1,6 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import type { RunFactsV1, WindowDoneV1 } from '@migsim/runtime';
+import type { RunFactsV1, WindowDoneV1 } from '@migsim/protocol';
 import { DeliveryErrorFilter } from '@migsim/transport/nest';
 import { RunsService } from './runs.service';
 

@@ -1,4 +1,4 @@
-import type { ShardAssignment } from '@migsim/runtime';
+import type { ShardAssignment } from '@migsim/protocol';
 
 /**
  * What the controller keeps about a run in Redis (the run's inputs and its

@@ -4,7 +4,7 @@ import { BullmqQueuePort, ConfigError, readServedShardsConfig, RedisJournal, ser
 import { BullmqTransport, MigsimQueueModule, OUTBOX, QUEUE_PORT, servedShards } from '@migsim/transport/nest';
 import { shardQueue } from '../services/run-naming';
 import { ShardWorker } from '../services/shard-worker';
-import { runCodecs, type RunWireMessage } from '../wire/run-codecs';
+import { runCodecs, type RunWireMessage } from '@migsim/protocol';
 import { ShardMessagesController } from './shard-messages.controller';
 import { SHARD_WORKERS, type ShardWorkers } from './shard-workers';
 

@@ -1,7 +1,7 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { DeliveryErrorFilter } from '@migsim/transport/nest';
-import type { RunFinishV1, RunStartV1, ShardInbound, WindowOpenV1 } from '../wire/run-messages';
+import type { RunFinishV1, RunStartV1, ShardInbound, WindowOpenV1 } from '@migsim/protocol';
 import { SHARD_WORKERS, type ShardWorkers } from './shard-workers';
 
 /**

@@ -5,7 +5,7 @@ import { runReport } from '@migsim/sim';
 import type { Journal, JsonValue } from '@migsim/transport';
 import { CoordinatorRuntime, type CoordinatorCommand } from '../coordinator-runtime';
 import { RunWorlds } from '../run-worlds';
-import type { CoordinatorInbound, RunFinishV1, RunStartV1, ShardAssignment, WindowDoneV1, WindowOpenV1 } from '../wire/run-messages';
+import type { CoordinatorInbound, RunFinishV1, RunStartV1, ShardAssignment, WindowDoneV1, WindowOpenV1 } from '@migsim/protocol';
 import { coordinatorJournalKey, finishJobId, openJobId, shardJournalKey, shardQueue, startJobId } from './run-naming';
 
 /** What a run is, fixed when it starts: a replay must rebuild exactly this. */

@@ -1,7 +1,7 @@
 import type { Report } from '@migsim/report';
 import { InMemoryJournal, InMemoryQueuePort, Outbox, type Consumer, type Journal, type QueuePort } from '@migsim/transport';
-import { runCodecs } from '../wire/run-codecs';
-import type { CoordinatorInbound, RunMessage, ShardAssignment, ShardInbound } from '../wire/run-messages';
+import { runCodecs } from '@migsim/protocol';
+import type { CoordinatorInbound, RunMessage, ShardAssignment, ShardInbound } from '@migsim/protocol';
 import { RunCoordinator, type RunSpec } from './run-coordinator';
 import { coordinatorQueue, shardQueue } from './run-naming';
 import { ShardWorker } from './shard-worker';

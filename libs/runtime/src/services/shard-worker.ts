@@ -3,7 +3,7 @@ import { decodeDelivery } from '@migsim/protocol';
 import type { Journal, JsonValue } from '@migsim/transport';
 import { RunWorlds } from '../run-worlds';
 import { ShardRuntime } from '../shard-runtime';
-import type { RunFactsV1, RunStartV1, ShardInbound, WindowDoneV1, WindowOpenV1 } from '../wire/run-messages';
+import type { RunFactsV1, RunStartV1, ShardInbound, WindowDoneV1, WindowOpenV1 } from '@migsim/protocol';
 import { coordinatorQueue, doneJobId, factsJobId, shardJournalKey } from './run-naming';
 
 export interface ShardWorkerDeps {

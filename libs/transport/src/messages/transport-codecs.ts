@@ -1,8 +1,7 @@
 import { CodecRegistry } from './codec-registry';
 import { deadLetterCodecV1 } from './dead-letter-message';
-import { pageBatchCodecV1 } from './page-batch-message';
 
 /** The message types libs/transport defines itself; services register theirs on top. */
 export function transportCodecs() {
-  return CodecRegistry.empty().register(deadLetterCodecV1).register(pageBatchCodecV1);
+  return CodecRegistry.empty().register(deadLetterCodecV1);
 }
