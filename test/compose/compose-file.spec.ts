@@ -29,8 +29,9 @@ describe('docker-compose.yml: who can reach the controller', () => {
     for (const [name, service] of Object.entries(compose.services)) if (name !== 'controller') expect([name, service.ports]).toEqual([name, undefined]);
   });
 
-  it('compose file: MIGSIM_API_TOKEN reaches the controller from the environment of `up` (no value: absent when unset there)', () => {
+  it('compose file: MIGSIM_API_TOKEN and MIGSIM_MODEL_MEMORY_LIMIT reach the controller from the environment of `up` (no value: absent when unset there)', () => {
     const environment = compose.services.controller!.environment!;
     expect(environment).toHaveProperty('MIGSIM_API_TOKEN', null);
+    expect(environment).toHaveProperty('MIGSIM_MODEL_MEMORY_LIMIT', null);
   });
 });

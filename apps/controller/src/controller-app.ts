@@ -5,8 +5,8 @@ import { ControllerModule } from './controller.module';
 import type { EstimateModelMemory } from './http/model-memory-admission';
 
 export interface ControllerAppOptions {
-  /** What a submitted scenario's models take (main.ts: libs/sim's estimateModelBytes). */
-  readonly estimateModelMemory: EstimateModelMemory;
+  /** What a submitted scenario's models take (libs/sim's estimateModelBytes); null: submitted scenarios are not checked. */
+  readonly estimateModelMemory: EstimateModelMemory | null;
   readonly logger?: LoggerService | LogLevel[] | false;
 }
 

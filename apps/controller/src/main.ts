@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { ConfigError, readControllerConfig } from './config/controller-config';
 import { createControllerApp } from './controller-app';
 import { ControllerModule } from './controller.module';
-const estimateModelMemory = () => ({ bytes: 0, detail: 'TEMPORARY' });
 
 let config;
 try {
@@ -12,7 +11,8 @@ try {
   process.stderr.write(`controller: ${error.message}\n`);
   process.exit(2);
 }
-const app = await createControllerApp(config, { estimateModelMemory });
+// No model-memory estimator yet: libs/sim's estimateModelBytes goes here once it exists (see ModelMemoryAdmission).
+const app = await createControllerApp(config, { estimateModelMemory: null });
 // Host events arrive through BullmqTransport (HostEventsController); runs are loaded from Redis (init) before the first is taken.
 app.connectMicroservice({ strategy: ControllerModule.transport(config) });
 app.enableShutdownHooks(['SIGTERM', 'SIGINT']);

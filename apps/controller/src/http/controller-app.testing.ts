@@ -20,7 +20,7 @@ export interface RunningController {
  * it) on a free loopback port, on `redisUrl` in a namespace of its own; the
  * environment is the controller's (MIGSIM_API_TOKEN, MIGSIM_MODEL_MEMORY_LIMIT, …).
  */
-export async function startController(options: { redisUrl: string; env?: Record<string, string>; memory?: MemoryView; estimateModelMemory: EstimateModelMemory }): Promise<RunningController> {
+export async function startController(options: { redisUrl: string; env?: Record<string, string>; memory?: MemoryView; estimateModelMemory: EstimateModelMemory | null }): Promise<RunningController> {
   const namespace = uniqueNamespace('controller-http');
   const config = readControllerConfig({ REDIS_URL: options.redisUrl, MIGSIM_NAMESPACE: namespace, ...options.env }, options.memory);
   const app = await createControllerApp(config, { estimateModelMemory: options.estimateModelMemory, logger: false });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ResolvedRedis } from '@migsim/transport';
 import { resolveTestRedis } from '@migsim/transport/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { memoryView } from '../config/memory-view';
 import { FLAGSHIP_PATH, startController, type RunningController } from './controller-app.testing';
 import type { EstimateModelMemory } from './model-memory-admission';
@@ -28,7 +28,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function controller(env: Record<string, string>, estimateModelMemory: EstimateModelMemory, memory = memoryView(32 * 2 ** 30, 0)): Promise<RunningController> {
+async function controller(env: Record<string, string>, estimateModelMemory: EstimateModelMemory | null, memory = memoryView(32 * 2 ** 30, 0)): Promise<RunningController> {
   const running = await startController({ redisUrl: redis.url, env, memory, estimateModelMemory });
   started.push(running);
   return running;
@@ -78,5 +78,19 @@ describe('POST /runs: the model-memory estimate against what the host workers ca
     const body = (await response.json()) as { error: string; problems: string[] };
     expect(body.error).toBe('invalid scenario');
     expect(body.problems.some((problem) => problem.startsWith('bad.yaml: horizon'))).toBe(true);
+  });
+
+  it('model memory: a controller without an estimator checks nothing and says so once at start-up', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let url: string;
+    let notices: string[];
+    try {
+      ({ url } = await controller({ MIGSIM_MODEL_MEMORY_LIMIT: '1MiB' }, null));
+      notices = stderr.mock.calls.map(([chunk]) => String(chunk)).filter((line) => line.includes('model-memory'));
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(notices).toEqual(['[controller] no model-memory estimator: submitted scenarios are not checked against MIGSIM_MODEL_MEMORY_LIMIT\n']);
+    expect((await submit(url, HUGE_VM, 'huge.yaml')).status).toBe(201);
   });
 });

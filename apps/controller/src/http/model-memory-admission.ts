@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { loadScenario, ScenarioError, type Scenario } from '@migsim/scenario';
 import { CONTROLLER_CONFIG, type ControllerConfig } from '../config/controller-config';
 import { formatBytes } from '../config/memory-view';
@@ -11,7 +11,11 @@ export interface ModelMemoryEstimate {
 
 export type EstimateModelMemory = (scenario: Scenario) => ModelMemoryEstimate;
 
-/** The estimator (libs/sim's `estimateModelBytes`, the one `migsim simulate` uses), injected so the controller does not re-derive it. */
+/**
+ * The estimator (libs/sim's `estimateModelBytes`, the one `migsim simulate`
+ * uses), injected so the controller does not re-derive it; null while none
+ * is wired, and then the check is off (and says so at start-up).
+ */
 export const ESTIMATE_MODEL_MEMORY = Symbol('ESTIMATE_MODEL_MEMORY');
 
 /**
@@ -21,14 +25,19 @@ export const ESTIMATE_MODEL_MEMORY = Symbol('ESTIMATE_MODEL_MEMORY');
  * default half the memory the controller sees (apps/controller/README.md).
  */
 @Injectable()
-export class ModelMemoryAdmission {
+export class ModelMemoryAdmission implements OnApplicationBootstrap {
   constructor(
     @Inject(CONTROLLER_CONFIG) private readonly config: ControllerConfig,
-    @Inject(ESTIMATE_MODEL_MEMORY) private readonly estimate: EstimateModelMemory,
+    @Inject(ESTIMATE_MODEL_MEMORY) private readonly estimate: EstimateModelMemory | null,
   ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.estimate === null) process.stderr.write('[controller] no model-memory estimator: submitted scenarios are not checked against MIGSIM_MODEL_MEMORY_LIMIT\n');
+  }
 
   /** Throws a 400 when the scenario's estimate exceeds the limit; an invalid scenario is left to RunsService, which lists its problems. */
   admit(text: string, fileName: string): void {
+    if (this.estimate === null) return;
     let scenario: Scenario;
     try {
       scenario = loadScenario(text, fileName);
