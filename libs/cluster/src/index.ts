@@ -1,6 +1,7 @@
 export { Rng, splitmix32, hashName } from './core/rng';
 export { EventQueue, type ScheduledEvent } from './core/event-queue';
 export { OrderedHeap } from './core/ordered-heap';
+export { IndexedMinHeap } from './core/indexed-heap';
 export { LinkModel, type FlowSpec } from './network/link-model';
 export * from './constants';
 export * from './world/actor';
@@ -8,7 +9,8 @@ export * from './world/delivery';
 export { ActorSlot } from './world/actor-slot';
 export { WorldError, type WorldErrorCode } from './world/world-error';
 export type { ClusterTestHooks } from './world/test-hooks';
-export { VariantWorld } from './world/variant-world';
+export { VariantWorld, type RunVariant } from './world/variant-world';
+export { drawChaos, type FaultEntry } from './chaos/draw-chaos';
 export * from './messages/messages';
 export { ControllerActor, type ControllerFacts } from './controller/controller-actor';
 export type { MigrationRecord } from './controller/migration-record';

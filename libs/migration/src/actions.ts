@@ -5,27 +5,9 @@ import type { QueryMigrateInfo, MigrationStatus } from './query-migrate';
 import type { RamLayoutSpec } from './ram-layout';
 import type { SourceRecoveryReport } from './recovery-report';
 import type { SwitchoverCheck, SwitchoverVerification } from './switchover-check';
+import type { MigrationPhaseName } from './phase';
 
-/**
- * Where a migration is. `round` N is the pass after the N-th dirty bitmap
- * sync (QEMU's `dirty-sync-count`, the MIGRATION_PASS event): round 1 sends
- * the all-ones bitmap of setup.
- */
-export type MigrationPhaseName =
-  | 'setup'
-  | 'round'
-  | 'stop-and-copy'
-  | 'postcopy'
-  | 'postcopy-paused'
-  | 'completed'
-  | 'failed'
-  | 'cancelled';
-
-export interface MigrationPhase {
-  name: MigrationPhaseName;
-  /** Round number while `name` is `round`, else null. */
-  round: number | null;
-}
+export type { MigrationPhase, MigrationPhaseName } from './phase';
 
 /**
  * Everything a machine asks its driver to do, or tells it happened. Plain

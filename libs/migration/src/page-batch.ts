@@ -1,4 +1,4 @@
-import type { MigrationPhaseName } from './actions';
+import type { MigrationPhaseName } from './phase';
 
 /**
  * One message on the migration stream, as plain JSON-serialisable data (the

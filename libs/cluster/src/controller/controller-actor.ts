@@ -10,6 +10,7 @@ import { CONTROLLER_ID, hostActorId, type Actor, type ActorId, type Outbound } f
 import type { ClusterTestHooks } from '../world/test-hooks';
 import { ClusterView } from './cluster-view';
 import { ControllerFaults } from './controller-faults';
+import type { ControllerPort } from './controller-port';
 import { ControllerPlans } from './controller-plans';
 import { newMigrationRecord, type MigrationRecord } from './migration-record';
 import { NetworkBroker } from './network-broker';
@@ -38,7 +39,7 @@ export interface ControllerFacts {
  * messages (`migration.start`, `migration.rate`, `host.crash`, ...) and
  * learns what happened from theirs, one control latency later.
  */
-export class ControllerActor implements Actor<ClusterMessage> {
+export class ControllerActor implements Actor<ClusterMessage>, ControllerPort {
   readonly id: ActorId = CONTROLLER_ID;
   readonly policy: MigrationPolicy;
   readonly admission: AdmissionController;

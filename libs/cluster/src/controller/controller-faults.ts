@@ -1,5 +1,5 @@
 import { applyFault, type FaultSpec, type FaultTarget, type MigrationEndpoints } from '@migsim/orchestration';
-import type { ControllerActor } from './controller-actor';
+import type { ControllerPort } from './controller-port';
 import type { MigrationRecord } from './migration-record';
 
 /**
@@ -10,7 +10,7 @@ import type { MigrationRecord } from './migration-record';
  * its outgoing ones are lost); a cancel goes to the migration's source.
  */
 export class ControllerFaults implements FaultTarget {
-  constructor(private readonly controller: ControllerActor) {}
+  constructor(private readonly controller: ControllerPort) {}
 
   /** Applies a due fault and records it; a fault that cannot apply is recorded, not thrown. */
   fire(fault: FaultSpec): void {

@@ -1,7 +1,7 @@
 import { OrchestrationError, pickDestination, planDrain, type DrainHost, type DrainVm } from '@migsim/orchestration';
 import type { BalancePlan, DrainPlan } from '@migsim/scenario';
 import { PLAN_PROBE_DURATION_NS } from '../constants';
-import type { ControllerActor } from './controller-actor';
+import type { ControllerPort } from './controller-port';
 import type { MigrationRecord } from './migration-record';
 
 interface WaitingDrain {
@@ -20,7 +20,7 @@ interface WaitingDrain {
 export class ControllerPlans {
   private readonly waiting = new Map<string, WaitingDrain>();
 
-  constructor(private readonly controller: ControllerActor) {}
+  constructor(private readonly controller: ControllerPort) {}
 
   scheduleAll(): void {
     const c = this.controller;

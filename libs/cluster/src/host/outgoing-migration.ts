@@ -1,11 +1,12 @@
-import { createMigration, vcpuStallOfNs, type MigrationAction, type MigrationEvent, type MigrationMachine, type PageBatch, type TerminalAction } from '@migsim/migration';
+import { createMigration, vcpuStallOfNs, type MigrationAction, type MigrationEvent, type MigrationMachine, type PageBatch, type QueryMigrateInfo, type TerminalAction } from '@migsim/migration';
 import { MigrationWatchdog } from '@migsim/orchestration';
-import type { MigrationOutcome, PhaseInterval, PhaseKind, MigrationAttempt as AttemptReport } from '@migsim/report';
+import type { PhaseInterval, PhaseKind, MigrationAttempt as AttemptReport } from '@migsim/report';
 import { toMigrationParameters } from '@migsim/scenario';
 import { NS_PER_MS } from '../constants';
 import type { MigrationStart, StreamAnswer, VmAfterAttempt } from '../messages/messages';
 import { WorldError } from '../world/world-error';
 import { AttemptLink } from './attempt-link';
+import { attemptOutcome, settleVmOnSource, type EndedOutcome } from './attempt-outcome';
 import { downtimeSchedule } from './downtime-schedule';
 import type { HostPort } from './host-port';
 import type { HostedVm } from './hosted-vm';
@@ -44,8 +45,7 @@ export class OutgoingMigration {
   readonly watchdog: MigrationWatchdog;
   readonly phases: PhaseInterval[] = [];
   ended = false;
-  /** Version of the latest scheduled wake and its time while pending (older wakes are stale). */
-  wakeVersion = 0;
+  /** When the host must next run `process()` (undefined: only an input moves it on). */
   pendingWakeNs: number | undefined;
   private abortReason: string | undefined;
   private rateBytesPerSec: number;
@@ -385,50 +385,11 @@ export class OutgoingMigration {
   // ---- the end ------------------------------------------------------------------
 
   private end(terminal: TerminalAction): void {
-    const host = this.host;
-    const vm = this.vm;
-    const outcome: Exclude<MigrationOutcome, 'unfinished'> =
-      terminal.type === 'completed' ? 'completed' : this.abortReason !== undefined ? 'aborted' : terminal.type === 'cancelled' ? 'cancelled' : 'failed';
-    const reason =
-      terminal.type === 'failed' ? terminal.reason : (this.abortReason ?? (terminal.type === 'cancelled' ? (this.cancelReason ?? 'cancelled') : 'completed'));
-    let vmAfter: VmAfterAttempt = 'on-source';
+    const ended = attemptOutcome(terminal, this.abortReason, this.cancelReason);
     this.detach();
-    host.event(`migration-${outcome}`, this.migration, `attempt ${this.attempt}: ${reason}`);
-    if (terminal.type === 'completed') {
-      vmAfter = 'on-destination';
-      host.releaseVm(vm);
-    } else if (terminal.recovery.vmOutcome === 'lost') {
-      vmAfter = 'lost';
-      vm.state = 'lost';
-      vm.stateReason = `${this.migration}: ${reason}`;
-      vm.discardModel();
-      host.event('vm-lost', vm.name, vm.stateReason);
-      host.highlight(vm);
-    } else if (host.hooks.forgetVmAfterFailure === true) {
-      vm.state = 'migrated';
-      vm.discardModel();
-      host.touch(vm);
-    } else {
-      if (vm.forcePaused) this.resumeOnSource();
-      if (vm.state === 'running' && vm.isBuilt) {
-        if (host.hooks.keepDirtyLoggingAfterFailure === true) vm.built.mmu.setDirtyLogging(0, true);
-        const trigger = outcome === 'aborted' ? 'migration-aborted' : outcome === 'cancelled' ? 'migration-cancelled' : 'migration-failed';
-        host.startRecovery(vm, trigger, this.migration, terminal.recovery.disableLogging);
-      }
-    }
-    host.toController({
-      kind: 'migration.ended',
-      migration: this.migration,
-      attempt: this.attempt,
-      vm: vm.name,
-      outcome,
-      reason,
-      startNs: this.startNs,
-      endNs: host.nowNs(),
-      phases: this.phases,
-      info: terminal.info,
-      vmAfter,
-    });
+    this.host.event(`migration-${ended.outcome}`, this.migration, `attempt ${this.attempt}: ${ended.reason}`);
+    const vmAfter = settleVmOnSource(this.host, this.vm, this.migration, terminal, ended, () => this.resumeOnSource());
+    this.report(ended.outcome, ended.reason, terminal.info, vmAfter);
   }
 
   /** The source host crashed under the attempt: nothing is left to clean up on it. */
@@ -436,21 +397,25 @@ export class OutgoingMigration {
     if (this.ended) return;
     const info = { ...this.machine.info(), status: 'failed' as const, 'error-desc': reason };
     this.detach();
-    const host = this.host;
-    host.toHost(this.destination, { kind: 'stream.discard', attemptId: this.attemptId, reason }, this.latencyNs);
-    host.event('migration-failed', this.migration, `attempt ${this.attempt}: ${reason}`);
-    host.toController({
+    this.host.toHost(this.destination, { kind: 'stream.discard', attemptId: this.attemptId, reason }, this.latencyNs);
+    this.host.event('migration-failed', this.migration, `attempt ${this.attempt}: ${reason}`);
+    this.report('failed', reason, info, 'down');
+  }
+
+  /** The attempt's whole record, to the controller. */
+  private report(outcome: EndedOutcome, reason: string, info: QueryMigrateInfo, vmAfter: VmAfterAttempt): void {
+    this.host.toController({
       kind: 'migration.ended',
       migration: this.migration,
       attempt: this.attempt,
       vm: this.vm.name,
-      outcome: 'failed',
+      outcome,
       reason,
       startNs: this.startNs,
-      endNs: host.nowNs(),
+      endNs: this.host.nowNs(),
       phases: this.phases,
       info,
-      vmAfter: 'down',
+      vmAfter,
     });
   }
 

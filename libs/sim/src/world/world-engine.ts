@@ -2,8 +2,7 @@ import {
   ActorSlot,
   assembleVariantReport,
   CONTROLLER_ID,
-  hostOfActor,
-  OrderedHeap,
+  IndexedMinHeap,
   VariantWorld,
   WorldError,
   type ActorId,
@@ -16,12 +15,6 @@ import {
 } from '@migsim/cluster';
 import type { VariantReport } from '@migsim/report';
 import type { Scenario, ScenarioVariant } from '@migsim/scenario';
-
-interface Due {
-  timeNs: number;
-  rank: number;
-  version: number;
-}
 
 export interface WorldRunStats {
   /** Actor steps taken (advance + receive at one instant). */
@@ -56,12 +49,12 @@ export class WorldEngine {
   readonly world: VariantWorld;
   readonly stats: WorldRunStats = { steps: 0, messages: 0, lazyMessages: 0 };
   private readonly slots: ActorSlot<ClusterMessage>[] = [];
-  private readonly versions: number[] = [];
-  private readonly keys: number[] = [];
-  private readonly due = new OrderedHeap<Due>((a, b) => a.timeNs < b.timeNs || (a.timeNs === b.timeNs && a.rank < b.rank));
+  private readonly due: IndexedMinHeap;
   private readonly controller: ControllerActor;
   private readonly hosts: HostActor[] = [];
   private readonly touched = new Set<number>();
+  /** Each actor's slot index (its rank). */
+  private readonly ranks = new Map<ActorId, number>();
 
   constructor(
     scenario: Scenario,
@@ -81,9 +74,9 @@ export class WorldEngine {
       this.hosts.push(actor);
       this.slots.push(slot.attach(actor));
     }
+    this.due = new IndexedMinHeap(this.slots.length);
     for (let rank = 0; rank < this.slots.length; rank++) {
-      this.versions.push(0);
-      this.keys.push(Infinity);
+      this.ranks.set(this.slots[rank]!.id, rank);
       this.rekey(rank);
     }
   }
@@ -93,18 +86,18 @@ export class WorldEngine {
     const horizonNs = this.world.scenario.horizonNs;
     const onProgress = this.options.onProgress;
     let lastFraction = -1;
-    for (let top = this.due.pop(); top !== undefined; top = this.due.pop()) {
-      if (top.version !== this.versions[top.rank]) continue;
-      if (top.timeNs > horizonNs) break;
-      const slot = this.slots[top.rank]!;
-      slot.stepAt(top.timeNs);
+    for (let rank = this.due.peek(); rank >= 0; rank = this.due.peek()) {
+      const timeNs = this.due.keyOf(rank);
+      if (timeNs > horizonNs) break;
+      this.slots[rank]!.stepAt(timeNs);
       this.stats.steps += 1;
-      this.keys[top.rank] = Infinity;
-      this.rekey(top.rank);
-      for (const rank of this.touched) this.rekey(rank);
-      this.touched.clear();
+      this.rekey(rank);
+      if (this.touched.size > 0) {
+        for (const touched of this.touched) this.rekey(touched);
+        this.touched.clear();
+      }
       if (onProgress !== undefined) {
-        const fraction = Math.floor((top.timeNs / horizonNs) * 100) / 100;
+        const fraction = Math.floor((timeNs / horizonNs) * 100) / 100;
         if (fraction > lastFraction) {
           lastFraction = fraction;
           onProgress(Math.min(1, fraction));
@@ -126,21 +119,15 @@ export class WorldEngine {
   private route(delivery: Delivery<ClusterMessage>): void {
     this.stats.messages += 1;
     if (delivery.lazy) this.stats.lazyMessages += 1;
-    const host = hostOfActor(delivery.to);
-    const rank = delivery.to === CONTROLLER_ID ? 0 : host === undefined ? -1 : this.world.rankOf(delivery.to);
-    const slot = this.slots[rank];
+    const rank = this.ranks.get(delivery.to);
+    const slot = rank === undefined ? undefined : this.slots[rank];
     if (slot === undefined) throw new WorldError('WORLD_UNKNOWN_ACTOR', `${delivery.from} sent ${delivery.message.kind} to unknown ${delivery.to}`);
     slot.deliver(delivery);
-    if (!delivery.lazy && delivery.deliverNs < this.keys[rank]!) this.touched.add(rank);
+    if (!delivery.lazy && delivery.deliverNs < this.due.keyOf(rank!)) this.touched.add(rank!);
   }
 
   /** Re-files a slot under its next step (lazy page data waits for it: it is applied before each step). */
   private rekey(rank: number): void {
-    const slot = this.slots[rank]!;
-    const next = slot.nextStepNs();
-    if (next === this.keys[rank]) return;
-    this.keys[rank] = next;
-    this.versions[rank]! += 1;
-    if (Number.isFinite(next)) this.due.push({ timeNs: next, rank, version: this.versions[rank]! });
+    this.due.update(rank, this.slots[rank]!.nextStepNs());
   }
 }
