@@ -168,6 +168,12 @@ function checkVariant(check: ShapeChecker, value: unknown, path: string): void {
     check.string(result, 'detail', checkPath);
     check.number(result, 'firstViolationMs', checkPath, { optional: true, min: 0 });
   });
+  if (variant['drawnFaults'] !== undefined) {
+    check.array(variant, 'drawnFaults', path, (item, faultPath) => {
+      const fault = check.object(item, faultPath);
+      if (fault) check.string(fault, 'kind', faultPath);
+    });
+  }
 }
 
 function checkMigration(check: ShapeChecker, value: unknown, path: string): void {

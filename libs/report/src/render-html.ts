@@ -5,6 +5,7 @@ import { escapeHtml as esc, jsonForScript } from './html-escape';
 import { HOVER_SCRIPT } from './html-hover-script';
 import { seriesStyle } from './html-palette';
 import { REPORT_CSS } from './html-styles';
+import { flowMapping } from './render-text';
 import { checksTable, eventsTable, hostsList, migrationsTable, recoveryComparisonTable } from './html-tables';
 import { normalizeReport } from './normalize-report';
 import { MIGRATION_OUTCOMES, type Report } from './report-model';
@@ -33,7 +34,10 @@ export function renderHtml(input: Report): string {
     '</section>',
     '<section id="migrations"><h2>Migrations</h2>',
     report.variants
-      .map((variant) => `<h3>Variant ${esc(variant.name)}</h3>${variant.description ? `<p class="note">${esc(variant.description)}</p>` : ''}${hostsList(variant)}${migrationsTable(variant)}`)
+      .map(
+        (variant) =>
+          `<h3>Variant ${esc(variant.name)}</h3>${variant.description ? `<p class="note">${esc(variant.description)}</p>` : ''}${hostsList(variant)}${drawnFaultsBlock(variant, report.seed)}${migrationsTable(variant)}`,
+      )
       .join(''),
     '</section>',
     `<section id="checks"><h2>Checks</h2>${checksTable(report)}</section>`,
@@ -148,4 +152,12 @@ function chartData(groups: readonly ChartGroup[]) {
       }),
     ),
   };
+}
+
+/** The faults a chaos section drew, as the `faults:` lines of a scenario file (copy them into one to replay the schedule). */
+function drawnFaultsBlock(variant: Report['variants'][number], seed: number): string {
+  const faults = variant.drawnFaults;
+  if (faults === undefined) return '';
+  const lines = faults.map((fault) => `- ${flowMapping(fault)}`).join('\n');
+  return `<details class="drawn-faults"><summary>Faults drawn from seed ${seed} (chaos): ${faults.length}</summary>${faults.length === 0 ? '' : `<pre>faults:\n${esc(lines)}</pre>`}</details>`;
 }

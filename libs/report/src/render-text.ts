@@ -8,7 +8,7 @@ import {
   timeToLevelText,
   type RecoveryComparisonRow,
 } from './recovery-comparison';
-import type { HostReport, MigrationOutcome, Report, VariantReport } from './report-model';
+import type { DrawnFaultEntry, HostReport, MigrationOutcome, Report, VariantReport } from './report-model';
 import { paint, renderTable, type AnsiStyle, type TextCell, type TextColumn } from './text-table';
 
 export interface TextOptions {
@@ -59,6 +59,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     heading(`Variant ${variant.name}`);
     if (variant.description) lines.push(...wrap(variant.description, width, INDENT));
     lines.push(...wrap(`hosts: ${variant.hosts.map(describeHost).join(' · ')}`, width, INDENT));
+    if (variant.drawnFaults !== undefined) lines.push(...drawnFaultLines(variant.drawnFaults, report.seed));
     lines.push('');
     lines.push(...migrationTable(variant, table));
     const passed = variant.checks.filter((check) => check.passed).length;
@@ -214,4 +215,40 @@ function wrap(text: string, width: number, indent: string): string[] {
   }
   if (current !== '') lines.push(indent + current);
   return lines;
+}
+
+/** At most this many drawn faults are listed; the JSON report has them all. */
+const DRAWN_FAULTS_SHOWN = 12;
+
+/** The faults a chaos section drew, as the YAML lines a scenario's `faults:` list would hold. */
+function drawnFaultLines(faults: readonly DrawnFaultEntry[], seed: number): string[] {
+  const lines = [`${INDENT}faults drawn from seed ${seed} (chaos): ${faults.length === 0 ? 'none' : faults.length}`];
+  // One line each, never wrapped: the lines paste into a scenario's faults list as they are.
+  for (const fault of faults.slice(0, DRAWN_FAULTS_SHOWN)) lines.push(`${INDENT}  - ${flowMapping(fault)}`);
+  if (faults.length > DRAWN_FAULTS_SHOWN) lines.push(`${INDENT}  ... and ${faults.length - DRAWN_FAULTS_SHOWN} more (all in the JSON report's drawnFaults)`);
+  return lines;
+}
+
+/** The order a scenario file writes a fault's keys in (others follow, alphabetically). */
+const FAULT_KEY_ORDER = ['kind', 'host', 'from', 'to', 'migration', 'at', 'when', 'phase', 'round', 'after', 'bandwidth', 'latency', 'duration', 'description'];
+
+function faultKeyRank(key: string): number {
+  const rank = FAULT_KEY_ORDER.indexOf(key);
+  return rank < 0 ? FAULT_KEY_ORDER.length : rank;
+}
+
+/** `{ kind: link-down, host: dst-1, at: 12s }`: YAML flow style, in a fault's key order, strings quoted only when YAML needs it. */
+export function flowMapping(entry: DrawnFaultEntry): string {
+  const keys = Object.keys(entry).sort((a, b) => faultKeyRank(a) - faultKeyRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const parts = keys.map((key) => {
+    const value = entry[key]!;
+    const text = typeof value === 'object' ? flowMapping(value) : typeof value === 'string' && needsQuotes(value) ? JSON.stringify(value) : String(value);
+    return `${key}: ${text}`;
+  });
+  return `{ ${parts.join(', ')} }`;
+}
+
+/** Whether YAML would read the plain string as something else (a number, a boolean, a mapping, a comment). */
+function needsQuotes(text: string): boolean {
+  return !/^[A-Za-z0-9][A-Za-z0-9./_ -]*$/.test(text) || /^(true|false|null|yes|no|on|off|[-+]?[0-9._]+(e[-+]?[0-9]+)?)$/i.test(text) || text.endsWith(' ');
 }

@@ -84,7 +84,17 @@ export interface VariantReport {
   vms: VmReport[];
   events: ReportEvent[];
   checks: CheckResult[];
+  /**
+   * The faults the scenario's chaos section drew from the run's seed, as
+   * plain entries of a scenario file's `faults:` list (`{ kind, host, at,
+   * duration, ... }`, durations and rates as text). Absent when the scenario
+   * has no chaos section. Every variant of a seed draws the same schedule.
+   */
+  drawnFaults?: DrawnFaultEntry[];
 }
+
+/** One fault as a scenario file writes it; pasted under `faults:`, it runs as drawn. */
+export type DrawnFaultEntry = { [key: string]: string | number | boolean | DrawnFaultEntry };
 
 export interface HostReport {
   name: string;

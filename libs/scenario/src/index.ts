@@ -50,6 +50,8 @@ export type {
   MigrationOutcomeCheck,
   MigrationOutcome,
   HostDrainedCheck,
+  MigrationsEndCheck,
+  VmsRecoverCheck,
 } from './model/scenario';
 export { KERNEL_PRESET_NAMES, type KernelSpec, type KernelPreset } from './model/kernel';
 export { toMigrationParameters, toMigrationPolicy, UNLIMITED_BANDWIDTH_BYTES_PER_SEC } from './model/migration-parameters';
@@ -63,3 +65,23 @@ export { parseDuration, type DurationOptions } from './units/duration';
 export { parseFraction } from './units/fraction';
 export { formatSize, formatRate, formatDuration, formatPercent } from './units/format-units';
 export type { UnitResult } from './units/unit-result';
+
+// Random faults: the chaos section (drawn by libs/cluster's drawChaos).
+export type {
+  ChaosSpec,
+  ChaosKindSpec,
+  ChaosKindName,
+  ChaosTargets,
+  ChaosPhase,
+  ChaosMigration,
+  Distribution,
+  HostCrashChaos,
+  LinkDownChaos,
+  LinkFlapChaos,
+  BandwidthDropChaos,
+  LatencySpikeChaos,
+  CancelChaos,
+  DestinationUnavailableChaos,
+} from './model/chaos';
+export { CHAOS_KINDS, CHAOS_KIND_NAMES } from './document/chaos-schema';
+export { faultsFromEntries } from './normalize/fault-entries';

@@ -18,8 +18,6 @@ import { RecoveryRun } from './recovery-run';
 import { TimelineSampler } from './timeline-sampler';
 
 type HostTimer =
-  // By id, not by reference: a stale wake far in the future must not keep an ended attempt's memory alive.
-  | { kind: 'attempt'; attemptId: string; version: number }
   | { kind: 'vm-step'; vm: HostedVm; version: number }
   | { kind: 'call'; run: () => void }
   | { kind: 'sample' };
@@ -31,8 +29,12 @@ export interface HostActorOptions {
   scenario: Scenario;
   variant: ScenarioVariant;
   spec: HostSpec;
-  /** The variant's random stream: each VM draws from `vm:<name>`, each of its builds from `placement:<n>`. */
-  variantRng: Rng;
+  /**
+   * The run's workload stream: each VM draws from `vm:<name>`, each of its
+   * builds from `placement:<n>`. It depends on the seed only, not on the
+   * variant, so every variant of one seed runs the same workload (paired).
+   */
+  workloadRng: Rng;
   controlLatencyNs: number;
   /** Report sampling interval (coarse grid). */
   sampleIntervalNs: number;
@@ -70,6 +72,8 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
   private sampleTimerNs = Infinity;
   private readonly liveCursor = new Map<HostedVm, number>();
   private liveEventCursor = 0;
+  /** Actor ids of the hosts this one talks to (page batches go out by the hundred thousand). */
+  private readonly peerIds = new Map<string, ActorId>();
   private now = 0;
 
   constructor(
@@ -86,7 +90,7 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
     this.sampler = new TimelineSampler(options.sampleIntervalNs, GUEST_STEP_NS, FINE_SPAN_NS);
     this.records = new HostRecords(this.name, (vm) => this.breakpoint(vm));
     for (const vm of options.variant.vms) {
-      if (vm.host === this.name) this.addVm(new HostedVm(vm, this.spec, options.variantRng.fork(`vm:${vm.name}`), 0, 0, 'running'));
+      if (vm.host === this.name) this.addVm(new HostedVm(vm, this.spec, options.workloadRng.fork(`vm:${vm.name}`), 0, 0, 'running'));
     }
   }
 
@@ -105,17 +109,44 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
 
   advanceTo(nowNs: number): void {
     this.now = nowNs;
-    for (let next = this.timers.peekTimeNs(); next !== undefined && next <= nowNs; next = this.timers.peekTimeNs()) {
-      this.fire(this.timers.pop()!.payload);
+    // At one instant: the host's timers first (in the order set), then the migrations' wakes (in start order).
+    for (;;) {
+      const timer = this.timers.peekTimeNs();
+      if (timer !== undefined && timer <= nowNs) {
+        this.fire(this.timers.pop()!.payload);
+        continue;
+      }
+      const migration = this.dueMigration(nowNs);
+      if (migration === undefined) break;
+      migration.pendingWakeNs = undefined;
+      migration.process();
+      if (migration.ended) this.outgoing.delete(migration.attemptId);
     }
     this.afterStep();
   }
 
+  /** The outgoing migration whose wake is earliest and due by `nowNs` (ties: the one started first). */
+  private dueMigration(nowNs: number): OutgoingMigration | undefined {
+    let due: OutgoingMigration | undefined;
+    for (const migration of this.outgoing.values()) {
+      const wake = migration.pendingWakeNs;
+      if (wake !== undefined && wake <= nowNs && (due === undefined || wake < due.pendingWakeNs!)) due = migration;
+    }
+    return due;
+  }
+
   nextWakeNs(): number {
-    return this.timers.peekTimeNs() ?? Infinity;
+    let next = this.timers.peekTimeNs() ?? Infinity;
+    for (const migration of this.outgoing.values()) {
+      const wake = migration.pendingWakeNs;
+      if (wake !== undefined && wake < next) next = wake;
+    }
+    return next;
   }
 
   nextOutputNs(): number {
+    // The usual host: nothing of its own will ever send (asked after every step).
+    if (this.outgoing.size === 0 && this.probes.size === 0 && this.incoming.size === 0) return Infinity;
     let next = Infinity;
     for (const migration of this.outgoing.values()) {
       const bound = migration.nextOutputNs();
@@ -273,14 +304,6 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
 
   private fire(timer: HostTimer): void {
     switch (timer.kind) {
-      case 'attempt': {
-        const migration = this.outgoing.get(timer.attemptId);
-        if (migration === undefined || timer.version !== migration.wakeVersion) return;
-        migration.pendingWakeNs = undefined;
-        migration.process();
-        if (migration.ended) this.outgoing.delete(timer.attemptId);
-        return;
-      }
       case 'vm-step': {
         const vm = timer.vm;
         if (this.stepVersions.get(vm) !== timer.version || !vm.selfStepping || !vm.resident) return;
@@ -298,10 +321,7 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
   }
 
   private wakeAttempt(migration: OutgoingMigration, atNs: number): void {
-    if (migration.pendingWakeNs === atNs) return;
-    migration.wakeVersion += 1;
     migration.pendingWakeNs = atNs;
-    this.timers.push(atNs, { kind: 'attempt', attemptId: migration.attemptId, version: migration.wakeVersion });
   }
 
   private armSampling(): void {
@@ -351,7 +371,12 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
   }
 
   toHost(host: string, message: ClusterMessage, latencyNs: number, lazy = false): void {
-    this.out.send(hostActorId(host), message, { latencyNs, lazy });
+    let id = this.peerIds.get(host);
+    if (id === undefined) {
+      id = hostActorId(host);
+      this.peerIds.set(host, id);
+    }
+    this.out.send(id, message, lazy ? { latencyNs, lazy } : { latencyNs });
   }
 
   at(atNs: number, run: () => void): void {
@@ -382,7 +407,7 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
   }
 
   adoptVm(spec: VmSpec, placement: number, executing: boolean): HostedVm {
-    const vm = new HostedVm(spec, this.spec, this.options.variantRng.fork(`vm:${spec.name}`), placement, this.now, executing ? 'running' : 'paused');
+    const vm = new HostedVm(spec, this.spec, this.options.workloadRng.fork(`vm:${spec.name}`), placement, this.now, executing ? 'running' : 'paused');
     this.addVm(vm);
     vm.ensure(this.now);
     this.highlight(vm);

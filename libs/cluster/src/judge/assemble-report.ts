@@ -1,4 +1,4 @@
-import type { MigrationAttempt, MigrationReport, ReportEvent, VariantReport, VmReport } from '@migsim/report';
+import type { DrawnFaultEntry, MigrationAttempt, MigrationReport, ReportEvent, VariantReport, VmReport } from '@migsim/report';
 import { NS_PER_MS } from '../constants';
 import { notStartedInfo } from '../empty-info';
 import type { MigrationRecord } from '../controller/migration-record';
@@ -48,6 +48,7 @@ export function assembleVariantReport(facts: RunFacts): VariantReport {
     }),
     events: mergeEvents(facts),
     checks: [...judgeInvariants(facts), ...judgeScenarioChecks(facts, records)],
+    ...(variant.drawnFaults === undefined ? {} : { drawnFaults: variant.drawnFaults as DrawnFaultEntry[] }),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { Scenario, ScenarioVariant } from '@migsim/scenario';
+import type { Scenario } from '@migsim/scenario';
+import type { RunVariant } from '../world/variant-world';
 import type { ControllerFacts } from '../controller/controller-actor';
 import type { HostFacts, VmStay } from '../host/host-facts';
 
@@ -10,7 +11,8 @@ import type { HostFacts, VmStay } from '../host/host-facts';
  */
 export interface RunFacts {
   scenario: Scenario;
-  variant: ScenarioVariant;
+  /** The variant as the run played it (with the faults its chaos section drew, if any). */
+  variant: RunVariant;
   horizonNs: number;
   controller: ControllerFacts;
   /** One per host of the variant, in the variant's order. */

@@ -1,6 +1,7 @@
 import type { CheckResult } from '@migsim/report';
 import type { DowntimeWithinBudgetCheck, HostDrainedCheck, MigrationOutcomeCheck, RecoversCheck } from '@migsim/scenario';
 import type { MigrationRecord } from '../controller/migration-record';
+import { migrationsEnd, vmsRecover } from './liveness-checks';
 import { appliesTo, staysOf, vmsOnHostAt, type RunFacts } from './run-facts';
 
 type Verdict = Omit<CheckResult, 'name' | 'kind'>;
@@ -23,6 +24,12 @@ export function judgeScenarioChecks(facts: RunFacts, records: readonly Migration
         break;
       case 'host-drained':
         verdict = hostDrained(check, facts);
+        break;
+      case 'migrations-end':
+        verdict = migrationsEnd(check, facts, records);
+        break;
+      case 'vms-recover':
+        verdict = vmsRecover(check, facts, records);
         break;
     }
     results.push({ name: check.name, kind: check.kind, ...verdict });

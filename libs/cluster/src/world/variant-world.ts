@@ -1,4 +1,5 @@
-import type { Scenario, ScenarioVariant } from '@migsim/scenario';
+import { faultsFromEntries, type Scenario, type ScenarioVariant } from '@migsim/scenario';
+import { drawChaos, type FaultEntry } from '../chaos/draw-chaos';
 import { DEFAULT_CONTROL_LATENCY_NS, MIN_PATH_LATENCY_NS } from '../constants';
 import { Rng } from '../core/rng';
 import { ControllerActor } from '../controller/controller-actor';
@@ -10,9 +11,11 @@ import type { ClusterTestHooks } from './test-hooks';
 /**
  * Everything needed to build a variant's actors, the same way in every
  * runtime: the engine builds them all, a services process only those of its
- * shard. Seeds follow the engine's forks (`variant:<name>`, then
- * `vm:<name>`, then `placement:<n>`), so an actor built anywhere draws
- * exactly what it would draw anywhere else.
+ * shard. Seeds follow the engine's forks (`workload`, then `vm:<name>`,
+ * then `placement:<n>`), so an actor built anywhere draws exactly what it
+ * would draw anywhere else. None of them depends on the variant: every
+ * variant of one seed runs the same workload, so the variants of a seed are
+ * paired and their differences are the variants' own.
  */
 export class VariantWorld {
   readonly controlLatencyNs: number;
@@ -21,22 +24,30 @@ export class VariantWorld {
   readonly sampleIntervalNs: number;
   /** Actor ids in rank order: the controller, then the hosts in the variant's order. */
   readonly actorIds: readonly ActorId[];
-  private readonly variantRng: Rng;
+  private readonly workloadRng: Rng;
   private readonly ranks = new Map<ActorId, number>();
+
+  /**
+   * The variant as this run plays it: with a chaos section, the faults the
+   * seed drew follow the file's own (and `drawnFaults` lists them as plain
+   * entries for the report).
+   */
+  readonly variant: RunVariant;
 
   constructor(
     readonly scenario: Scenario,
-    readonly variant: ScenarioVariant,
+    variant: ScenarioVariant,
     seed: number,
     readonly hooks: ClusterTestHooks = {},
   ) {
-    this.variantRng = new Rng(seed).fork(`variant:${variant.name}`);
+    this.variant = withDrawnFaults(scenario, variant, seed);
+    this.workloadRng = new Rng(seed).fork('workload');
     this.controlLatencyNs = DEFAULT_CONTROL_LATENCY_NS;
-    const minAccess = variant.hosts.reduce((min, host) => Math.min(min, host.latencyNs), Infinity);
+    const minAccess = this.variant.hosts.reduce((min, host) => Math.min(min, host.latencyNs), Infinity);
     const minPath = Math.max(MIN_PATH_LATENCY_NS, 2 * (Number.isFinite(minAccess) ? minAccess : 0));
     this.lookaheadNs = Math.min(this.controlLatencyNs, minPath);
     this.sampleIntervalNs = Math.max(scenario.sampling.intervalNs, Math.ceil(scenario.horizonNs / Math.max(1, scenario.sampling.maxTimelinePoints)));
-    this.actorIds = [CONTROLLER_ID, ...variant.hosts.map((host) => hostActorId(host.name))];
+    this.actorIds = [CONTROLLER_ID, ...this.variant.hosts.map((host) => hostActorId(host.name))];
     this.actorIds.forEach((id, rank) => this.ranks.set(id, rank));
   }
 
@@ -58,7 +69,7 @@ export class VariantWorld {
         scenario: this.scenario,
         variant: this.variant,
         spec,
-        variantRng: this.variantRng,
+        workloadRng: this.workloadRng,
         controlLatencyNs: this.controlLatencyNs,
         sampleIntervalNs: this.sampleIntervalNs,
         watchedFractions: (vm) => this.watchedFractions(vm),
@@ -68,14 +79,33 @@ export class VariantWorld {
     );
   }
 
-  /** Levels of throughput that `recovers` checks ask about for `vm` in this variant. */
+  /** Levels of throughput that `recovers` and `vms-recover` checks ask about for `vm` in this variant. */
   watchedFractions(vm: string): number[] {
     const fractions: number[] = [];
     for (const check of this.variant.checks) {
-      if (check.kind !== 'recovers' || check.vm !== vm) continue;
+      if (!((check.kind === 'recovers' && check.vm === vm) || check.kind === 'vms-recover')) continue;
       if (check.variants !== null && !check.variants.includes(this.variant.name)) continue;
       fractions.push(check.toFraction);
     }
     return fractions;
   }
+}
+
+/** A variant as one run plays it. */
+export interface RunVariant extends ScenarioVariant {
+  /** The faults its chaos section drew for this run, as plain `faults:` entries (also in `faults`, after the file's own). */
+  drawnFaults?: FaultEntry[];
+}
+
+/**
+ * Expands the chaos section before any actor exists, in the one place every
+ * driver builds its worlds: the engine and the services run the same drawn
+ * faults. The stream is forked from the run's seed (`chaos`), not from the
+ * variant, so every variant of a seed meets the same schedule.
+ */
+function withDrawnFaults(scenario: Scenario, variant: ScenarioVariant, seed: number): RunVariant {
+  if (variant.chaos === undefined) return variant;
+  const drawnFaults = drawChaos(variant.chaos, scenario.horizonNs, new Rng(seed).fork('chaos'));
+  const faults = faultsFromEntries(drawnFaults, variant, scenario.horizonNs, scenario.fileName);
+  return { ...variant, faults: [...variant.faults, ...faults], drawnFaults };
 }

@@ -4,6 +4,7 @@ import { field, s } from '../schema/builders';
 import type { Path } from '../schema/issues';
 import { ObjectSchema, type Fields, type ObjectValue } from '../schema/object-schema';
 import { formatDuration, formatPercent } from '../units/format-units';
+import { LIVENESS_CHECK_KINDS } from './liveness-check-kinds';
 
 /** What a check kind's `normalize` gets. */
 export interface CheckContext {
@@ -86,6 +87,7 @@ export const CHECK_KINDS = {
       return { kind: 'host-drained', name, variants: context.variants, host: check.host, byNs: check.by ?? null };
     },
   }),
+  ...LIVENESS_CHECK_KINDS,
 } satisfies Record<CheckSpec['kind'], AnyCheckKind>;
 
 const commonCheckFields = {

@@ -59,13 +59,13 @@ const linkFields = {
   from: field.optional(s.name(), 'Source end of the affected path (with to).'),
   to: field.optional(s.name(), 'Destination end of the affected path (with from).'),
 };
-const linkDefaultNote = 'Link faults affect host, or the path from -> to, or by default the path of when.migration.';
+const linkDefaultNote = 'Link faults affect host, or the path from -> to, or by default the path of when.migration (for a plan\'s migration, the path it has when the fault fires).';
 
 export const FAULT_KINDS = {
   'destination-crash': defineFaultKind({
     description: 'A host crashes: migrations to it fail and what it received is lost; it comes back empty after duration.',
     fields: {
-      host: field.optional(s.name(), 'Host that crashes.', 'the destination of when.migration'),
+      host: field.optional(s.name(), 'Host that crashes.', "the destination of when.migration (a plan's: the one it has when the fault fires)"),
       duration: durationField,
     },
     normalize: (fault, context) => {
@@ -109,6 +109,11 @@ export const FAULT_KINDS = {
     },
     normalize: (fault, context) => {
       const link = context.link(fault);
+      if (link?.type === 'host') {
+        // Latency is a property of a path (each message pays it once), not of a NIC.
+        context.add('host', JSON.stringify(link.host), 'no host for a latency fault: a path, from and to (or a when.migration whose path it is)');
+        return undefined;
+      }
       return link === undefined ? undefined : { kind: 'latency', ...context.common, link, latencyNs: fault.latency, durationNs: fault.duration ?? null };
     },
   }),

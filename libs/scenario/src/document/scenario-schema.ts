@@ -1,5 +1,6 @@
 import type { Infer } from '../schema/schema';
 import { field, s } from '../schema/builders';
+import { chaosSchema } from './chaos-schema';
 import { checkSchema } from './check-kinds';
 import { faultSchema } from './fault-kinds';
 import { hostSchema } from './host-schema';
@@ -52,6 +53,7 @@ export const scenarioSchema = s.object(
     policy: field.defaulted(policySchema, {}, 'Controller policy.'),
     faults: field.defaulted(s.array(faultSchema, 'faults'), [], 'Faults, by time or by migration phase.'),
     checks: field.defaulted(s.array(checkSchema, 'checks'), [], 'Checks whose results go into the report.'),
+    chaos: field.optional(chaosSchema, "Random faults drawn from each run's seed (the same schedule for every variant of a seed).", 'none'),
     variants: field.defaulted(s.array(variantSchema, 'variants'), [], 'Runs of the same scenario with overrides, side by side.'),
   },
   { noun: 'a scenario', description: 'A migsim scenario: hosts, VMs, migrations, policy, faults and checks.' },

@@ -26,7 +26,7 @@ export function faultOf(fault: FaultSpec): OrchestrationFault {
   const duration = 'durationNs' in fault && fault.durationNs !== null ? { durationNs: fault.durationNs } : {};
   switch (fault.kind) {
     case 'destination-crash':
-      return { ...base, ...duration, params: { host: fault.host } };
+      return { ...base, ...duration, params: fault.host === null ? { migration: triggerMigration(fault) } : { host: fault.host } };
     case 'link-down':
       return { ...base, ...duration, params: linkParams(fault.link) };
     case 'bandwidth-drop':
@@ -39,5 +39,18 @@ export function faultOf(fault: FaultSpec): OrchestrationFault {
 }
 
 function linkParams(link: Extract<FaultSpec, { link: unknown }>['link']): Record<string, unknown> {
-  return link.type === 'host' ? { host: link.host } : { between: [link.from, link.to] };
+  switch (link.type) {
+    case 'host':
+      return { host: link.host };
+    case 'path':
+      return { between: [link.from, link.to] };
+    case 'migration':
+      return { migration: link.migration };
+  }
+}
+
+/** The migration whose destination a crash without a host takes down: the one named in its trigger. */
+function triggerMigration(fault: FaultSpec): string {
+  if (fault.trigger.type !== 'phase') throw new Error(`faults[${fault.index}]: a destination crash without a host needs a when.migration`);
+  return fault.trigger.migration;
 }

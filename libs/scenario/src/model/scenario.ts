@@ -1,4 +1,5 @@
 import type { MigrationAlgorithm } from '@migsim/migration';
+import type { ChaosSpec } from './chaos';
 import type { KernelSpec } from './kernel';
 
 /**
@@ -43,6 +44,8 @@ export interface ScenarioSetup {
   policy: PolicySpec;
   faults: FaultSpec[];
   checks: CheckSpec[];
+  /** Random faults each run's seed draws (absent when the file has no chaos section). */
+  chaos?: ChaosSpec;
 }
 
 export interface ScenarioVariant extends ScenarioSetup {
@@ -220,8 +223,12 @@ export type FaultTrigger =
   /** Fires `afterNs` after the migration enters `phase` (for `round`, round number `round`, counted from 1). */
   | { type: 'phase'; migration: string; phase: MigrationPhase; round: number | null; afterNs: number };
 
-/** A network path: a host's whole NIC (both directions) or the path from one host to another. */
-export type LinkTarget = { type: 'host'; host: string } | { type: 'path'; from: string; to: string };
+/**
+ * A network path: a host's whole NIC (both directions), the path from one
+ * host to another, or the path of a migration as it runs when the fault
+ * fires (a plan's migration, whose destination is chosen at run time).
+ */
+export type LinkTarget = { type: 'host'; host: string } | { type: 'path'; from: string; to: string } | { type: 'migration'; migration: string };
 
 interface FaultBase {
   /** Index in the file's `faults` list: stable identity for reports. */
@@ -232,7 +239,12 @@ interface FaultBase {
 
 export interface DestinationCrashFault extends FaultBase {
   kind: 'destination-crash';
-  host: string;
+  /**
+   * The host that crashes; null: the destination of the trigger's migration
+   * when the fault fires (a plan's migration, whose destination is chosen
+   * at run time).
+   */
+  host: string | null;
   /** Time until the host is back (empty); null: down until the horizon. */
   durationNs: number | null;
 }
@@ -304,5 +316,25 @@ export interface HostDrainedCheck extends CheckBase {
   byNs: number | null;
 }
 
-export type CheckSpec = RecoversCheck | DowntimeWithinBudgetCheck | MigrationOutcomeCheck | HostDrainedCheck;
+/**
+ * Liveness: every migration ends (completed, failed, cancelled or aborted;
+ * none still queued or running) by `byNs` (null: by the horizon).
+ */
+export interface MigrationsEndCheck extends CheckBase {
+  kind: 'migrations-end';
+  byNs: number | null;
+}
+
+/**
+ * Liveness: every VM whose dirty logging was switched off after a failed,
+ * aborted or cancelled migration is back to `toFraction` of its baseline
+ * within `withinNs` of that moment.
+ */
+export interface VmsRecoverCheck extends CheckBase {
+  kind: 'vms-recover';
+  toFraction: number;
+  withinNs: number;
+}
+
+export type CheckSpec = RecoversCheck | DowntimeWithinBudgetCheck | MigrationOutcomeCheck | HostDrainedCheck | MigrationsEndCheck | VmsRecoverCheck;
 export type CheckKind = CheckSpec['kind'];

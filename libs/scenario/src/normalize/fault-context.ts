@@ -25,14 +25,15 @@ export class FaultContext {
     this.context.add(key === '' ? this.path : [...this.path, key], found, expected);
   }
 
-  /** A written host name (checked), else the destination of the trigger's migration. */
-  hostOrDestination(written: string | undefined, key: string): string | undefined {
+  /**
+   * A written host name (checked), else the destination of the trigger's
+   * migration: its `to`, or null when a plan chooses it at run time (the
+   * fault then takes whichever destination the migration has when it fires).
+   */
+  hostOrDestination(written: string | undefined, key: string): string | null | undefined {
     if (written !== undefined) return this.refs.host(written, [...this.path, key]) === undefined ? undefined : written;
-    const destination = this.triggerMigration?.to ?? undefined;
-    if (destination !== undefined && destination !== null) return destination;
-    this.add(key, 'nothing', this.triggerMigration === undefined
-      ? 'a host (or a when.migration whose destination it is)'
-      : `a host: migration ${this.triggerMigration.id} gets its destination from a plan at run time`);
+    if (this.triggerMigration !== undefined) return this.triggerMigration.to;
+    this.add(key, 'nothing', 'a host (or a when.migration whose destination it is)');
     return undefined;
   }
 
@@ -62,9 +63,9 @@ export class FaultContext {
     }
     const migration = this.triggerMigration;
     if (migration !== undefined && migration.to !== null) return { type: 'path', from: migration.from, to: migration.to };
-    this.add('', 'no host, from or to', migration === undefined
-      ? 'a link: host, or from and to, or a when.migration whose path it is'
-      : `a link: host, or from and to (migration ${migration.id} gets its destination from a plan at run time)`);
+    // A plan's migration: its destination is chosen at run time, so the path is the one it has when the fault fires.
+    if (migration !== undefined) return { type: 'migration', migration: migration.id };
+    this.add('', 'no host, from or to', 'a link: host, or from and to, or a when.migration whose path it is');
     return undefined;
   }
 

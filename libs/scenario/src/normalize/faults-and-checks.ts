@@ -13,9 +13,11 @@ import type { KnownMigration, References } from './references';
 type FaultEntry = ScenarioDocument['faults'][number];
 type CheckEntry = ScenarioDocument['checks'][number];
 
-export function normalizeFaults(entries: readonly FaultEntry[], horizonNs: number, refs: References, context: NormalizeContext): FaultSpec[] {
+/** `firstIndex`: the index in `faults` of the first entry (faults drawn by a chaos section follow the file's). */
+export function normalizeFaults(entries: readonly FaultEntry[], horizonNs: number, refs: References, context: NormalizeContext, firstIndex = 0): FaultSpec[] {
   const faults: FaultSpec[] = [];
-  entries.forEach((entry, index) => {
+  entries.forEach((entry, position) => {
+    const index = firstIndex + position;
     const path: Path = ['faults', index];
     const kind = entry['kind'] as FaultSpec['kind'];
     const triggered = resolveTrigger(entry, path, horizonNs, refs, context);

@@ -1,6 +1,7 @@
 import type { ScenarioDocument } from '../document/scenario-schema';
 import type { ScenarioSetup } from '../model/scenario';
 import type { Issues } from '../schema/issues';
+import { normalizeChaos } from './chaos';
 import { normalizeChecks, normalizeFaults } from './faults-and-checks';
 import { checkHostMemory, normalizeHosts, normalizeVms } from './hosts-and-vms';
 import { normalizeMigrations } from './migrations';
@@ -31,5 +32,6 @@ export function normalizeSetup(document: ScenarioDocument, raw: unknown, variant
   const probes = normalizeProbes(document.probes, horizonNs, refs, context);
   const faults = normalizeFaults(document.faults, horizonNs, refs, context);
   const checks = normalizeChecks(document.checks, horizonNs, refs, context);
-  return { hosts, vms, migrations, plans, probes, policy, faults, checks };
+  const chaos = normalizeChaos(document.chaos, horizonNs, refs, context);
+  return { hosts, vms, migrations, plans, probes, policy, faults, checks, ...(chaos === undefined ? {} : { chaos }) };
 }

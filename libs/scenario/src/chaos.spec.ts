@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import { ScenarioError } from './errors/scenario-error';
+import { faultsFromEntries } from './normalize/fault-entries';
+import { problemLinesOf, scenarioFrom } from './testing';
+
+const S = 1e9;
+
+/** The minimal scenario plus a third host and a drain of src-1, so drawn faults can name generated migrations. */
+const withDrain = {
+  hosts: [
+    { name: 'src-1', link: '10Gbps', memory: '64GiB' },
+    { name: 'dst-1', link: '10Gbps', memory: '64GiB' },
+    { name: 'dst-2', link: '10Gbps', memory: '64GiB' },
+  ],
+  plans: [{ drain: 'src-1', at: '20s', to: ['dst-1', 'dst-2'] }],
+};
+
+describe('the chaos section', () => {
+  it('resolves every default: all hosts, every explicit and drain migration, round phases, the whole horizon', () => {
+    const scenario = scenarioFrom({ ...withDrain, chaos: { 'host-crash': { perHostHour: 0.5 } } });
+    expect(scenario.chaos).toEqual({
+      swarm: false,
+      fromNs: 0,
+      untilNs: 60 * S,
+      kinds: [
+        {
+          kind: 'host-crash',
+          perHostHour: 0.5,
+          perRound: 0,
+          hosts: ['src-1', 'dst-1', 'dst-2'],
+          migrations: ['m1', 'drain-src-1/vm-1'],
+          phases: ['round'],
+          rounds: 10,
+          afterNs: { type: 'uniform', min: 0, max: 5 * S },
+          downForNs: { type: 'uniform', min: 10 * S, max: 120 * S },
+        },
+      ],
+      hosts: ['src-1', 'dst-1', 'dst-2'],
+      migrations: [
+        { id: 'm1', vm: 'vm-1', from: 'src-1', to: 'dst-1' },
+        { id: 'drain-src-1/vm-1', vm: 'vm-1', from: 'src-1', to: null },
+      ],
+    });
+    expect(scenario.variants[0]!.chaos).toEqual(scenario.chaos);
+  });
+
+  it('a file without a chaos section has none, and neither have its variants', () => {
+    const scenario = scenarioFrom({ variants: [{ name: 'a' }] });
+    expect(scenario.chaos).toBeUndefined();
+    expect(scenario.variants[0]!.chaos).toBeUndefined();
+  });
+
+  it('reads a distribution as one value, { min, max } (uniform) or { mean, max } (exponential), and kinds in table order', () => {
+    const scenario = scenarioFrom({
+      chaos: {
+        swarm: true,
+        from: '10s',
+        until: '50s',
+        'link-flap': { perRound: '5%', phases: ['setup', 'round'], rounds: 3, flaps: 3, down: { mean: '2s', max: '10s' }, up: '1s', after: 0 },
+        'bandwidth-drop': { perHostHour: 2, hosts: ['dst-1'], bandwidth: { min: '10MB/s', max: '50MB/s' } },
+        cancel: { perRound: 0.01, migrations: ['m1'] },
+      },
+    });
+    const chaos = scenario.chaos!;
+    expect([chaos.swarm, chaos.fromNs, chaos.untilNs]).toEqual([true, 10 * S, 50 * S]);
+    expect(chaos.kinds.map((kind) => kind.kind)).toEqual(['link-flap', 'bandwidth-drop', 'cancel']);
+    expect(chaos.kinds[0]).toMatchObject({
+      perRound: 0.05,
+      phases: ['setup', 'round'],
+      rounds: 3,
+      flaps: { type: 'fixed', value: 3 },
+      downNs: { type: 'exponential', mean: 2 * S, max: 10 * S },
+      upNs: { type: 'fixed', value: S },
+      afterNs: { type: 'fixed', value: 0 },
+    });
+    expect(chaos.kinds[1]).toMatchObject({ hosts: ['dst-1'], bandwidthBytesPerSec: { type: 'uniform', min: 10e6, max: 50e6 } });
+    expect(chaos.kinds[2]).toMatchObject({ kind: 'cancel', perRound: 0.01, perHostHour: 0, migrations: ['m1'] });
+  });
+
+  it('reports every problem with its path: unknown names, ranges out of order, a window past the horizon, a kind that never strikes', () => {
+    expect(
+      problemLinesOf({
+        ...withDrain,
+        chaos: {
+          until: '2m',
+          'host-crash': { perHostHour: 1, hosts: ['dst-3'], downFor: { min: '1m', max: '10s' } },
+          'link-down': { duration: '5s' },
+          'latency-spike': { perRound: 0.1, migrations: ['drain-src-1/vm-2'], latency: { min: '1ms' } },
+          cancel: { perHostHour: 1 },
+        },
+      }),
+    ).toEqual([
+      'test.yaml: chaos.cancel.perHostHour: found unknown key "perHostHour", expected one of perRound, migrations, phases, rounds, after',
+    ]);
+    expect(
+      problemLinesOf({
+        ...withDrain,
+        chaos: {
+          until: '2m',
+          'host-crash': { perHostHour: 1, hosts: ['dst-3'], downFor: { min: '1m', max: '10s' } },
+          'link-down': { duration: '5s' },
+          'latency-spike': { perRound: 0.1, migrations: ['drain-src-1/vm-2'], latency: { min: '1ms' } },
+        },
+      }),
+    ).toEqual([
+      'test.yaml: chaos.until: found "2m", expected a time no later than the horizon (1m)',
+      'test.yaml: chaos.host-crash.hosts[0]: found "dst-3", expected a host declared in hosts (src-1, dst-1, dst-2) (did you mean "dst-1"?)',
+      'test.yaml: chaos.host-crash.downFor.max: found "10s", expected at least min ("1m")',
+      'test.yaml: chaos.link-down: found neither perHostHour nor perRound, expected perHostHour or perRound (or both): how often the fault strikes',
+      'test.yaml: chaos.latency-spike.migrations[0]: found "drain-src-1/vm-2", expected a migration id declared in migrations or generated by a plan (m1, drain-src-1/vm-1) (did you mean "drain-src-1/vm-1"?)',
+      'test.yaml: chaos.latency-spike.latency.max: found nothing, expected min and max together (uniform between them)',
+    ]);
+  });
+
+  it('checks the shape like every other section: units, fractions, phases, and min or mean', () => {
+    expect(
+      problemLinesOf({
+        chaos: { swarm: 'yes', 'link-down': { perRound: '150%', phases: ['postcopy'], duration: { max: '3s' } } },
+      }),
+    ).toEqual([
+      'test.yaml: chaos.swarm: found "yes", expected true or false',
+      'test.yaml: chaos.link-down.perRound: found "150%", expected a fraction from 0 to 1 or a percent from 0% to 100%',
+      'test.yaml: chaos.link-down.phases[0]: found "postcopy", expected one of setup, round, stop-and-copy',
+      'test.yaml: chaos.link-down.duration: found neither min nor mean, expected exactly one of min or mean',
+    ]);
+  });
+});
+
+describe('faults drawn as plain entries', () => {
+  const scenario = scenarioFrom({ ...withDrain, faults: [{ kind: 'link-down', host: 'dst-2', at: '30s', duration: '1s' }], chaos: { cancel: { perRound: 0.5 } } });
+  const variant = scenario.variants[0]!;
+
+  it('normalise against the variant exactly as the file would, numbered after its own faults', () => {
+    const faults = faultsFromEntries(
+      [
+        { kind: 'destination-crash', when: { migration: 'drain-src-1/vm-1', phase: 'round', round: 2, after: '1500ms' }, duration: '40s', description: 'chaos: host-crash' },
+        { kind: 'link-down', when: { migration: 'm1', phase: 'setup' }, duration: '2s' },
+        { kind: 'bandwidth-drop', host: 'dst-1', at: '12345ms', bandwidth: '20MB/s', duration: '5s' },
+      ],
+      variant,
+      scenario.horizonNs,
+      'test.yaml',
+    );
+    expect(faults).toEqual([
+      {
+        kind: 'destination-crash',
+        index: 1,
+        description: 'chaos: host-crash',
+        trigger: { type: 'phase', migration: 'drain-src-1/vm-1', phase: 'round', round: 2, afterNs: 1.5 * S },
+        host: null,
+        durationNs: 40 * S,
+      },
+      {
+        kind: 'link-down',
+        index: 2,
+        description: '',
+        trigger: { type: 'phase', migration: 'm1', phase: 'setup', round: null, afterNs: 0 },
+        link: { type: 'path', from: 'src-1', to: 'dst-1' },
+        durationNs: 2 * S,
+      },
+      {
+        kind: 'bandwidth-drop',
+        index: 3,
+        description: '',
+        trigger: { type: 'at', atNs: 12.345 * S },
+        link: { type: 'host', host: 'dst-1' },
+        bandwidthBytesPerSec: 20e6,
+        durationNs: 5 * S,
+      },
+    ]);
+    // The same entries written after the file's own faults give the same specs.
+    const written = scenarioFrom({
+      ...withDrain,
+      faults: [
+        { kind: 'link-down', host: 'dst-2', at: '30s', duration: '1s' },
+        { kind: 'destination-crash', when: { migration: 'drain-src-1/vm-1', phase: 'round', round: 2, after: '1500ms' }, duration: '40s', description: 'chaos: host-crash' },
+        { kind: 'link-down', when: { migration: 'm1', phase: 'setup' }, duration: '2s' },
+        { kind: 'bandwidth-drop', host: 'dst-1', at: '12345ms', bandwidth: '20MB/s', duration: '5s' },
+      ],
+    });
+    expect(written.faults.slice(1)).toEqual(faults);
+  });
+
+  it('refuse an entry that does not fit the variant, with the path it would have in the file', () => {
+    expect(() => faultsFromEntries([{ kind: 'migration-cancel', when: { migration: 'm9', phase: 'setup' } }], variant, scenario.horizonNs, 'test.yaml')).toThrow(ScenarioError);
+    const error = (() => {
+      try {
+        faultsFromEntries([{ kind: 'migration-cancel', at: '2m', migration: 'm1' }], variant, scenario.horizonNs, 'test.yaml');
+      } catch (caught) {
+        return caught as ScenarioError;
+      }
+      return undefined;
+    })();
+    expect(error?.format()).toBe('test.yaml: faults[1].at: found "2m", expected a time before the horizon (1m)');
+  });
+});
+
+describe('liveness checks', () => {
+  it('migrations-end and vms-recover need no names and get generated ones', () => {
+    const scenario = scenarioFrom({ checks: [{ kind: 'migrations-end' }, { kind: 'migrations-end', by: '50s' }, { kind: 'vms-recover', within: '30s' }] });
+    expect(scenario.checks).toEqual([
+      { kind: 'migrations-end', name: 'migrations-end', variants: null, byNs: null },
+      { kind: 'migrations-end', name: 'migrations-end by 50s', variants: null, byNs: 50 * S },
+      { kind: 'vms-recover', name: 'vms-recover: to 95% within 30s', variants: null, toFraction: 0.95, withinNs: 30 * S },
+    ]);
+    expect(problemLinesOf({ checks: [{ kind: 'vms-recover' }] })).toEqual([
+      'test.yaml: checks[0].within: found nothing, expected a duration such as 300ms, 10s or 2m (the key is required)',
+    ]);
+    expect(problemLinesOf({ checks: [{ kind: 'migrations-end', by: '2m' }] })).toEqual([
+      'test.yaml: checks[0].by: found "2m", expected a time no later than the horizon (1m)',
+    ]);
+  });
+});
+
+describe('latency faults', () => {
+  it('need a path: a latency fault on a whole NIC is refused at load time (the engine cannot apply it)', () => {
+    expect(problemLinesOf({ faults: [{ kind: 'latency', host: 'dst-1', latency: '5ms', at: '6s' }] })).toEqual([
+      'test.yaml: faults[0].host: found "dst-1", expected no host for a latency fault: a path, from and to (or a when.migration whose path it is)',
+    ]);
+  });
+});
