@@ -13,6 +13,7 @@ export class RecordingFaultTarget implements FaultTarget {
   readonly downHostLinks = new Set<string>();
   readonly pathCaps = new Map<string, number>();
   readonly latencies = new Map<string, number>();
+  readonly hostLatencies = new Map<string, number>();
   readonly nicRates = new Map<string, number>();
   readonly cancelled: string[] = [];
   readonly scheduled: { atNs: number; revert: () => void }[] = [];
@@ -60,6 +61,9 @@ export class RecordingFaultTarget implements FaultTarget {
   }
   addPathLatency(a: string, b: string, latencyNs: number): void {
     this.latencies.set(pair(a, b), (this.latencies.get(pair(a, b)) ?? 0) + latencyNs);
+  }
+  addHostLatency(host: string, latencyNs: number): void {
+    this.hostLatencies.set(host, (this.hostLatencies.get(host) ?? 0) + latencyNs);
   }
   cancelMigration(migration: string, reason: string): void {
     this.cancelled.push(`${migration}: ${reason}`);

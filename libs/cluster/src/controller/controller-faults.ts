@@ -84,6 +84,11 @@ export class ControllerFaults implements FaultTarget {
     this.controller.rerate();
   }
 
+  addHostLatency(host: string, latencyNs: number): void {
+    this.controller.network.links.addHostLatency(host, latencyNs);
+    this.controller.rerate();
+  }
+
   cancelMigration(migration: string, reason: string): void {
     const record = this.recordFor(migration);
     if (record === undefined) {

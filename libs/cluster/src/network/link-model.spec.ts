@@ -78,6 +78,20 @@ describe('LinkModel: max-min fair sharing', () => {
     expect(links.latencyNs('a', 'b')).toBe(100_000);
   });
 
+  it('latency added to a host\'s access link lengthens every path through it, and only those, until removed', () => {
+    const links = new LinkModel();
+    links.addHost('a', GBPS_1, 100_000);
+    links.addHost('b', GBPS_1, 100_000);
+    links.addHost('c', GBPS_1, 100_000);
+    links.addHostLatency('a', 20_000_000);
+    expect(links.latencyNs('a', 'b')).toBe(20_200_000);
+    expect(links.latencyNs('c', 'a')).toBe(20_200_000);
+    expect(links.latencyNs('b', 'c')).toBe(200_000);
+    links.addHostLatency('a', -20_000_000);
+    expect(links.latencyNs('a', 'b')).toBe(200_000);
+    expect(() => links.addHostLatency('nowhere', 1)).toThrow();
+  });
+
   it('any set of flows: no NIC oversubscribed, no flow above its cap, and every flow is bottlenecked somewhere', () => {
     fc.assert(
       fc.property(

@@ -30,6 +30,8 @@ const RELATIVE_EPSILON = 1e-9;
 export class LinkModel {
   private readonly nicBytesPerSec = new Map<string, number>();
   private readonly hostLatencyNs = new Map<string, number>();
+  /** Latency faults on a host's access link, on top of its own latency. */
+  private readonly addedHostLatencyNs = new Map<string, number>();
   private readonly hostDown = new Set<string>();
   private readonly nicDown = new Set<string>();
   private readonly paths = new Map<string, PathState>();
@@ -99,14 +101,25 @@ export class LinkModel {
     path.addedLatencyNs = Math.max(0, path.addedLatencyNs + latencyNs);
   }
 
+  /** Adds `latencyNs` to the host's access link, so to every path through it (cumulative; negative removes). */
+  addHostLatency(name: string, latencyNs: number): void {
+    this.requireHost(name);
+    this.addedHostLatencyNs.set(name, Math.max(0, (this.addedHostLatencyNs.get(name) ?? 0) + latencyNs));
+  }
+
   /**
    * One-way latency between two hosts in ns: the base latency, both hosts'
-   * access links (a path crosses both, as in SimGrid's cluster model) and
-   * whatever latency faults added to the path.
+   * access links (a path crosses both, as in SimGrid's cluster model) with
+   * what latency faults added to them, and what latency faults added to the
+   * path.
    */
   latencyNs(a: string, b: string): number {
-    const access = (this.hostLatencyNs.get(a) ?? 0) + (this.hostLatencyNs.get(b) ?? 0);
+    const access = this.accessLatencyNs(a) + this.accessLatencyNs(b);
     return this.baseLatencyNs + access + (this.paths.get(pathKey(a, b))?.addedLatencyNs ?? 0);
+  }
+
+  private accessLatencyNs(host: string): number {
+    return (this.hostLatencyNs.get(host) ?? 0) + (this.addedHostLatencyNs.get(host) ?? 0);
   }
 
   isPathUp(a: string, b: string): boolean {

@@ -65,6 +65,16 @@ describe('fault kinds', () => {
     expect(system.latencies.get(pair('src', 'dst'))).toBe(0);
   });
 
+  it('latency on a host adds to its access link (every path through it) and is removed after its duration', () => {
+    const system = target();
+    applyFault(fault('latency', { host: 'dst', latencyNs: 20_000_000 }, S), system);
+    expect(system.hostLatencies.get('dst')).toBe(20_000_000);
+    expect(system.latencies.size).toBe(0);
+    system.runUntil(S);
+    expect(system.hostLatencies.get('dst')).toBe(0);
+    expect(() => applyFault(fault('latency', { host: 'nowhere', latencyNs: 1 }), target())).toThrow(/no host named "nowhere"/);
+  });
+
   it('migration-cancel cancels the named migration', () => {
     const system = target();
     applyFault(fault('migration-cancel', { migration: 'vm1' }), system);
@@ -76,7 +86,7 @@ describe('fault kinds', () => {
     expect(() => validateFault(fault('link-down', {}))).toThrow(OrchestrationError);
     expect(() => validateFault(fault('link-down', { host: 'a', migration: 'b' }))).toThrow(/exactly one/);
     expect(() => validateFault(fault('bandwidth-drop', { host: 'a' }))).toThrow(/bandwidthBytesPerSec/);
-    expect(() => validateFault(fault('latency', { host: 'a', latencyNs: 1 }))).toThrow(/applies to a path/);
+    expect(() => validateFault(fault('latency', { host: 'a' }))).toThrow(/latencyNs/);
     expect(() => applyFault(fault('link-down', { between: ['src', 'nowhere'] }), target())).toThrow(/no host named "nowhere"/);
   });
 });

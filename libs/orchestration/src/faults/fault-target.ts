@@ -27,6 +27,8 @@ export interface FaultTarget {
   setHostNicRate(host: string, bytesPerSec: number): void;
   hostNicRate(host: string): number;
   addPathLatency(a: string, b: string, latencyNs: number): void;
+  /** Adds `latencyNs` to the host's access link, so to every path through it (negative removes it). */
+  addHostLatency(host: string, latencyNs: number): void;
   /** Cancels a migration (like `virsh domjobabort` / deleting the VMIM); no retry follows. */
   cancelMigration(migration: string, reason: string): void;
   /** Runs `revert` when virtual time reaches `atNs` (faults with a duration). */
