@@ -130,6 +130,19 @@ export const DEFAULT_MIGRATION_PARAMETERS: Readonly<MigrationParameters> = Objec
   cloudsim: Object.freeze({ bandwidthShare: 0.5, cpuOverhead: 0.1 }),
 }) as MigrationParameters;
 
+/**
+ * QEMU's ranges of the parameters a scenario can set (migration/options.c
+ * `migrate_params_check`): `migrationParameters()` enforces them, and the
+ * scenario loader enforces the same bounds, naming the file and the path.
+ */
+export const QEMU_PARAMETER_RANGES = Object.freeze({
+  /** ms (MAX_MIGRATE_DOWNTIME_SECONDS = 2000 s). */
+  'downtime-limit': Object.freeze({ min: 0, max: 2_000_000 }),
+  'cpu-throttle-initial': Object.freeze({ min: 1, max: 99 }),
+  'cpu-throttle-increment': Object.freeze({ min: 1, max: 99 }),
+  'max-cpu-throttle': Object.freeze({ min: 1, max: 99 }),
+});
+
 /** Fills defaults and validates; throws MigrationError(MIGRATION_INVALID_PARAMETER) naming the parameter. */
 export function migrationParameters(input: MigrationParametersInput = {}): MigrationParameters {
   const d = DEFAULT_MIGRATION_PARAMETERS;
@@ -155,12 +168,11 @@ function validate(p: MigrationParameters): void {
     fail('algorithm', `one of ${MIGRATION_ALGORITHMS.join(', ')}`, p.algorithm);
   }
   // Ranges from QEMU migration/options.c migrate_params_check.
-  range('downtime-limit', p['downtime-limit'], 0, 2_000_000);
+  const ranges = QEMU_PARAMETER_RANGES;
+  range('downtime-limit', p['downtime-limit'], ranges['downtime-limit'].min, ranges['downtime-limit'].max);
   range('max-bandwidth', p['max-bandwidth'], 1, Number.MAX_SAFE_INTEGER);
   range('max-postcopy-bandwidth', p['max-postcopy-bandwidth'], 0, Number.MAX_SAFE_INTEGER);
-  integer('cpu-throttle-initial', p['cpu-throttle-initial'], 1, 99);
-  integer('cpu-throttle-increment', p['cpu-throttle-increment'], 1, 99);
-  integer('max-cpu-throttle', p['max-cpu-throttle'], 1, 99);
+  for (const name of ['cpu-throttle-initial', 'cpu-throttle-increment', 'max-cpu-throttle'] as const) integer(name, p[name], ranges[name].min, ranges[name].max);
   integer('throttle-trigger-threshold', p['throttle-trigger-threshold'], 1, 100);
   for (const key of ['auto-converge', 'postcopy-ram'] as const) {
     if (typeof p.capabilities[key] !== 'boolean') fail(`capabilities.${key}`, 'a boolean', p.capabilities[key]);

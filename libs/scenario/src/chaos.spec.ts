@@ -213,9 +213,11 @@ describe('liveness checks', () => {
 });
 
 describe('latency faults', () => {
-  it('need a path: a latency fault on a whole NIC is refused at load time (the engine cannot apply it)', () => {
-    expect(problemLinesOf({ faults: [{ kind: 'latency', host: 'dst-1', latency: '5ms', at: '6s' }] })).toEqual([
-      'test.yaml: faults[0].host: found "dst-1", expected no host for a latency fault: a path, from and to (or a when.migration whose path it is)',
-    ]);
+  it('on a whole NIC load as a host link (libs/sim: every path through the host pays the latency)', () => {
+    expect(scenarioFrom({ faults: [{ kind: 'latency', host: 'dst-1', latency: '5ms', at: '6s' }] }).faults[0]).toMatchObject({
+      kind: 'latency',
+      link: { type: 'host', host: 'dst-1' },
+      latencyNs: 5_000_000,
+    });
   });
 });

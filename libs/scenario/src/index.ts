@@ -58,6 +58,8 @@ export { toMigrationParameters, toMigrationPolicy, UNLIMITED_BANDWIDTH_BYTES_PER
 export { FAULT_KINDS } from './document/fault-kinds';
 export { CHECK_KINDS } from './document/check-kinds';
 export { TLB_PROFILE_NAMES } from './document/host-schema';
+export { SCENARIO_LIMITS, type ScenarioLimits } from './limits/scenario-limits';
+export { vmsWithModels } from './model/vms-with-models';
 
 export { parseSize, SIZE_UNITS } from './units/size';
 export { parseRate, RATE_UNITS } from './units/rate';

@@ -49,6 +49,9 @@ function validate(schema: JsonSchema, value: unknown, path = '$'): string[] {
       case 'minItems':
         if (Array.isArray(value) && value.length < (argument as number)) errors.push(`${path}: too few items`);
         break;
+      case 'maxItems':
+        if (Array.isArray(value) && value.length > (argument as number)) errors.push(`${path}: too many items`);
+        break;
       case 'items':
         if (Array.isArray(value)) value.forEach((item, index) => errors.push(...validate(argument as JsonSchema, item, `${path}[${index}]`)));
         break;

@@ -4,6 +4,8 @@ import { ScenarioError, ScenarioErrorCode, type Problem } from './errors/scenari
 import type { Scenario, ScenarioVariant } from './model/scenario';
 import { normalizeSetup } from './normalize/normalize-setup';
 import { applyVariant } from './normalize/variants';
+import { checkReportSize, checkVariantSetups } from './normalize/run-size';
+import { SCENARIO_LIMITS } from './limits/scenario-limits';
 import { formatPath, isMapping, Issues, type Issue, type Path } from './schema/issues';
 import { INVALID } from './schema/schema';
 
@@ -20,6 +22,11 @@ const MAX_ALIAS_COUNT = 1000;
  */
 export function loadScenario(text: string, fileName: string): Scenario {
   if (typeof text !== 'string') throw invalid(fileName, [problemOf({ path: [], found: 'no text', expected: 'the text of a YAML or JSON file' })]);
+  if (text.length > SCENARIO_LIMITS.textChars) {
+    const found = `a text of ${text.length.toLocaleString('en-US')} characters`;
+    const expected = `at most ${SCENARIO_LIMITS.textChars.toLocaleString('en-US')} characters (4 MiB); declare repeated hosts and VMs with count`;
+    throw invalid(fileName, [problemOf({ path: [], found, expected })]);
+  }
   if (text.trim() === '') throw invalid(fileName, [problemOf({ path: [], found: 'an empty file', expected: 'a scenario (a mapping)' })]);
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'silent' });
@@ -69,6 +76,7 @@ function parseScenarioUnsafe(raw: unknown, fileName: string, locate: Locate): Sc
   const baseIssues = new Issues();
   checkVariantNames(parsed, baseIssues);
   const base = normalizeSetup(parsed, raw, variantNames, baseIssues);
+  if (!checkVariantSetups(parsed, baseIssues)) throw invalid(fileName, baseIssues.list.map((issue) => problemOf(issue, locate)));
   const problems = baseIssues.list.map((issue) => problemOf(issue, locate));
   const seen = new Set(problems.map(problemKey));
   const variants: ScenarioVariant[] = [];
@@ -91,6 +99,11 @@ function parseScenarioUnsafe(raw: unknown, fileName: string, locate: Locate): Sc
     }
     variants.push({ name: variant.name, description: variant.description ?? '', ...setup });
   });
+  if (problems.length === 0) {
+    const sizeIssues = new Issues();
+    checkReportSize(parsed, variants.length > 0 ? variants : [base], sizeIssues);
+    for (const issue of sizeIssues.list) problems.push(problemOf(issue, locate));
+  }
   if (problems.length > 0) throw invalid(fileName, dedupe(problems));
   return {
     name: parsed.name,

@@ -81,7 +81,10 @@ function typeLabel(schema: Schema<unknown>, described: Described): string {
   if (schema instanceof NameSchema) return 'name';
   if (schema instanceof TextSchema) return 'text';
   if (schema instanceof EnumSchema) return (schema.values as readonly string[]).map((value) => `\`${value}\``).join(' | ');
-  if (schema instanceof ArraySchema) return `list of ${schema.noun}${schema.items instanceof ObjectSchema ? seeAlso(schema.items) : ''}`;
+  if (schema instanceof ArraySchema) {
+    const atMost = schema.maxItems === undefined ? '' : ` (at most ${schema.maxItems.toLocaleString('en-US')})`;
+    return `list of ${schema.noun}${atMost}${schema.items instanceof ObjectSchema ? seeAlso(schema.items) : ''}`;
+  }
   if (schema instanceof RecordSchema) return `name -> ${typeLabel(schema.values, described)}`;
   if (schema instanceof EitherSchema) return `${typeLabel(schema.first, described)} or ${typeLabel(schema.second, described)}`;
   if (schema instanceof TaggedUnionSchema) return `${schema.noun} (by \`${schema.tag}\`)`;

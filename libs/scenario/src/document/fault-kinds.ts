@@ -2,6 +2,7 @@ import type { FaultSpec } from '../model/scenario';
 import type { FaultContext } from '../normalize/fault-context';
 import { field, s } from '../schema/builders';
 import { ObjectSchema, type Fields, type ObjectValue } from '../schema/object-schema';
+import { LINK_RATE_MIN } from '../limits/limit-options';
 
 /**
  * Every fault kind in one table: its description, its own keys (besides the
@@ -91,7 +92,7 @@ export const FAULT_KINDS = {
     description: `The link's capacity drops. ${linkDefaultNote}`,
     fields: {
       ...linkFields,
-      bandwidth: field.required(s.rate(), 'Capacity while the fault lasts (use link-down for none).'),
+      bandwidth: field.required(s.rate({ min: LINK_RATE_MIN }), 'Capacity while the fault lasts, at least 1Mbps (use link-down for none).'),
       duration: durationField,
     },
     normalize: (fault, context) => {
@@ -101,19 +102,15 @@ export const FAULT_KINDS = {
     },
   }),
   latency: defineFaultKind({
-    description: `Extra one-way latency on the link. ${linkDefaultNote}`,
+    description: `Extra one-way latency: on host, its access link, so every path through it; on from -> to, that path. ${linkDefaultNote}`,
     fields: {
       ...linkFields,
       latency: field.required(s.duration(), 'Added one-way latency.'),
       duration: durationField,
     },
     normalize: (fault, context) => {
+      // On a host it adds to the host's access link, which every path through the host crosses (LinkModel.addHostLatency).
       const link = context.link(fault);
-      if (link?.type === 'host') {
-        // Latency is a property of a path (each message pays it once), not of a NIC.
-        context.add('host', JSON.stringify(link.host), 'no host for a latency fault: a path, from and to (or a when.migration whose path it is)');
-        return undefined;
-      }
       return link === undefined ? undefined : { kind: 'latency', ...context.common, link, latencyNs: fault.latency, durationNs: fault.duration ?? null };
     },
   }),

@@ -1,4 +1,5 @@
-import { DEFAULT_MIGRATION_PARAMETERS, MIGRATION_ALGORITHMS } from '@migsim/migration';
+import { DEFAULT_MIGRATION_PARAMETERS, MIGRATION_ALGORITHMS, QEMU_PARAMETER_RANGES } from '@migsim/migration';
+import { DOWNTIME_LIMIT_MAX } from '../limits/limit-options';
 import { field, s } from '../schema/builders';
 import { formatRate } from '../units/format-units';
 
@@ -14,15 +15,19 @@ const roundSchema = s.object(
 /** Parameters and capabilities under QEMU's own names and units. */
 export const migrationParamsSchema = s.object(
   {
-    'downtime-limit': field.defaulted(s.duration({ bareNumberUnit: 'ms' }), `${QEMU['downtime-limit']}ms`, 'Longest acceptable pause at switchover (a bare number is milliseconds, as in QEMU).'),
+    'downtime-limit': field.defaulted(
+      s.duration({ bareNumberUnit: 'ms', allowZero: true, max: DOWNTIME_LIMIT_MAX }),
+      `${QEMU['downtime-limit']}ms`,
+      'Longest acceptable pause at switchover, 0 to 2000s as in QEMU (a bare number is milliseconds, as in QEMU).',
+    ),
     'max-bandwidth': field.optional(
       s.rate({ allowZero: true }),
       'Rate limit of the migration stream (a bare number is bytes/s, as in QEMU; 0 = unlimited).',
       `policy.bandwidthPerMigration, else ${QEMU_DEFAULT_MAX_BANDWIDTH}`,
     ),
-    'cpu-throttle-initial': field.defaulted(s.percentInteger(1, 99), QEMU['cpu-throttle-initial'], 'Auto-converge: first throttle, percent.'),
-    'cpu-throttle-increment': field.defaulted(s.percentInteger(1, 99), QEMU['cpu-throttle-increment'], 'Auto-converge: throttle step, percent.'),
-    'max-cpu-throttle': field.defaulted(s.percentInteger(1, 99), QEMU['max-cpu-throttle'], 'Auto-converge: highest throttle, percent.'),
+    'cpu-throttle-initial': field.defaulted(s.percentInteger(QEMU_PARAMETER_RANGES['cpu-throttle-initial'].min, QEMU_PARAMETER_RANGES['cpu-throttle-initial'].max), QEMU['cpu-throttle-initial'], 'Auto-converge: first throttle, percent.'),
+    'cpu-throttle-increment': field.defaulted(s.percentInteger(QEMU_PARAMETER_RANGES['cpu-throttle-increment'].min, QEMU_PARAMETER_RANGES['cpu-throttle-increment'].max), QEMU['cpu-throttle-increment'], 'Auto-converge: throttle step, percent.'),
+    'max-cpu-throttle': field.defaulted(s.percentInteger(QEMU_PARAMETER_RANGES['max-cpu-throttle'].min, QEMU_PARAMETER_RANGES['max-cpu-throttle'].max), QEMU['max-cpu-throttle'], 'Auto-converge: highest throttle, percent.'),
     'auto-converge': field.optional(s.boolean(), 'Capability: throttle the guest when it dirties memory faster than it is sent.', 'policy.allowAutoConverge'),
     'postcopy-ram': field.optional(s.boolean(), 'Capability: allow switching to post-copy.', 'policy.allowPostCopy'),
     'postcopy-after': field.optional(

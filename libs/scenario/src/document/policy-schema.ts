@@ -1,4 +1,5 @@
 import { field, s } from '../schema/builders';
+import { DOWNTIME_LIMIT_MAX } from '../limits/limit-options';
 
 /** Nova's defaults for stepped downtime, applied when any of its keys is written. */
 export const NOVA_DOWNTIME_DEFAULTS = {
@@ -49,8 +50,8 @@ export const policySchema = s.object(
       'Nova: what the completion timeout does.',
     ),
     live_migration_downtime: field.optional(
-      s.duration({ bareNumberUnit: 'ms' }),
-      'Nova: final downtime limit of stepped downtime; writing any live_migration_downtime* key turns stepping on.',
+      s.duration({ bareNumberUnit: 'ms', max: DOWNTIME_LIMIT_MAX }),
+      'Nova: final downtime limit of stepped downtime, at most 2000s (QEMU\'s downtime-limit range); writing any live_migration_downtime* key turns stepping on.',
       `${NOVA_DOWNTIME_DEFAULTS.live_migration_downtime} when stepping is on`,
     ),
     live_migration_downtime_steps: field.optional(s.integer({ min: 1, max: 1000 }), 'Nova: number of downtime steps.', `${NOVA_DOWNTIME_DEFAULTS.live_migration_downtime_steps} when stepping is on`),

@@ -9,6 +9,7 @@ import { NormalizeContext } from './normalize-context';
 import { normalizePlans, normalizeProbes } from './plans-and-probes';
 import { normalizePolicy } from './policy';
 import { References } from './references';
+import { SCENARIO_LIMITS } from '../limits/scenario-limits';
 
 /**
  * Cross-reference checks and dynamic defaults of one structurally valid
@@ -23,10 +24,16 @@ export function normalizeSetup(document: ScenarioDocument, raw: unknown, variant
     const path = ['sampling', 'interval'];
     context.add(path, context.found(path, ''), 'at most the horizon');
   }
+  // Counts are checked before they are expanded: a million names are not made to be refused.
+  const policy = normalizePolicy(document.policy);
+  const hostsWithin = withinCount(document.hosts, SCENARIO_LIMITS.hosts, 'hosts', context);
+  const vmsWithin = withinCount(document.vms, SCENARIO_LIMITS.vms, 'VMs', context);
+  if (!hostsWithin || !vmsWithin) {
+    return { hosts: [], vms: [], migrations: [], plans: [], probes: [], policy, faults: [], checks: [] };
+  }
   const hosts = normalizeHosts(document.hosts, refs, context);
   const vms = normalizeVms(document.vms, refs, context);
   checkHostMemory(hosts, vms, refs, context);
-  const policy = normalizePolicy(document.policy);
   const migrations = normalizeMigrations(document.migrations, policy, horizonNs, refs, context);
   const plans = normalizePlans(document.plans, policy, horizonNs, refs, context);
   const probes = normalizeProbes(document.probes, horizonNs, refs, context);
@@ -34,4 +41,13 @@ export function normalizeSetup(document: ScenarioDocument, raw: unknown, variant
   const checks = normalizeChecks(document.checks, horizonNs, refs, context);
   const chaos = normalizeChaos(document.chaos, horizonNs, refs, context);
   return { hosts, vms, migrations, plans, probes, policy, faults, checks, ...(chaos === undefined ? {} : { chaos }) };
+}
+
+/** Whether the entries declare at most `limit` hosts (or VMs), counts included; adds the problem otherwise. */
+function withinCount(entries: readonly { count?: number }[], limit: number, noun: 'hosts' | 'VMs', context: NormalizeContext): boolean {
+  const total = entries.reduce((sum, entry) => sum + (entry.count ?? 1), 0);
+  if (total <= limit) return true;
+  const key = noun === 'hosts' ? 'hosts' : 'vms';
+  context.add([key], `${total.toLocaleString('en-US')} ${noun} (counts included)`, `at most ${limit.toLocaleString('en-US')} ${noun}`);
+  return false;
 }

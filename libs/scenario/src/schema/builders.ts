@@ -5,6 +5,7 @@ import type { Schema } from './schema';
 import { EitherSchema, KeyedUnionSchema, TaggedUnionSchema } from './unions';
 import { DurationSchema, FractionSchema, PercentIntegerSchema, RateSchema, SizeSchema } from './unit-schemas';
 import type { DurationOptions } from '../units/duration';
+import type { RateOptions } from '../units/rate';
 
 /** Short constructors so the scenario declaration reads like a table. */
 export const s = {
@@ -18,12 +19,12 @@ export const s = {
   number: (bounds: NumberBounds = {}) => new NumberSchema(bounds),
   boolean: () => new BooleanSchema(),
   size: (options: { allowZero?: boolean } = {}) => new SizeSchema(options),
-  rate: (options: { allowZero?: boolean } = {}) => new RateSchema(options),
+  rate: (options: RateOptions = {}) => new RateSchema(options),
   duration: (options: DurationOptions = {}) => new DurationSchema(options),
   fraction: () => new FractionSchema(),
   percentInteger: (min: number, max: number) => new PercentIntegerSchema(min, max),
   object: <F extends Fields>(fields: F, options: ObjectOptions) => new ObjectSchema(fields, options),
-  array: <T>(items: Schema<T>, noun: string, minItems = 0) => new ArraySchema(items, noun, minItems),
+  array: <T>(items: Schema<T>, noun: string, minItems = 0, maxItems?: number) => new ArraySchema(items, noun, minItems, maxItems),
   record: <T>(values: Schema<T>, noun: string) => new RecordSchema(values, noun),
   tagged: <M extends Record<string, ObjectSchema<Fields>>>(tag: string, members: M, noun: string) => new TaggedUnionSchema(tag, members, noun),
   keyed: <M extends Record<string, ObjectSchema<Fields>>>(members: M, noun: string) => new KeyedUnionSchema(members, noun),

@@ -10,14 +10,23 @@ export class ArraySchema<T> extends Schema<T[]> {
     readonly items: Schema<T>,
     readonly noun: string,
     readonly minItems = 0,
+    /** A longer list is refused before its items are read. */
+    readonly maxItems?: number,
   ) {
     super();
-    this.expectation = minItems > 0 ? `a list of ${noun} with at least ${minItems} ${minItems === 1 ? 'entry' : 'entries'}` : `a list of ${noun}`;
+    const atLeast = minItems > 0 ? `at least ${minItems} ${minItems === 1 ? 'entry' : 'entries'}` : '';
+    const atMost = maxItems === undefined ? '' : `at most ${maxItems.toLocaleString('en-US')} entries`;
+    const bounds = [atLeast, atMost].filter((text) => text !== '').join(' and ');
+    this.expectation = bounds === '' ? `a list of ${noun}` : `a list of ${noun} with ${bounds}`;
   }
 
   parse(input: unknown, path: Path, issues: Issues): T[] | Invalid {
     if (!Array.isArray(input) || input.length < this.minItems) {
       issues.add(path, Array.isArray(input) ? 'an empty list' : describeFound(input), this.expectation);
+      return INVALID;
+    }
+    if (this.maxItems !== undefined && input.length > this.maxItems) {
+      issues.add(path, `a list of ${input.length.toLocaleString('en-US')} entries`, this.expectation);
       return INVALID;
     }
     const output: T[] = [];
@@ -31,7 +40,12 @@ export class ArraySchema<T> extends Schema<T[]> {
   }
 
   jsonSchema(): JsonSchema {
-    return { type: 'array', items: this.items.jsonSchema(), ...(this.minItems > 0 ? { minItems: this.minItems } : {}) };
+    return {
+      type: 'array',
+      items: this.items.jsonSchema(),
+      ...(this.minItems > 0 ? { minItems: this.minItems } : {}),
+      ...(this.maxItems === undefined ? {} : { maxItems: this.maxItems }),
+    };
   }
 }
 

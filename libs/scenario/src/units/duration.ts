@@ -37,6 +37,8 @@ export interface DurationOptions {
   allowZero?: boolean;
   /** Unit of a bare number, when the field accepts one. */
   bareNumberUnit?: BareNumberUnit;
+  /** Longest duration accepted, and why (completes "expected a duration of at most ..."). */
+  max?: { ns: number; why: string };
 }
 
 /** Completes "expected ..." for a value that is not a duration at all. */
@@ -77,9 +79,19 @@ export function parseDuration(input: unknown, options: DurationOptions = {}): Un
   return finish(totalNs, options);
 }
 
+/** A limit in its largest whole unit: 2000000000000 ns is "2000s". */
+function formatWholeDuration(ns: number): string {
+  for (const unit of ['h', 'm', 's', 'ms', 'us', 'ns'] as const) {
+    const size = Number(DURATION_UNITS_NS[unit]);
+    if (ns % size === 0) return `${ns / size}${unit}`;
+  }
+  return `${ns}ns`;
+}
+
 function finish(ns: bigint | undefined, options: DurationOptions): UnitResult<number> {
   if (ns === undefined) return unitError(`a whole number of nanoseconds, ${DURATION_EXPECTATION}`);
   if (ns < 0n || (ns === 0n && !options.allowZero)) return unitError(signExpectation(options));
   if (ns > MAX_NS) return unitError('a duration below 104 days');
+  if (options.max !== undefined && ns > BigInt(options.max.ns)) return unitError(`a duration of at most ${formatWholeDuration(options.max.ns)} (${options.max.why})`);
   return unitOk(Number(ns));
 }

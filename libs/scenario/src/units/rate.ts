@@ -53,6 +53,8 @@ const MAX_BYTES_PER_SEC = 125e12;
 export interface RateOptions {
   /** Whether 0 is a valid rate (e.g. a VM that writes nothing). */
   allowZero?: boolean;
+  /** Slowest rate accepted (0 aside, when allowed), as written in messages, and why. */
+  min?: { bytesPerSec: number; written: string; why: string };
 }
 
 export function parseRate(input: unknown, options: RateOptions = {}): UnitResult<number> {
@@ -74,5 +76,8 @@ export function parseRate(input: unknown, options: RateOptions = {}): UnitResult
   }
   if (bytesPerSec < 0 || (bytesPerSec === 0 && !options.allowZero)) return unitError(positive);
   if (bytesPerSec > MAX_BYTES_PER_SEC) return unitError(`${RATE_EXPECTATION} of at most 1Pbps`);
+  if (options.min !== undefined && bytesPerSec > 0 && bytesPerSec < options.min.bytesPerSec) {
+    return unitError(`a rate of at least ${options.min.written} (${options.min.why})`);
+  }
   return unitOk(bytesPerSec);
 }

@@ -1,0 +1,11 @@
+import { SCENARIO_LIMITS } from './scenario-limits';
+
+/** The link minimum as the rate schema takes it (limits.spec.ts checks that `written` parses to the limit). */
+export const LINK_RATE_MIN = {
+  bytesPerSec: SCENARIO_LIMITS.minLinkBytesPerSec,
+  written: '1Mbps',
+  why: 'below it the 4 MiB socket buffer QEMU writes into holds over 30 s of traffic; use link-down for a link that carries nothing',
+} as const;
+
+/** QEMU's downtime-limit maximum as the duration schema takes it. */
+export const DOWNTIME_LIMIT_MAX = { ns: SCENARIO_LIMITS.downtimeLimitMaxNs, why: "QEMU's downtime-limit range is 0 to 2000 s" } as const;
