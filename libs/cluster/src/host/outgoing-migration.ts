@@ -466,7 +466,9 @@ export class OutgoingMigration {
     const link = this.link;
     const bound = this.machine.nextSyncLowerBoundNs?.({ bytesPerSec: link.bytesPerSec, queuedBytes: link.queuedBytes(), timeNs: link.timeNs });
     if (bound === undefined || bound === null) return wake;
-    let next = Math.min(bound, this.watchdog.nextDeadlineNs());
+    // The watchdog fires at any wake later than lastProgress + timeout; its deadline (one ns past that) is
+    // where it wakes to fire, not a bound: simulated times are not whole nanoseconds.
+    let next = Math.min(bound, this.watchdog.nextDeadlineNs() - 1);
     for (const atNs of this.timers) if (atNs < next) next = atNs;
     return next;
   }
