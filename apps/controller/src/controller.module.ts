@@ -63,7 +63,14 @@ export class ControllerModule implements NestModule {
    * the order they come).
    */
   static transport(config: ControllerConfig): BullmqTransport<RunWireMessage> {
-    const port = new BullmqQueuePort<RunWireMessage>({ url: config.redisUrl, namespace: config.namespace, codecs: runCodecs, logger: serviceLogger('controller'), consumerName: 'controller' });
+    const port = new BullmqQueuePort<RunWireMessage>({
+      url: config.redisUrl,
+      namespace: config.namespace,
+      codecs: runCodecs,
+      logger: serviceLogger('controller'),
+      consumerName: 'controller',
+      delivery: config.delivery,
+    });
     return new BullmqTransport({ port, queues: [{ queue: coordinatorQueue(), concurrency: 1 }], patternOf: (message) => message.type });
   }
 }

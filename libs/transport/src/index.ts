@@ -68,4 +68,4 @@ export { measureRawBullmq, type RawBullmqMeasurement, type RawBullmqOptions } fr
 
 // Operators' read side: job counts and bull-board adapters
 export { QueueWatch, type QueueBoardAdapter, type QueueCounts, type QueueWatchOptions } from './queue/queue-watch';
-export { ConfigError, positiveInteger, readServedShardsConfig, type Env, type ServedShardsConfig } from './config/served-shards-config';
+export { ConfigError, positiveInteger, readDeliveryOverrides, readServedShardsConfig, type Env, type ServedShardsConfig } from './config/served-shards-config';

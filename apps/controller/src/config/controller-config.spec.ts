@@ -35,6 +35,12 @@ describe('controller config', () => {
     expect(() => readControllerConfig({ REDIS_URL: 'http://x' })).toThrow(/^REDIS_URL: expected redis:\/\/host:port, got "http:\/\/x"/);
     expect(() => readControllerConfig({ REDIS_URL: 'redis://x:1', MIGSIM_SPEED: '0' })).toThrow(/^MIGSIM_SPEED: expected a number/);
     expect(() => readControllerConfig({ REDIS_URL: 'redis://x:1', PORT: '80.5' })).toThrow(/^PORT: expected an integer/);
+    expect(() => readControllerConfig({ REDIS_URL: 'redis://x:1', MIGSIM_LOCK_DURATION_MS: 'soon' })).toThrow(/^MIGSIM_LOCK_DURATION_MS: expected an integer >= 1/);
+  });
+
+  it('MIGSIM_LOCK_DURATION_MS and MIGSIM_STALLED_INTERVAL_MS reach the coordinator queue consumer; unset, its delivery policy keeps the defaults', () => {
+    expect(readControllerConfig({ REDIS_URL: 'redis://x:1' }).delivery).toEqual({});
+    expect(readControllerConfig({ REDIS_URL: 'redis://x:1', MIGSIM_LOCK_DURATION_MS: '3000', MIGSIM_STALLED_INTERVAL_MS: '1000' }).delivery).toEqual({ lockDurationMs: 3000, stalledIntervalMs: 1000 });
   });
 
   it('MIGSIM_API_TOKEN: unset or empty leaves the API open; a token must be a bearer token of 16 characters or more', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { loadScenario, parseSize, ScenarioError } from '@migsim/scenario';
+import { ConfigError as TransportConfigError, readDeliveryOverrides, type DeliveryPolicy } from '@migsim/transport';
 import { controllerMemoryView, type MemoryView } from './memory-view';
 
 /**
@@ -25,6 +26,8 @@ export interface ControllerConfig {
   readonly apiToken: string | null;
   /** Submitted scenarios whose model-memory estimate exceeds this are refused (MIGSIM_MODEL_MEMORY_LIMIT). */
   readonly modelMemoryLimit: { readonly bytes: number; readonly source: string };
+  /** The `coordinator` queue consumer's job lock and stalled-job check (MIGSIM_LOCK_DURATION_MS, MIGSIM_STALLED_INTERVAL_MS; libs/transport readDeliveryOverrides). */
+  readonly delivery: Partial<DeliveryPolicy>;
 }
 
 export class ConfigError extends Error {
@@ -60,7 +63,17 @@ export function readControllerConfig(env: Env, memory: MemoryView = controllerMe
     runScenario: scenarioFile(env.MIGSIM_RUN_SCENARIO),
     apiToken: apiToken(env.MIGSIM_API_TOKEN),
     modelMemoryLimit: modelMemoryLimit(env.MIGSIM_MODEL_MEMORY_LIMIT, memory),
+    delivery: deliveryOverrides(env),
   };
+}
+
+function deliveryOverrides(env: Env): Partial<DeliveryPolicy> {
+  try {
+    return readDeliveryOverrides(env);
+  } catch (error) {
+    if (error instanceof TransportConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 /** Empty counts as unset, so compose files can pass the variable through unconditionally. */

@@ -60,6 +60,7 @@ export class HostWorkerModule {
       codecs: runCodecs,
       logger: serviceLogger(role),
       consumerName: `${role}:${config.shards.join(',')}`,
+      delivery: config.delivery,
     });
     return new BullmqTransport({ port, queues: config.shards.map((shard) => ({ queue: shardQueue(shard), concurrency: 1 })), patternOf: (message) => message.type });
   }

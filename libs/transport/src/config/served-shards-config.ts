@@ -1,3 +1,5 @@
+import type { DeliveryPolicy } from '../queue/delivery-policy';
+
 /**
  * The environment both host worker services read alike (source-host,
  * destination-host): where Redis is, the queue namespace, the shards of
@@ -16,6 +18,9 @@
  *   MIGSIM_CLAIM_LEASE_MS  claim lease, renewed every heartbeat (default 5000)
  *   MIGSIM_HEALTH_FILE     touched after each heartbeat-period round trip to
  *                          Redis, for a container health check (default: none)
+ *   MIGSIM_LOCK_DURATION_MS, MIGSIM_STALLED_INTERVAL_MS
+ *                          the consumer's job lock and stalled-job check (see
+ *                          `readDeliveryOverrides`; default: the delivery policy's)
  */
 export interface ServedShardsConfig {
   readonly redisUrl: string;
@@ -26,6 +31,8 @@ export interface ServedShardsConfig {
   readonly claim: boolean;
   readonly claimLeaseMs: number;
   readonly healthFile: string | null;
+  /** The delivery policy's settings given in the environment (the rest are the defaults). */
+  readonly delivery: Partial<DeliveryPolicy>;
 }
 
 /** A variable that is missing or malformed: one line naming it and what was expected. */
@@ -56,7 +63,31 @@ export function readServedShardsConfig(env: Env, argv: readonly string[], defaul
     claim: flag01(env, 'MIGSIM_CLAIM'),
     claimLeaseMs: positiveInteger(env, 'MIGSIM_CLAIM_LEASE_MS', 5_000),
     healthFile: env.MIGSIM_HEALTH_FILE || null,
+    delivery: readDeliveryOverrides(env),
   };
+}
+
+/**
+ * How soon a message whose consumer died goes to another consumer, for every
+ * service alike (host workers, the controller): about the job lock plus two
+ * stalled-job checks. The defaults (10 s and 5 s, `DEFAULT_DELIVERY_POLICY`)
+ * suit production; fault tests that kill a process shorten them.
+ *
+ *   MIGSIM_LOCK_DURATION_MS     how long a consumer's lock on the message in
+ *                               hand lasts unrenewed. The lock is renewed from
+ *                               the event loop, so keep it well above the
+ *                               longest synchronous stretch of a handler (a
+ *                               window, or a rebuild from a long journal): a
+ *                               lock that lapses under a live handler hands its
+ *                               message out again (harmless, but counted
+ *                               towards maxStalledCount)
+ *   MIGSIM_STALLED_INTERVAL_MS  how often lapsed locks are looked for
+ */
+export function readDeliveryOverrides(env: Env): Partial<DeliveryPolicy> {
+  const overrides: { lockDurationMs?: number; stalledIntervalMs?: number } = {};
+  if (env.MIGSIM_LOCK_DURATION_MS) overrides.lockDurationMs = positiveInteger(env, 'MIGSIM_LOCK_DURATION_MS', 0);
+  if (env.MIGSIM_STALLED_INTERVAL_MS) overrides.stalledIntervalMs = positiveInteger(env, 'MIGSIM_STALLED_INTERVAL_MS', 0);
+  return overrides;
 }
 
 export function positiveInteger(env: Env, name: string, fallback: number): number {
