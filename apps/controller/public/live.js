@@ -1,24 +1,29 @@
 // The live page: follows a run over the controller's SSE stream (GET /events). A snapshot
 // (GET /runs/:id/live) draws what already happened; migration-progress and vm-samples events patch it
-// in place, and any other event of the run fetches a fresh snapshot (without samples).
+// in place, any actor event of the run fetches a fresh snapshot (without samples) at once, and so does
+// run-progress (each window of virtual time) at most every REFRESH_EVERY_MS: the snapshot holds the
+// controllers' records, so whatever changed in a window shows without the page knowing every event kind.
 import { askTokenWithDialog, createApi } from './live-api.js';
 import { renderCharts } from './live-charts.js';
 import { renderFeed, renderQueues } from './live-feed.js';
 import { renderLanes } from './live-lanes.js';
 
+/** The actors' event kinds (libs/cluster: the controllers' and the hosts'), and the run's own. */
 const EVENT_KINDS = [
-  'run-created', 'run-completed', 'run-failed', 'variant-finishing', 'migration-started', 'phase', 'fault', 'fault-not-modelled',
-  'watchdog', 'retry-scheduled', 'migration-completed', 'migration-failed', 'migration-aborted', 'migration-cancelled', 'migration-unfinished',
-  'dirty-logging-enabled', 'dirty-logging-disabled', 'recovery-started', 'recovery-reached-90', 'recovery-reached-95', 'recovery-reached-99',
-  'destination-verified', 'redis-outage', 'vm-report-missing',
+  'run-completed', 'run-failed', 'fault', 'fault-missed', 'migration-queued', 'migration-started', 'phase', 'destination-repicked',
+  'retry-scheduled', 'timeout-action', 'migration-aborting', 'migration-completed', 'migration-failed', 'migration-aborted',
+  'migration-cancelled', 'migration-unfinished', 'host-crashed', 'host-recovered', 'vm-lost', 'vm-resumed', 'dirty-logging-enabled',
+  'dirty-logging-disabled', 'recovery-started', 'recovery-reached-90', 'recovery-reached-95', 'recovery-reached-99', 'probe-started',
+  'probe-ended', 'probe-skipped', 'plan-started', 'plan-failed', 'check-failed', 'event-rejected',
 ];
+const REFRESH_EVERY_MS = 250;
 const QUEUES_EVERY_MS = 1_000;
 const DRAW_EVERY_MS = 100;
 const CHARTS_EVERY_MS = 250;
 
 const $ = (id) => document.getElementById(id);
 const pinned = new URLSearchParams(location.search).get('run');
-const state = { runId: null, snapshot: null, fetchedAt: 0, samples: new Map(), chartsDrawnAt: 0, drawnAt: 0, timer: 0, refreshing: null, refreshAgain: false };
+const state = { runId: null, snapshot: null, fetchedAt: 0, samples: new Map(), chartsDrawnAt: 0, drawnAt: 0, timer: 0, refreshing: null, refreshAgain: false, refreshTimer: 0 };
 
 async function getJson(path) {
   const response = await fetch(path, { headers: { accept: 'application/json' } });
@@ -65,6 +70,15 @@ async function refresh(withSamples) {
     });
 }
 
+/** A snapshot without samples within REFRESH_EVERY_MS (run-progress comes with every window: hundreds a second unpaced). */
+function refreshSoon() {
+  if (state.refreshTimer !== 0) return;
+  state.refreshTimer = setTimeout(() => {
+    state.refreshTimer = 0;
+    void refresh(false);
+  }, REFRESH_EVERY_MS);
+}
+
 async function follow(id) {
   state.runId = id;
   state.snapshot = null;
@@ -103,7 +117,9 @@ function draw(force) {
   if (snapshot === null) return;
   const run = snapshot.run;
   const nowMs = simulatedNowMs();
-  $('run-line').textContent = `${run.scenario}${run.description ? ` — ${run.description}` : ''} · ${run.id} · ${run.status}${run.error ? `: ${run.error}` : ''} · ${run.speed}x`;
+  // speed 0: an unpaced run (MIGSIM_SPEED=max), as fast as the processes go.
+  const pace = run.speed > 0 ? `${run.speed}x` : 'unpaced';
+  $('run-line').textContent = `${run.scenario}${run.description ? ` — ${run.description}` : ''} · ${run.id} · ${run.status}${run.error ? `: ${run.error}` : ''} · ${pace}`;
   document.body.dataset.runStatus = run.status;
   $('clock-bar').style.width = `${((nowMs / run.horizonMs) * 100).toFixed(2)}%`;
   $('clock-text').textContent = `t = ${(nowMs / 1000).toFixed(1)} s of ${(run.horizonMs / 1000).toFixed(0)} s simulated`;
@@ -131,6 +147,7 @@ function onProgress(data) {
   const migration = variant?.migrations.find((candidate) => candidate.id === data.migration);
   if (migration === undefined || migration.attempt !== data.attempt) return;
   migration.info = data.info;
+  if (data.phase !== undefined) migration.phase = { phase: data.phase, round: data.round ?? null };
   scheduleDraw(false);
 }
 
@@ -152,6 +169,10 @@ function connect() {
     if (data.run === state.runId) handler(data);
   };
   source.addEventListener('migration-progress', ofRun(onProgress));
+  source.addEventListener('run-progress', ofRun(refreshSoon));
+  source.addEventListener('run-created', () => {
+    if (pinned === null) void loadRuns().catch((error) => console.warn(`live page: ${error.message}`));
+  });
   source.addEventListener(
     'vm-samples',
     ofRun((data) => {
@@ -160,11 +181,7 @@ function connect() {
     }),
   );
   for (const kind of EVENT_KINDS) {
-    source.addEventListener(kind, (message) => {
-      const data = JSON.parse(message.data);
-      if (kind === 'run-created' && pinned === null) void loadRuns().catch((error) => console.warn(`live page: ${error.message}`));
-      else if (data.run === state.runId) void refresh(false);
-    });
+    source.addEventListener(kind, ofRun(() => void refresh(false)));
   }
 }
 

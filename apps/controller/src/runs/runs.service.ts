@@ -47,6 +47,8 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
   private readonly records = new Map<string, RunRecord>();
   private readonly scenarios = new Map<string, Scenario>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Per run, how many of each variant's controller events the live stream has carried. */
+  private readonly controllerEventsSent = new Map<string, number[]>();
 
   constructor(
     @Inject(CONTROLLER_CONFIG) readonly config: ControllerConfig,
@@ -67,7 +69,10 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
         this.timers.add(timer);
       },
       log: (line) => this.log(line),
-      onProgress: (progress) => this.publish('run-progress', { run: progress.run, window: progress.window, simulatedMs: progress.reachedNs / 1e6 }),
+      onProgress: (progress) => {
+        this.publishControllerEvents(progress.run);
+        this.publish('run-progress', { run: progress.run, window: progress.window, simulatedMs: progress.reachedNs / 1e6 });
+      },
       onLive: (run, done) => this.onLive(run, done),
       onReport: (run, report) => this.complete(run, report),
     });
@@ -212,6 +217,7 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
   private onLive(run: string, done: WindowDoneV1): void {
     const record = this.records.get(run);
     if (record === undefined) return;
+    this.publishControllerEvents(run);
     const scenario = this.scenarioOf(record);
     for (const entry of done.live) {
       const variant = scenario.variants[entry.variant]?.name;
@@ -233,6 +239,7 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     record.finishedAtMs = Date.now();
     await this.store.save(record);
     this.metrics.runs.inc({ status: 'completed' });
+    this.controllerEventsSent.delete(run);
     this.publish('run-completed', { run, checks: report.summary.checks, windows: report.execution?.windows ?? null });
   }
 
@@ -241,8 +248,33 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     record.error = error;
     record.finishedAtMs = Date.now();
     this.metrics.runs.inc({ status: 'failed' });
+    this.controllerEventsSent.delete(record.id);
     void this.store.save(record).catch((saveError: Error) => this.log(`cannot save run ${record.id}: ${saveError.message}`));
     this.publish('run-failed', { run: record.id, error });
+  }
+
+  /**
+   * The events the run's controllers (one per variant) logged since the last
+   * call, as the shards' host events go: one live event each, named by its
+   * kind (`fault`, `migration-queued`, `retry-scheduled`, `plan-started`, ...).
+   * The controllers run a window ahead of the shards' reports, so an event
+   * may reach the stream up to one window before the hosts' news of that time.
+   */
+  private publishControllerEvents(run: string): void {
+    const record = this.records.get(run);
+    const controllers = this.coordinator.controllersOf(run);
+    if (record === undefined || controllers.length === 0) return;
+    const variants = this.scenarioOf(record).variants;
+    const sent = this.controllerEventsSent.get(run) ?? controllers.map(() => 0);
+    controllers.forEach((controller, index) => {
+      const log = controller.eventLog;
+      for (let i = sent[index] ?? 0; i < log.length; i++) {
+        const event = log[i]!;
+        this.publish(event.kind, { run, variant: variants[index]?.name, tMs: event.tNs / 1e6, kind: event.kind, subject: event.subject, detail: event.detail });
+      }
+      sent[index] = log.length;
+    });
+    this.controllerEventsSent.set(run, sent);
   }
 
   private publish(kind: string, data: Record<string, unknown>): void {
