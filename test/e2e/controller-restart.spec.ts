@@ -1,26 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { e2eScenario } from './support/e2e-scenarios';
+import { FAST_TAKEOVER_ENV, FAULT_AT_SIMULATED_MS, midRun } from './support/fault-runs';
+import { engineReportText, expectSameReport, shippedScenario } from './support/same-report';
 import { servicesStackPerTest } from './support/services-stack-per-test';
 
+const FLAGSHIP = shippedScenario('scenarios/failed-migration-recovery.yaml');
 const newStack = servicesStackPerTest();
 
-describe('services: the controller killed and restarted mid-run', () => {
-  it('resumes its run from Redis and finishes it', async () => {
-    const stack = newStack({ label: 'ctl-restart', speed: 10 });
+describe('services: the controller killed with -9 mid-run, a new one started on the same namespace', () => {
+  it('the new controller resumes the run from its journal; the report equals the engine report but for engine and execution', async () => {
+    const engine = engineReportText(FLAGSHIP.text, FLAGSHIP.file);
+    const stack = newStack({ label: 'ctl-restart', speed: 40, extraEnv: FAST_TAKEOVER_ENV });
     await stack.start();
-    const id = await stack.submit(e2eScenario({ name: 'e2e-controller-restart', horizonS: 50, dirtyRate: '25MB/s', recovery: 'zap-rmap', migrationAtS: 1 }));
-    await stack.until(async () => (await stack.run(id)).variants[0]!.migrations[0]!.phase?.phase === 'round', 30_000, 'pre-copy to start');
+    const id = await stack.submit(FLAGSHIP.text, FLAGSHIP.file);
+    const before = await stack.waitForProgress(id, FAULT_AT_SIMULATED_MS);
+    expect(midRun(before, 360_000)).toBe('mid-run');
 
-    expect(await stack.controller.kill('SIGKILL')).toBe(true);
+    const killed = stack.controller;
+    expect(await killed.kill('SIGKILL')).toBe(true);
     const restarted = await stack.startController();
-    expect(restarted.pid).not.toBe(stack.processes[0]!.pid);
+    expect(restarted.pid).not.toBe(killed.pid);
 
-    const run = await stack.waitForRun(id);
-    expect(run.status, stack.logs()).toBe('completed');
-    expect(restarted.log).toMatch(new RegExp(`resumed run ${id} from Redis`));
-    const report = await stack.report(id);
-    expect(report.variants[0]!.migrations[0]!.outcome).toBe('completed');
-    expect(report.variants[0]!.vms[0]!.host).toBe('dst-1');
-    expect(report.variants[0]!.checks.every((check) => check.passed)).toBe(true);
-  });
+    const run = await stack.waitForRun(id, 180_000);
+    expect(run.status, `${run.error}\n${stack.logs()}`).toBe('completed');
+    expect(restarted.log).toMatch(new RegExp(`run ${id}: coordinator rebuilt from its journal \\([1-9]\\d* report\\(s\\) replayed`));
+    expect(((await stack.get('/runs')) as { id: string }[]).map((entry) => entry.id)).toEqual([id]);
+    expectSameReport(await stack.reportText(id), engine, 'flagship across a controller kill -9');
+  }, 240_000);
 });

@@ -9,7 +9,7 @@ import { servicesStackPerTest } from './support/services-stack-per-test';
  * The live page against a controller started with MIGSIM_API_TOKEN, in
  * headless Chromium: submitting a scenario from the page asks for the token
  * once, keeps it for the tab and sends it as a bearer token. Only the
- * controller runs (the submitted runs wait for hosts that never come). Without
+ * controller runs (the submitted runs wait for host workers that never come). Without
  * Chromium this suite fails under CI=true and is skipped elsewhere, as
  * live-page.spec.ts is.
  */
@@ -59,7 +59,7 @@ describe('live page with MIGSIM_API_TOKEN, in headless Chromium', () => {
 
   it.skipIf(skip)(`asks for the token on the first 401, again after a wrong one, then keeps it for the tab and sends it as a bearer token${skipNote}`, async () => {
     if (!hasChromium) throw new Error(MISSING_CHROMIUM);
-    const stack = newStack({ label: 'live-page-token', speed: 10, extraEnv: { MIGSIM_API_TOKEN: TOKEN } });
+    const stack = newStack({ label: 'live-page-token', speed: 'max', extraEnv: { MIGSIM_API_TOKEN: TOKEN } });
     await stack.startController();
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 
@@ -77,6 +77,8 @@ describe('live page with MIGSIM_API_TOKEN, in headless Chromium', () => {
     const first = /run (run-\S+) submitted/.exec((await page.locator('#submit-status').textContent())!)![1]!;
     // The page follows the run it submitted.
     await page.locator('#run-line', { hasText: first }).waitFor({ timeout: 10_000 });
+    // An unpaced run (MIGSIM_SPEED=max: its snapshot's speed is 0) says so.
+    expect(await page.locator('#run-line').textContent()).toMatch(/ · unpaced$/);
     expect(await page.evaluate("sessionStorage.getItem('migsim.apiToken')")).toBe(TOKEN);
 
     // Asked once: the next submission carries the kept token, no dialog.

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { roundForKey } from '@migsim/report';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { servicesStackPerTest } from './support/services-stack-per-test';
@@ -70,9 +71,9 @@ describe('live page in headless Chromium', () => {
   it.skipIf(skip)(`follows the flagship: a migration advancing, the fault, the recovery curve, the queues; offline and without errors${skipNote}`, async () => {
     if (!hasChromium) throw new Error(MISSING_CHROMIUM);
     mkdirSync(ARTIFACTS, { recursive: true });
-    // Liveness detection is not under test here: a generous dead-host timeout keeps a loaded machine's late heartbeat from failing the run.
-    const stack = newStack({ label: 'live-page', speed: SPEED, extraEnv: { MIGSIM_HOST_DEAD_AFTER_MS: '10000' } });
+    const stack = newStack({ label: 'live-page', speed: SPEED });
     await stack.start();
+    const stream = collectEvents(`${stack.url}/events`);
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const problems: string[] = [];
@@ -90,6 +91,7 @@ describe('live page in headless Chromium', () => {
     await page.locator('#connection', { hasText: 'live' }).waitFor({ timeout: 15_000 });
     const id = await stack.submit(FLAGSHIP, 'failed-migration-recovery.yaml');
     await page.locator('#run-line', { hasText: id }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('#run-line').textContent()).toMatch(/ · 10x$/);
     expect(await page.locator('.host-head').allTextContents()).toEqual(['src-1', 'dst-1']);
     expect(await page.locator('.lane-label strong').allTextContents()).toEqual(['none', 'zap-rmap', 'zap-max-level', 'zap-tdp', 'recover-in-place']);
 
@@ -124,12 +126,28 @@ describe('live page in headless Chromium', () => {
     // Queue health next to it.
     const queueRows = page.locator('#queues tbody tr');
     await poll(() => queueRows.count(), (count) => count >= 4, 10_000, 'the queue panel');
-    expect(Number((await page.locator('#queues tr[data-queue="controller.events"] td.completed').textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(await page.locator('#queues tbody th').allTextContents()).toEqual(['coordinator', 'shard.source-0', 'shard.destination-0', 'dead-letter']);
+    expect(Number((await page.locator('#queues tr[data-queue="coordinator"] td.completed').textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(await page.locator('#dead-letters').textContent()).toBe('No dead-lettered messages.');
 
     // After the run: the page reopened on it draws the whole history from the snapshot.
     const run = await stack.waitForRun(id);
     expect(run.status, stack.logs()).toBe('completed');
+    // The stream carried the windows' progress, the hosts' news and every actor's events: the controllers' (the
+    // fault, decided there) as well as the hosts' (the crash, the failure on the source, the recovery).
+    await stack.until(async () => stream.events.some((event) => event.kind === 'run-completed'), 10_000, 'the run-completed event');
+    stream.stop();
+    const kinds = new Set(stream.events.filter((event) => event.run === id).map((event) => event.kind));
+    for (const kind of ['run-progress', 'migration-progress', 'vm-samples', 'migration-queued', 'fault', 'migration-started', 'host-crashed', 'migration-failed', 'recovery-started', 'run-completed']) {
+      expect([kind, kinds.has(kind)]).toEqual([kind, true]);
+    }
+    // Every event of the report went out live, once, with its virtual time.
+    const report = await stack.report(id);
+    // At the report's precision (libs/report rounds times to the microsecond).
+    const line = (variant: string, event: { tMs?: number; kind: string; subject?: string; detail?: string }) => `${variant} ${roundForKey('tMs', event.tMs!)} ${event.kind} ${event.subject}: ${event.detail}`;
+    const reported = report.variants.flatMap((variant) => variant.events.map((event) => line(variant.name, event))).sort();
+    const streamed = stream.events.filter((event) => event.run === id && event.variant !== undefined && event.tMs !== undefined && event.subject !== undefined).map((event) => line(event.variant!, event)).sort();
+    expect(streamed).toEqual(reported);
     await page.goto(`${stack.url}/?run=${id}`, { waitUntil: 'load' });
     await page.locator('body[data-run-status="completed"]').waitFor({ timeout: 15_000 });
     const history = await poll(() => coverageSeries(page), (series) => series.length === 5, 15_000, 'the completed run drawn');
@@ -142,7 +160,7 @@ describe('live page in headless Chromium', () => {
     // bull-board, served by the controller from the package's files.
     await page.goto(`${stack.url}/queues`, { waitUntil: 'load' });
     expect(await page.title()).toBe('migsim queues');
-    await page.getByText('controller.events').first().waitFor({ timeout: 15_000 });
+    await page.getByText('shard.source-0').first().waitFor({ timeout: 15_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'live-page-queues.png') });
 
     expect(problems).toEqual([]);
@@ -150,3 +168,37 @@ describe('live page in headless Chromium', () => {
     await page.close();
   }, 300_000);
 });
+
+interface StreamEvent {
+  kind: string;
+  run?: string;
+  variant?: string;
+  subject?: string;
+  detail?: string;
+  tMs?: number;
+}
+
+/** Reads GET /events in the background and keeps every event's data, in order. */
+function collectEvents(url: string): { events: StreamEvent[]; stop: () => void } {
+  const events: StreamEvent[] = [];
+  const abort = new AbortController();
+  void (async () => {
+    try {
+      const response = await fetch(url, { signal: abort.signal });
+      const decoder = new TextDecoder();
+      let buffered = '';
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffered += decoder.decode(chunk, { stream: true });
+        let end;
+        while ((end = buffered.indexOf('\n\n')) >= 0) {
+          const data = buffered.slice(0, end).split('\n').find((line) => line.startsWith('data: '));
+          buffered = buffered.slice(end + 2);
+          if (data !== undefined) events.push(JSON.parse(data.slice(6)) as StreamEvent);
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return { events, stop: () => abort.abort() };
+}

@@ -1,37 +1,33 @@
 /**
- * Small scenarios for the end-to-end suites: a 2 GiB THP-backed VM on a
- * 1 Gbps link, so a pre-copy takes tens of simulated seconds, i.e. seconds
- * of wall time at the speeds the suites use.
+ * Scenarios of the end-to-end suites beyond the shipped ones.
+ *
+ * FOUR_HOSTS: two sources and two destinations, a migration between every
+ * pair, and a destination crash keyed on a migration's phase, so that with
+ * one shard per host every kind of message crosses a process boundary
+ * (controller <-> source, source <-> destination, both directions), faults
+ * included.
  */
-export interface E2eScenarioOptions {
-  name: string;
-  horizonS: number;
-  /** Guest dirty rate; 25MB/s converges in a few rounds, 90MB/s makes rounds long. */
-  dirtyRate: string;
-  recovery: 'none' | 'zap-rmap' | 'zap-max-level' | 'zap-tdp' | 'recover-in-place';
-  migrationAtS: number;
-  faults?: string;
-  checks?: string;
-}
-
-export function e2eScenario(options: E2eScenarioOptions): string {
-  return `name: ${options.name}
-seed: 7
-horizon: ${options.horizonS}s
+export const FOUR_HOSTS = `name: e2e-four-hosts
+description: two sources and two destinations, a migration between every pair; dst-2 crashes in md's round 2
+seed: 3
+horizon: 90s
 sampling: { interval: 1s }
+policy: { parallelOutboundMigrationsPerNode: 2, parallelInboundMigrationsPerNode: 2 }
 hosts:
-  - { name: src-1, link: 1Gbps, memory: 16GiB, vcpus: 8, kernel: { mmu: tdp, pml: true, recovery: ${options.recovery} } }
-  - { name: dst-1, link: 1Gbps, memory: 16GiB, vcpus: 8 }
+  - { name: src-1, link: 1Gbps, memory: 32GiB, vcpus: 16, kernel: { mmu: tdp, pml: true, recovery: zap-tdp } }
+  - { name: src-2, link: 1Gbps, memory: 32GiB, vcpus: 16, kernel: { mmu: tdp, pml: true, recovery: recover-in-place } }
+  - { name: dst-1, link: 1Gbps, memory: 32GiB, vcpus: 16 }
+  - { name: dst-2, link: 1Gbps, memory: 32GiB, vcpus: 16 }
 vms:
-  - name: vm-1
-    host: src-1
-    memory: 2GiB
-    vcpus: 2
-    backing: thp
-    workload: { pattern: sequential, writeWorkingSet: 1GiB, dirtyRate: ${options.dirtyRate} }
+  - { name: vm-a, host: src-1, memory: 2GiB, vcpus: 2, backing: thp, workload: { pattern: sequential, writeWorkingSet: 512MiB, dirtyRate: 20MB/s } }
+  - { name: vm-b, host: src-1, memory: 2GiB, vcpus: 2, backing: thp, workload: { pattern: uniform, dirtyRate: 10MB/s } }
+  - { name: vm-c, host: src-2, memory: 2GiB, vcpus: 2, backing: thp, workload: { pattern: sequential, writeWorkingSet: 512MiB, dirtyRate: 20MB/s } }
+  - { name: vm-d, host: src-2, memory: 2GiB, vcpus: 2, backing: thp, workload: { pattern: sequential, writeWorkingSet: 1GiB, dirtyRate: 40MB/s } }
 migrations:
-  - { id: m1, vm: vm-1, to: dst-1, at: ${options.migrationAtS}s, params: { downtime-limit: 300ms, max-bandwidth: 125MB/s } }
-${options.faults ?? ''}
-${options.checks ?? ''}
+  - { id: ma, vm: vm-a, to: dst-1, at: 2s }
+  - { id: mb, vm: vm-b, to: dst-2, at: 2s }
+  - { id: mc, vm: vm-c, to: dst-1, at: 3s }
+  - { id: md, vm: vm-d, to: dst-2, at: 3s }
+faults:
+  - { kind: destination-crash, description: dst-2 loses power in md's round 2, host: dst-2, when: { migration: md, phase: round, round: 2 } }
 `;
-}

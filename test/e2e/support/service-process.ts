@@ -18,7 +18,7 @@ export class ServiceProcess {
 
   constructor(
     readonly app: ServiceApp,
-    args: readonly string[],
+    readonly args: readonly string[],
     env: Readonly<Record<string, string>>,
   ) {
     // MIGSIM_CPU_PROFILE_DIR=<dir>: each service writes a V8 CPU profile there when it exits (bench diagnosis).
