@@ -61,7 +61,9 @@ export function freePort(): Promise<number> {
 
 export interface ComposeOptions {
   redisImage: string;
-  destinationHosts: number;
+  /** Host worker replicas per role, each claiming one shard of its role (`source-0..`, `destination-0..`). */
+  sourceWorkers: number;
+  destinationWorkers: number;
 }
 
 /**
@@ -71,7 +73,8 @@ export interface ComposeOptions {
  */
 export class ComposeProject {
   readonly name = `migsim-ct-${process.pid}-${randomBytes(3).toString('hex')}`;
-  readonly tag = 'compose-test';
+  /** The service images' tag: this project's own, so two compose tests on one machine never run each other's images. */
+  readonly tag = this.name;
   /** The controller's MIGSIM_API_TOKEN, passed through docker-compose.yml from `up`'s environment. */
   readonly apiToken = randomBytes(24).toString('hex');
   redisPort = 0;
@@ -90,7 +93,10 @@ export class ComposeProject {
       MIGSIM_IMAGE_TAG: this.tag,
       MIGSIM_REDIS_PORT: String(this.redisPort),
       MIGSIM_PORT: String(this.controllerPort),
-      MIGSIM_DESTINATION_HOSTS: String(this.options.destinationHosts),
+      MIGSIM_SOURCE_WORKERS: String(this.options.sourceWorkers),
+      MIGSIM_DESTINATION_WORKERS: String(this.options.destinationWorkers),
+      MIGSIM_SOURCE_SHARDS: shardNames('source', this.options.sourceWorkers),
+      MIGSIM_DESTINATION_SHARDS: shardNames('destination', this.options.destinationWorkers),
       MIGSIM_API_TOKEN: this.apiToken,
     };
   }
@@ -157,8 +163,35 @@ export class ComposeProject {
     return parts.join('\n');
   }
 
-  async kill(container: string): Promise<void> {
-    await command('podman', ['kill', container]);
+  /** The service images this project built (removed by `removeImages`). */
+  get images(): string[] {
+    return APPS.map((app) => `localhost/migsim-${app}:${this.tag}`);
+  }
+
+  async removeImages(): Promise<void> {
+    await command('podman', ['rmi', '--force', ...this.images]).catch(() => undefined);
+  }
+
+  /**
+   * kill -9 of the service's process inside the container (not of its init), as a crash would: the init
+   * exits with the process, and the restart policy, not the operator, decides what happens next.
+   */
+  async killService(container: string): Promise<number> {
+    const { stdout } = await command('podman', ['top', container, 'hpid', 'pid', 'args']);
+    const service = stdout
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .find(([, pid, ...args]) => pid !== '1' && args[0] === 'node');
+    if (service === undefined) throw new Error(`no node process in ${container}:\n${stdout}`);
+    process.kill(Number(service[0]), 'SIGKILL');
+    return Number(service[0]);
+  }
+
+  /** How often podman restarted the container by its restart policy. */
+  async restartCount(container: string): Promise<number> {
+    const { stdout } = await command('podman', ['inspect', '--format', '{{.RestartCount}}', container]);
+    return Number(stdout.trim());
   }
 
   async restart(container: string): Promise<void> {
@@ -168,6 +201,10 @@ export class ComposeProject {
   private compose(args: string[]): Promise<CommandResult> {
     return command('podman-compose', ['--podman-path', PODMAN_PATH, '-p', this.name, '-f', 'docker-compose.yml', '-f', 'compose.hostnet.yml', ...args], { env: this.env, timeoutMs: 300_000 });
   }
+}
+
+function shardNames(role: string, count: number): string {
+  return Array.from({ length: count }, (_, index) => `${role}-${index}`).join(',');
 }
 
 export function sleep(ms: number): Promise<void> {
