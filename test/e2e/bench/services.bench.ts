@@ -76,7 +76,7 @@ async function servicesRun(stack: ServicesStack, sampler: CpuSampler, redisUrl: 
       `${traffic.length} jobs (${(traffic.length / execution.windows).toFixed(1)} per window); report ${identical ? 'equals' : 'DIFFERS FROM'} the engine's`,
   );
   log(`${label}: CPU per window: ${cpuPerWindow(sampler.usedBetween(firstMs, lastMs), execution.windows)}`);
-  log(`${label}: resident memory after the run: ${[...stack.processes].map((child) => `${child.app} ${child.args.join(' ')} ${processRssMiB(child.pid) ?? '?'} MiB`).join(', ')}`);
+  log(`${label}: resident memory after the run: ${stack.processes.map((child) => `${[child.app, ...child.args].join(' ')} ${processRssMiB(child.pid) ?? '?'} MiB`).join(', ')}`);
   return { wallMs: execution.wallMs, windows: execution.windows, jobs: traffic.length, identical };
 }
 
