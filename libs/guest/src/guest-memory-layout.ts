@@ -45,6 +45,14 @@ export class GuestMemoryLayout {
     }
   }
 
+  /** How many working-set regions from `region` (at most `limit`) have every page mapped. */
+  mappedRegionsFrom(region: number, limit: number): number {
+    const startPage = region * REGION_PAGES;
+    const endPage = Math.min(this.workingSetPages, (region + limit) * REGION_PAGES);
+    const first = this.mmu.firstUnmappedGfn(this.baseGfn + startPage, this.baseGfn + endPage) - this.baseGfn;
+    return first >= endPage ? limit : Math.floor((first - startPage) / REGION_PAGES);
+  }
+
   /** Accesses [gfn, gfn + count) through `mmu.accessRange` (which crosses memslots itself); returns cost ns. */
   accessRun(gfn: number, count: number, write: boolean, vcpu: number): number {
     return this.mmu.accessRange(gfn, count, write, vcpu).costNs;

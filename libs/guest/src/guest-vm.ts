@@ -111,8 +111,12 @@ export class GuestVm {
       hotAccessShare: this.workload.hotAccessShare,
       rng: options.rng,
     });
-    this.refault = new RefaultPass(this.layout.workingSetRegionCount, this.workload.workingSetBytes, (region) =>
-      this.touchRegion(region),
+    this.refault = new RefaultPass(
+      this.layout.workingSetRegionCount,
+      this.workload.workingSetBytes,
+      (region) => this.touchRegion(region),
+      (region, limit) => this.layout.mappedRegionsFrom(region, limit),
+      (regions) => this.skipVcpus(regions),
     );
     this.writePagesPerNs = this.workload.dirtyRateBytesPerSec / GUEST_PAGE_BYTES / 1e9;
     this.repeatWritesFree = !this.mmu.memslots().some((slot) => slot.readonly === true);
@@ -238,6 +242,11 @@ export class GuestVm {
     const firstPage = region * REGION_PAGES;
     const pageCount = Math.min(REGION_PAGES, this.layout.workingSetPages - firstPage);
     return this.layout.accessRun(this.baseGfn + firstPage, pageCount, false, this.takeVcpu());
+  }
+
+  /** The vCPU rotation moved on as `count` region touches would have moved it. */
+  private skipVcpus(count: number): void {
+    this.nextVcpu = (this.nextVcpu + count) % Math.min(this.workload.vcpus, this.mmu.vcpus);
   }
 
   /** Round-robin over the vCPUs, so per-vCPU state in the MMU (PML buffers) fills as it would. */

@@ -82,4 +82,34 @@ describe('re-fault pass', () => {
     step(ws, 1e9);
     expect(ws.touched).toEqual([]);
   });
+
+  it('steps over runs of mapped regions: only unmapped ones are touched, the others are reported as skipped, the pass ends as before', () => {
+    const regions = 100_000;
+    const unmapped = new Uint8Array(regions);
+    for (const r of [17, 50_000, 99_999]) unmapped[r] = 1;
+    const touched: number[] = [];
+    let skipped = 0;
+    const mappedFrom = (from: number, limit: number) => {
+      let n = 0;
+      while (n < limit && !unmapped[from + n]) n++;
+      return n;
+    };
+    const pass = new RefaultPass(
+      regions,
+      regions * 2 * 2 ** 20,
+      (r) => {
+        touched.push(r);
+        unmapped[r] = 0;
+        return 1000;
+      },
+      mappedFrom,
+      (n) => (skipped += n),
+    );
+    pass.observe(3 * 2 * 2 ** 20);
+    expect(pass.run(1e9)).toBe(3000);
+    pass.settle(0);
+    expect(touched).toEqual([17, 50_000, 99_999]);
+    expect(skipped).toBe(regions - 3);
+    expect(pass.inProgress).toBe(false);
+  });
 });

@@ -3,6 +3,7 @@ import { disableLogging } from './recovery/disable-logging';
 import { clearDirtyLog, enableLogging, getDirtyLog, getDirtyLogInto } from './dirty-log';
 import { MmuError } from './errors';
 import { accessRange } from './fault-path';
+import { firstUnmappedGfn } from './mapped-scan';
 import type { HostBacking, HostPageState } from './host-backing';
 import { hostRangeChanged, zapGfnRange } from './host-events';
 import { validateProfile, type KernelProfile } from './kernel-profile';
@@ -260,6 +261,11 @@ export class VmMmu {
   /** Level of the SPTE mapping `gfn` (0 = unmapped, also for gfns outside every slot). */
   mappingLevel(gfn: number): 0 | PageLevel {
     return this.spteInfo(gfn).level;
+  }
+
+  /** The first gfn of [gfnStart, gfnEnd) no SPTE maps (or in no memslot), else gfnEnd: where a read would fault. */
+  firstUnmappedGfn(gfnStart: number, gfnEnd: number): number {
+    return firstUnmappedGfn(this.ctx, gfnStart, gfnEnd);
   }
 
   spteInfo(gfn: number): SpteInfo {
