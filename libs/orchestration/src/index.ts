@@ -3,6 +3,7 @@ export * from './errors';
 export * from './admission';
 export * from './pending-queue';
 export * from './drain-plan';
+export * from './natural-order';
 export * from './watchdog';
 export * from './retry-backoff';
 export * from './faults/fault-spec';

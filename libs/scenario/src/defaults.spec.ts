@@ -15,7 +15,7 @@ describe('defaults: what a minimal file means', () => {
     expect(scenario.seed).toBe(1);
     expect(scenario.description).toBe('');
     expect(scenario.horizonNs).toBe(60e9);
-    expect(scenario.sampling).toEqual({ intervalNs: 1e9, maxTimelinePoints: 1000 });
+    expect(scenario.sampling).toEqual({ intervalNs: 1e9, maxTimelinePoints: 1000, vms: 'all' });
     expect(scenario.fileName).toBe('test.yaml');
   });
 
@@ -233,7 +233,7 @@ describe('defaults: generated entries', () => {
     const faults = [{ kind: 'destination-crash', when: { migration: 'drain-src-1/vm-1', phase: 'setup' } }];
     const plans = [{ drain: 'src-1', at: '5s', to: ['dst-1'] }];
     const scenario = scenarioFrom({ migrations: [], plans, faults });
-    expect(scenario.plans[0]).toMatchObject({ kind: 'drain', id: 'drain-src-1', host: 'src-1', to: ['dst-1'], order: 'name', probe: null });
+    expect(scenario.plans[0]).toMatchObject({ kind: 'drain', id: 'drain-src-1', hosts: ['src-1'], to: ['dst-1'], order: 'name', destination: 'least-loaded', probe: null });
     expect(scenario.faults[0]).toMatchObject({ host: 'dst-1', trigger: { type: 'phase', migration: 'drain-src-1/vm-1', phase: 'setup', round: null, afterNs: 0 } });
     expect(scenarioFrom({ migrations: [], plans: [{ drain: 'src-1', at: '5s' }] }).plans[0]).toMatchObject({ to: ['dst-1'] });
   });

@@ -27,6 +27,8 @@ export type {
   DrainPlan,
   BalancePlan,
   DrainOrder,
+  DrainDestination,
+  VmSampling,
   ProbeSpec,
   ProbeMode,
   PolicySpec,
@@ -87,3 +89,8 @@ export type {
 } from './model/chaos';
 export { CHAOS_KINDS, CHAOS_KIND_NAMES } from './document/chaos-schema';
 export { faultsFromEntries } from './normalize/fault-entries';
+
+// Load studies: generated populations, host sets, racks.
+export type { NetworkSpec, RackSpec, MigrationNetworkSpec } from './model/network';
+export { compareNatural, sortNatural } from '@migsim/orchestration';
+export { SAMPLE_ALL_VMS_UP_TO } from './normalize/vm-sampling';

@@ -4,6 +4,7 @@ import { ScenarioError, ScenarioErrorCode, type Problem } from './errors/scenari
 import type { Scenario, ScenarioVariant } from './model/scenario';
 import { normalizeSetup } from './normalize/normalize-setup';
 import { applyVariant } from './normalize/variants';
+import { normalizeVmSampling } from './normalize/vm-sampling';
 import { checkReportSize, checkVariantSetups } from './normalize/run-size';
 import { SCENARIO_LIMITS } from './limits/scenario-limits';
 import { formatPath, isMapping, Issues, type Issue, type Path } from './schema/issues';
@@ -77,6 +78,7 @@ function parseScenarioUnsafe(raw: unknown, fileName: string, locate: Locate): Sc
   checkVariantNames(parsed, baseIssues);
   const base = normalizeSetup(parsed, raw, variantNames, baseIssues);
   if (!checkVariantSetups(parsed, baseIssues)) throw invalid(fileName, baseIssues.list.map((issue) => problemOf(issue, locate)));
+  const sampledVms = normalizeVmSampling(parsed, raw, base, baseIssues);
   const problems = baseIssues.list.map((issue) => problemOf(issue, locate));
   const seen = new Set(problems.map(problemKey));
   const variants: ScenarioVariant[] = [];
@@ -111,7 +113,7 @@ function parseScenarioUnsafe(raw: unknown, fileName: string, locate: Locate): Sc
     fileName,
     seed: parsed.seed,
     horizonNs: parsed.horizon,
-    sampling: { intervalNs: parsed.sampling.interval, maxTimelinePoints: parsed.sampling.maxPoints },
+    sampling: { intervalNs: parsed.sampling.interval, maxTimelinePoints: parsed.sampling.maxPoints, vms: sampledVms },
     ...base,
     variants: variants.length > 0 ? variants : [{ name: 'default', description: '', ...cloneSetup(base) }],
   };

@@ -3,6 +3,7 @@ import { ArraySchema, RecordSchema } from './schema/collections';
 import { describeField, ObjectSchema, type Field, type Fields } from './schema/object-schema';
 import { BooleanSchema, EnumSchema, IntegerSchema, NameSchema, NumberSchema, TextSchema } from './schema/primitives';
 import type { Schema } from './schema/schema';
+import { PercentShareSchema } from './schema/share-schema';
 import { EitherSchema, KeyedUnionSchema, TaggedUnionSchema } from './schema/unions';
 import { DurationSchema, FractionSchema, PercentIntegerSchema, RateSchema, SizeSchema } from './schema/unit-schemas';
 
@@ -71,6 +72,7 @@ function typeLabel(schema: Schema<unknown>, described: Described): string {
     return where === undefined ? '' : ` (see \`${where}\`)`;
   };
   if (schema instanceof SizeSchema) return 'size';
+  if (schema instanceof PercentShareSchema) return 'percent';
   if (schema instanceof RateSchema) return 'rate';
   if (schema instanceof DurationSchema) return 'duration';
   if (schema instanceof FractionSchema) return 'fraction or percent';

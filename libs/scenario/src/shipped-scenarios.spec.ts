@@ -112,7 +112,7 @@ describe('the other shipped scenarios', () => {
   it('evacuate-host: 20 VMs drained from src-1 to four hosts under the 5-per-cluster, 2-per-node caps', () => {
     const scenario = load('evacuate-host.yaml');
     expect(scenario.vms.filter((vm) => vm.host === 'src-1')).toHaveLength(20);
-    expect(scenario.plans).toMatchObject([{ kind: 'drain', host: 'src-1', to: ['dst-1', 'dst-2', 'dst-3', 'dst-4'], order: 'lowest-dirty-rate', probe: 'page-sampling' }]);
+    expect(scenario.plans).toMatchObject([{ kind: 'drain', hosts: ['src-1'], to: ['dst-1', 'dst-2', 'dst-3', 'dst-4'], order: 'lowest-dirty-rate', probe: 'page-sampling' }]);
     expect(scenario.policy).toMatchObject({ parallelMigrationsPerCluster: 5, parallelOutboundMigrationsPerNode: 2, bandwidthPerMigrationBytesPerSec: GiB });
   });
 

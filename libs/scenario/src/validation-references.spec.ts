@@ -176,7 +176,7 @@ describe('scenario validation: references between entries', () => {
 
   it('a drain of a host that does not exist', () => {
     expect(problemLinesOf({ plans: [{ drain: 'src-9', at: '5s' }] })).toEqual([
-      'test.yaml: plans[0].drain: found "src-9", expected a host declared in hosts (src-1, dst-1) (did you mean "src-1"?)',
+      'test.yaml: plans[0].drain: found "src-9", expected a host declared in hosts, a range such as h-1..h-20, or all (src-1, dst-1) (did you mean "src-1"?)',
     ]);
   });
 

@@ -42,7 +42,7 @@ describe('scenario validation: the shape of the file', () => {
 
   it('an unknown key far from every known key gets no suggestion', () => {
     expect(problemLinesOf({ colour: 'blue' })).toEqual([
-      'test.yaml: colour: found unknown key "colour", expected one of name, description, seed, horizon, sampling, hosts, vms, migrations, plans, probes, policy, faults, checks, chaos, variants',
+      'test.yaml: colour: found unknown key "colour", expected one of name, description, seed, horizon, sampling, hosts, vms, migrations, plans, probes, policy, faults, checks, network, chaos, variants',
     ]);
   });
 

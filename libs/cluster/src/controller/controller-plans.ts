@@ -1,5 +1,5 @@
-import { OrchestrationError, pickDestination, planDrain, type DrainHost, type DrainVm } from '@migsim/orchestration';
-import type { BalancePlan, DrainPlan } from '@migsim/scenario';
+import { groupHosts, OrchestrationError, pickDestination, planDrainMoves, type DrainHost, type DrainVm } from '@migsim/orchestration';
+import type { BalancePlan, DrainPlan, VmSpec } from '@migsim/scenario';
 import { PLAN_PROBE_DURATION_NS } from '../constants';
 import type { ControllerPort } from './controller-port';
 import type { MigrationRecord } from './migration-record';
@@ -19,8 +19,15 @@ interface WaitingDrain {
  */
 export class ControllerPlans {
   private readonly waiting = new Map<string, WaitingDrain>();
+  private readonly specs: ReadonlyMap<string, VmSpec>;
+  private readonly rackOf: ReadonlyMap<string, string>;
 
-  constructor(private readonly controller: ControllerPort) {}
+  constructor(private readonly controller: ControllerPort) {
+    this.specs = new Map(controller.variant.vms.map((vm) => [vm.name, vm]));
+    const racks = new Map<string, string>();
+    for (const rack of controller.variant.network?.racks ?? []) for (const host of rack.hosts) racks.set(host, rack.name);
+    this.rackOf = racks;
+  }
 
   scheduleAll(): void {
     const c = this.controller;
@@ -47,19 +54,21 @@ export class ControllerPlans {
 
   private drain(plan: DrainPlan): void {
     const c = this.controller;
-    const vms = c.view.vmsOn(plan.host).filter((vm) => c.view.stateOf(vm) === 'running');
+    const vms = plan.hosts.flatMap((host) => c.view.vmsOn(host).filter((vm) => c.view.stateOf(vm) === 'running').map((vm) => ({ vm, host })));
     const byRate = plan.order === 'highest-dirty-rate' || plan.order === 'lowest-dirty-rate';
-    c.event('plan-started', plan.id, `drain ${plan.host}: ${vms.length} VM(s), order ${plan.order}`);
-    if (!byRate || plan.probe === null || vms.length === 0 || !c.view.isUp(plan.host)) {
+    const what = plan.hosts.length === 1 ? plan.hosts[0] : `${plan.hosts.length} hosts (${plan.hosts[0]} .. ${plan.hosts[plan.hosts.length - 1]})`;
+    c.event('plan-started', plan.id, `drain ${what}: ${vms.length} VM(s), order ${plan.order}`);
+    const probed = vms.filter(({ host }) => c.view.isUp(host));
+    if (!byRate || plan.probe === null || probed.length === 0) {
       this.placeDrain(plan, new Map());
       return;
     }
     const waiting: WaitingDrain = { plan, expected: new Set(), measured: new Map() };
     this.waiting.set(plan.id, waiting);
-    for (const vm of vms) {
+    for (const { vm, host } of probed) {
       const probe = `${plan.id}/probe/${vm}`;
       waiting.expected.add(probe);
-      c.toHost(plan.host, { kind: 'probe.start', probe, vm, mode: plan.probe, durationNs: PLAN_PROBE_DURATION_NS, reportRate: true });
+      c.toHost(host, { kind: 'probe.start', probe, vm, mode: plan.probe, durationNs: PLAN_PROBE_DURATION_NS, reportRate: true });
     }
   }
 
@@ -78,16 +87,20 @@ export class ControllerPlans {
 
   private placeDrain(plan: DrainPlan, rates: ReadonlyMap<string, number>): void {
     const c = this.controller;
+    const drained = new Set(plan.hosts);
     const all = this.placedVms(rates);
-    const moving = all.filter((vm) => vm.host === plan.host && c.view.stateOf(vm.name) === 'running');
+    const staying = all.filter((vm) => !drained.has(vm.host) || c.view.stateOf(vm.name) !== 'running');
+    const moving = all.filter((vm) => drained.has(vm.host) && c.view.stateOf(vm.name) === 'running');
     try {
-      const moves = planDrain([plan.host], this.drainHosts(), [...all.filter((vm) => vm.host !== plan.host), ...moving, ...this.reservations()], {
+      const { moves, unplaced } = planDrainMoves(plan.hosts, this.drainHosts(), [...staying, ...moving, ...this.reservations()], {
         order: plan.order,
         candidates: plan.to,
+        destination: plan.destination,
       });
       for (const move of moves) {
         c.requestMigration({ id: `${plan.id}/${move.vmName}`, vmName: move.vmName, destinationHost: move.destinationHost, params: plan.params, candidates: plan.to, priority: 0 });
       }
+      for (const vm of unplaced) c.event('plan-unplaced', `${plan.id}/${vm.vmName}`, vm.reason);
     } catch (error) {
       if (!(error instanceof OrchestrationError)) throw error;
       c.event('plan-failed', plan.id, error.message);
@@ -95,27 +108,35 @@ export class ControllerPlans {
   }
 
   private placedVms(rates: ReadonlyMap<string, number> = new Map()): DrainVm[] {
-    const specs = new Map(this.controller.variant.vms.map((vm) => [vm.name, vm]));
     return this.controller.view.placed().map(({ vm, host }) => {
-      const spec = specs.get(vm)!;
-      return { name: vm, host, memoryBytes: spec.memoryBytes, dirtyRateBytesPerSec: rates.get(vm) ?? spec.workload.dirtyRateBytesPerSec };
+      const spec = this.specs.get(vm)!;
+      const entry: DrainVm = { name: vm, host, memoryBytes: spec.memoryBytes, dirtyRateBytesPerSec: rates.get(vm) ?? spec.workload.dirtyRateBytesPerSec };
+      if (spec.antiAffinity !== undefined) entry.antiAffinity = spec.antiAffinity;
+      return entry;
     });
   }
 
   private drainHosts(): DrainHost[] {
     const view = this.controller.view;
-    return this.controller.variant.hosts.map((host) => ({ name: host.name, memoryBytes: host.memoryBytes, up: view.isUp(host.name) }));
+    return this.controller.variant.hosts.map((host) => {
+      const entry: DrainHost = { name: host.name, memoryBytes: host.memoryBytes, up: view.isUp(host.name) };
+      const rack = this.rackOf.get(host.name);
+      if (rack !== undefined) entry.rack = rack;
+      return entry;
+    });
   }
 
-  /** Memory promised to destinations by migrations queued or running (pseudo VMs on their destination). */
+  /** Memory (and anti-affinity) promised to destinations by migrations queued or running (pseudo VMs on their destination). */
   private reservations(): DrainVm[] {
     const c = this.controller;
     const reserved: DrainVm[] = [];
-    const memory = new Map(c.variant.vms.map((vm) => [vm.name, vm.memoryBytes]));
     for (const record of c.records.values()) {
       if (!record.queued && record.running === undefined) continue;
       if (c.view.hostOf(record.vmName) === record.destinationHost) continue;
-      reserved.push({ name: `reserved:${record.id}`, host: record.destinationHost, memoryBytes: memory.get(record.vmName)! });
+      const spec = this.specs.get(record.vmName)!;
+      const entry: DrainVm = { name: `reserved:${record.id}`, host: record.destinationHost, memoryBytes: spec.memoryBytes };
+      if (spec.antiAffinity !== undefined) entry.antiAffinity = spec.antiAffinity;
+      reserved.push(entry);
     }
     return reserved;
   }
@@ -128,10 +149,14 @@ export class ControllerPlans {
     const allowed = record.candidates === undefined ? undefined : new Set(record.candidates);
     const candidates = this.drainHosts().filter((host) => host.up && host.name !== home && (allowed === undefined || allowed.has(host.name)));
     const free = new Map(candidates.map((host) => [host.name, host.memoryBytes]));
-    for (const entry of [...this.placedVms(), ...this.reservations()]) if (free.has(entry.host)) free.set(entry.host, free.get(entry.host)! - entry.memoryBytes);
-    const memoryBytes = c.variant.vms.find((vm) => vm.name === record.vmName)!.memoryBytes;
+    const occupants = [...this.placedVms(), ...this.reservations()].filter((entry) => entry.name !== record.vmName && entry.name !== `reserved:${record.id}`);
+    for (const entry of occupants) if (free.has(entry.host)) free.set(entry.host, free.get(entry.host)! - entry.memoryBytes);
+    const spec = this.specs.get(record.vmName)!;
+    const vm: DrainVm = { name: record.vmName, host: home, memoryBytes: spec.memoryBytes };
+    if (spec.antiAffinity !== undefined) vm.antiAffinity = spec.antiAffinity;
+    const rackOf = new Map(this.drainHosts().map((host) => [host.name, host.rack]));
     try {
-      return pickDestination({ name: record.vmName, host: home, memoryBytes }, candidates, free);
+      return pickDestination(vm, candidates, free, { destination: 'least-loaded', rackOf, groups: groupHosts(occupants) });
     } catch (error) {
       if (error instanceof OrchestrationError) return undefined;
       throw error;

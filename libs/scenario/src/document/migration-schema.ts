@@ -52,10 +52,12 @@ export const migrationParamsSchema = s.object(
 
 export const migrationSchema = s.object(
   {
-    id: field.required(s.name(), 'Migration id, referenced by faults and checks.'),
-    vm: field.required(s.name(), 'VM to migrate.'),
-    to: field.required(s.name(), 'Destination host.'),
+    id: field.required(s.nameTemplate(), 'Migration id, referenced by faults and checks (with count: a template, {i} = 1..count).'),
+    count: field.optional(s.integer({ min: 1, max: 1_000_000 }), 'Declare this many migrations: {i} in id, vm and to becomes 1..count.', '1'),
+    vm: field.required(s.nameTemplate(), 'VM to migrate (with count: vm-{i}).'),
+    to: field.required(s.nameTemplate(), 'Destination host (with count: h-{i}).'),
     at: field.required(s.duration({ allowZero: true }), 'When the migration is requested.'),
+    every: field.optional(s.duration(), 'With count: migration i is requested at at + (i - 1) x every.', '0s: all at once'),
     params: field.defaulted(migrationParamsSchema, {}, 'QEMU migration parameters.'),
   },
   { noun: 'a migration' },

@@ -1,7 +1,15 @@
 import { field, s } from '../schema/builders';
+import { isMapping } from '../schema/issues';
+import { nameSetSchema } from './distribution-schemas';
 import { migrationParamsSchema } from './migration-schema';
 
-export const DRAIN_ORDERS = ['name', 'largest-first', 'smallest-first', 'highest-dirty-rate', 'lowest-dirty-rate'] as const;
+export const DRAIN_ORDERS = ['name', 'largest-first', 'smallest-first', 'highest-dirty-rate', 'lowest-dirty-rate', 'dirty-rate'] as const;
+export const DRAIN_DESTINATIONS = ['least-loaded', 'same-rack-first'] as const;
+
+const drainedHostsSchema = s.object(
+  { hosts: field.required(nameSetSchema(), 'Hosts to empty: names, ranges such as h-1..h-20, rack names.') },
+  { noun: 'a host set such as { hosts: h-1..h-20 }' },
+);
 export const PROBE_MODES = ['dirty-bitmap', 'page-sampling'] as const;
 
 export const probeModeSchema = s.enumOf(PROBE_MODES, {
@@ -11,10 +19,15 @@ export const probeModeSchema = s.enumOf(PROBE_MODES, {
 
 const drainPlanSchema = s.object(
   {
-    drain: field.required(s.name(), 'Host to empty: every VM on it at `at` is migrated away.'),
-    id: field.optional(s.name(), 'Plan id; generated migrations are named <id>/<vm>.', 'drain-<host>'),
+    drain: field.required(
+      s.either(s.nameTemplate(), drainedHostsSchema, isMapping),
+      'Host to empty (with count, {i} becomes the plan\'s number), or { hosts: <set> } to empty several at once: every VM on them at `at` is migrated away.',
+    ),
+    id: field.optional(s.nameTemplate(), 'Plan id; generated migrations are named <id>/<vm>.', 'drain-<host>, or drain-<first>..<last> for several'),
+    count: field.optional(s.integer({ min: 1, max: 100_000 }), 'Declare this many drains, {i} = 1..count in drain and id (waves: with every).', '1'),
+    every: field.optional(s.duration(), 'With count: drain i starts at at + (i - 1) x every.', '0s: all at once'),
     at: field.required(s.duration({ allowZero: true }), 'When the drain starts.'),
-    to: field.optional(s.array(s.name(), 'host names', 1), 'Candidate destinations.', 'every other host'),
+    to: field.optional(nameSetSchema(), 'Candidate destinations: names, ranges such as h-21..h-500, rack names.', 'every host not being drained'),
     order: field.defaulted(
       s.enumOf(DRAIN_ORDERS, {
         name: 'By VM name.',
@@ -22,9 +35,18 @@ const drainPlanSchema = s.object(
         'smallest-first': 'Smallest memory first.',
         'highest-dirty-rate': 'Highest measured dirty rate first.',
         'lowest-dirty-rate': 'Lowest measured dirty rate first (most likely to converge).',
+        'dirty-rate': 'Lowest declared dirty rate first (the workload\'s dirtyRate; no probe).',
       }),
       'name',
-      'Order in which VMs are queued for migration (the admission caps decide how many run at once).',
+      'Order in which VMs are queued for migration (the admission caps decide how many run at once); ties and name order are natural (vm-2 before vm-10).',
+    ),
+    destination: field.defaulted(
+      s.enumOf(DRAIN_DESTINATIONS, {
+        'least-loaded': 'The candidate with the most free memory (ties: natural name order).',
+        'same-rack-first': "The least loaded candidate in the VM's rack, else the least loaded anywhere.",
+      }),
+      'least-loaded',
+      'How each VM\'s destination is chosen; VMs of one antiAffinity group never share a destination host.',
     ),
     probe: field.optional(probeModeSchema, 'How dirty rates are measured (dirty-rate orders only).', 'page-sampling with a dirty-rate order'),
     params: field.defaulted(migrationParamsSchema, {}, 'QEMU parameters of the generated migrations.'),

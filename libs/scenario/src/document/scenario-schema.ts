@@ -4,7 +4,9 @@ import { chaosSchema } from './chaos-schema';
 import { checkSchema } from './check-kinds';
 import { faultSchema } from './fault-kinds';
 import { hostSchema } from './host-schema';
+import { nameSetSchema } from './distribution-schemas';
 import { migrationSchema } from './migration-schema';
+import { networkSchema } from './network-schema';
 import { planSchema, probeSchema } from './plan-schema';
 import { policySchema } from './policy-schema';
 import { vmSchema } from './vm-schema';
@@ -14,6 +16,11 @@ export const samplingSchema = s.object(
   {
     interval: field.defaulted(s.duration(), '1s', 'Report sample interval.'),
     maxPoints: field.defaulted(s.integer({ min: 2, max: 1_000_000 }), 1000, 'At most this many points per timeline (longer ones are thinned).'),
+    vms: field.optional(
+      nameSetSchema(),
+      'VMs whose timelines the report keeps: all, none, interesting (the VMs of the failed, the slowest and the most degraded migrations), or names and ranges such as vm-1..vm-10.',
+      'all with at most 100 VMs, else interesting',
+    ),
   },
   { noun: 'sampling settings', description: 'How often the report samples timelines.' },
 );
@@ -31,6 +38,7 @@ export const variantSchema = s.object(
     vms: field.optional(s.record(vmSchema.partialWithout(['name', 'count']), 'VM overrides'), 'Overrides of VMs, by VM name (as written in vms).'),
     migrations: field.optional(s.record(migrationSchema.partialWithout(['id']), 'migration overrides'), 'Overrides of migrations, by id.'),
     policy: field.optional(policySchema.partial(), 'Overrides of the policy.'),
+    network: field.optional(networkSchema.partial(), 'Overrides of the network (keys merge, as for the policy).'),
     plans: field.optional(s.array(planSchema, 'plans', 0, LIMITS.plans), 'Replaces the plans.'),
     probes: field.optional(s.array(probeSchema, 'probes', 0, LIMITS.probes), 'Replaces the probes.'),
     faults: field.optional(s.array(faultSchema, 'faults', 0, LIMITS.faults), 'Replaces the faults.'),
@@ -54,6 +62,7 @@ export const scenarioSchema = s.object(
     policy: field.defaulted(policySchema, {}, 'Controller policy.'),
     faults: field.defaulted(s.array(faultSchema, 'faults', 0, LIMITS.faults), [], 'Faults, by time or by migration phase.'),
     checks: field.defaulted(s.array(checkSchema, 'checks', 0, LIMITS.checks), [], 'Checks whose results go into the report.'),
+    network: field.optional(networkSchema, 'Racks, uplinks, core and an optional dedicated migration network.', 'every host on one non-blocking switch'),
     chaos: field.optional(chaosSchema, "Random faults drawn from each run's seed (the same schedule for every variant of a seed).", 'none'),
     variants: field.defaulted(s.array(variantSchema, 'variants', 0, LIMITS.variants), [], 'Runs of the same scenario with overrides, side by side.'),
   },

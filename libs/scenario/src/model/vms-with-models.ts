@@ -13,7 +13,7 @@ export function vmsWithModels(setup: Pick<ScenarioSetup, 'vms' | 'migrations' | 
   for (const probe of setup.probes) named.add(probe.vm);
   const plannedHosts = new Set<string>();
   for (const plan of setup.plans) {
-    if (plan.kind === 'drain') plannedHosts.add(plan.host);
+    if (plan.kind === 'drain') for (const host of plan.hosts) plannedHosts.add(host);
     else for (const host of plan.hosts) plannedHosts.add(host);
   }
   return setup.vms.filter((vm) => named.has(vm.name) || plannedHosts.has(vm.host));

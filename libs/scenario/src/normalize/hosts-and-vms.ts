@@ -2,10 +2,12 @@ import type { ScenarioDocument } from '../document/scenario-schema';
 import { WORKLOAD_DEFAULTS } from '@migsim/guest';
 import type { HostSpec, VmSpec, WorkloadSpec } from '../model/scenario';
 import { describeFound, type Path } from '../schema/issues';
+import { expandNames } from './entry-names';
 import { formatSize } from '../units/format-units';
 import { resolveKernel } from './kernel';
 import type { NormalizeContext } from './normalize-context';
 import type { References } from './references';
+import { OncePerPathContext, VmPopulation, type ConcreteVm } from './vm-population';
 
 type HostEntry = ScenarioDocument['hosts'][number];
 type VmEntry = ScenarioDocument['vms'][number];
@@ -18,18 +20,7 @@ const BACKING_PAGE_BYTES: Readonly<Record<VmSpec['backing'], number>> = {
   'hugetlb-1g': 1024 * 1024 * 1024,
 };
 
-/**
- * The names an entry declares: `name` alone, or with `count` the template
- * with {i} = 1..count (or `<name>-<i>` when it holds no {i}).
- */
-export function expandNames(name: string, count: number | undefined, path: Path, context: NormalizeContext): string[] {
-  if (count === undefined) {
-    if (name.includes('{i}')) context.add([...path, 'name'], describeFound(name), 'a name without {i} (add count to declare several)');
-    return [name];
-  }
-  const template = name.includes('{i}') ? name : `${name}-{i}`;
-  return Array.from({ length: count }, (_, index) => template.replaceAll('{i}', String(index + 1)));
-}
+export { expandNames } from './entry-names';
 
 /** Each generated name must be unique among its kind. */
 function claimName(name: string, path: Path, owners: Map<string, Path>, what: string, context: NormalizeContext): boolean {
@@ -68,44 +59,48 @@ export function normalizeHosts(entries: readonly HostEntry[], refs: References, 
   return hosts;
 }
 
-export function normalizeVms(entries: readonly VmEntry[], refs: References, context: NormalizeContext): VmSpec[] {
+export function normalizeVms(entries: readonly VmEntry[], refs: References, context: NormalizeContext, population: VmPopulation): VmSpec[] {
   const owners = new Map<string, Path>();
   const vms: VmSpec[] = [];
   entries.forEach((entry, index) => {
     const path: Path = ['vms', index];
-    const host = refs.host(entry.host, [...path, 'host']);
-    checkMemory(entry, path, context);
-    const workload = normalizeWorkload(entry, [...path, 'workload'], context);
+    // An entry's VMs share its path: each problem is reported once, quoting the drawn value.
+    const once = new OncePerPathContext(context);
     if (entry.thpSplitFraction !== undefined && entry.backing !== 'thp') {
       context.add([...path, 'thpSplitFraction'], context.found([...path, 'thpSplitFraction'], ''), `no thpSplitFraction with backing ${entry.backing} (it applies to thp)`);
     }
-    if (host !== undefined && entry.memory > host.memoryBytes) {
-      context.add([...path, 'memory'], context.found([...path, 'memory'], formatSize(entry.memory)), `at most ${formatSize(host.memoryBytes)}, the memory of host ${host.name}`);
-    }
-    for (const name of expandNames(entry.name, entry.count, path, context)) {
-      if (!claimName(name, path, owners, 'VM', context)) continue;
+    for (const drawn of population.expand(entry, path, once)) {
+      const quoting = VmPopulation.drawnQuotes(once, drawn, entry, path);
+      const host = drawn.host === undefined ? undefined : refs.hosts.get(drawn.host);
+      checkMemory(entry.backing, drawn.memory, path, quoting);
+      const workload = normalizeWorkload(entry, drawn, [...path, 'workload'], quoting);
+      if (host !== undefined && drawn.memory > host.memoryBytes) {
+        quoting.add([...path, 'memory'], quoting.found([...path, 'memory'], formatSize(drawn.memory)), `at most ${formatSize(host.memoryBytes)}, the memory of host ${host.name}`);
+      }
+      if (!claimName(drawn.name, path, owners, 'VM', context)) continue;
       const vm: VmSpec = {
-        name,
-        host: entry.host,
-        memoryBytes: entry.memory,
-        vcpus: entry.vcpus,
+        name: drawn.name,
+        host: drawn.host ?? '',
+        memoryBytes: drawn.memory,
+        vcpus: drawn.vcpus,
         backing: entry.backing,
         thpSplitFraction: entry.thpSplitFraction ?? 0,
-        workload: { ...workload },
+        workload,
+        ...(entry.antiAffinity === undefined ? {} : { antiAffinity: entry.antiAffinity }),
       };
       vms.push(vm);
-      refs.vms.set(name, vm);
-      refs.vmPaths.set(name, path);
+      refs.vms.set(drawn.name, vm);
+      refs.vmPaths.set(drawn.name, path);
     }
   });
   return vms;
 }
 
-function checkMemory(entry: VmEntry, path: Path, context: NormalizeContext): void {
-  const pageBytes = BACKING_PAGE_BYTES[entry.backing];
-  if (entry.memory % pageBytes === 0) return;
-  const why = pageBytes === PAGE_BYTES ? 'guest memory is made of 4 KiB pages' : `backing ${entry.backing} allocates whole ${formatSize(pageBytes)} pages`;
-  context.add([...path, 'memory'], context.found([...path, 'memory'], formatSize(entry.memory)), `a multiple of ${formatSize(pageBytes)} (${why})`);
+function checkMemory(backing: VmSpec['backing'], memoryBytes: number, path: Path, context: NormalizeContext): void {
+  const pageBytes = BACKING_PAGE_BYTES[backing];
+  if (memoryBytes % pageBytes === 0) return;
+  const why = pageBytes === PAGE_BYTES ? 'guest memory is made of 4 KiB pages' : `backing ${backing} allocates whole ${formatSize(pageBytes)} pages`;
+  context.add([...path, 'memory'], context.found([...path, 'memory'], formatSize(memoryBytes)), `a multiple of ${formatSize(pageBytes)} (${why})`);
 }
 
 /**
@@ -113,22 +108,21 @@ function checkMemory(entry: VmEntry, path: Path, context: NormalizeContext): voi
  * set defaults to the memory, the write working set to a share of it; both at
  * least one page. Knobs of other patterns are errors, not silently ignored.
  */
-function normalizeWorkload(entry: VmEntry, path: Path, context: NormalizeContext): WorkloadSpec {
+function normalizeWorkload(entry: VmEntry, vm: ConcreteVm, path: Path, context: NormalizeContext): WorkloadSpec {
   const written = entry.workload;
   const at = (key: string): Path => [...path, key];
-  const workingSetBytes = written.workingSet ?? entry.memory;
+  const workingSetBytes = vm.workingSet ?? vm.memory;
   const defaultWriteSet = Math.max(PAGE_BYTES, Math.floor((workingSetBytes * WORKLOAD_DEFAULTS.writeWorkingSetShare) / PAGE_BYTES) * PAGE_BYTES);
-  const writeWorkingSetBytes = written.writeWorkingSet ?? defaultWriteSet;
-  if (written.workingSet !== undefined && written.workingSet > entry.memory) {
-    context.add(at('workingSet'), context.found(at('workingSet'), ''), `at most ${formatSize(entry.memory)}, the VM's memory`);
+  const writeWorkingSetBytes = vm.writeWorkingSet ?? defaultWriteSet;
+  if (vm.workingSet !== undefined && vm.workingSet > vm.memory) {
+    context.add(at('workingSet'), context.found(at('workingSet'), formatSize(vm.workingSet)), `at most ${formatSize(vm.memory)}, the VM's memory`);
   }
-  if (written.writeWorkingSet !== undefined && written.writeWorkingSet > workingSetBytes) {
-    const limit = written.workingSet === undefined ? `${formatSize(entry.memory)}, the VM's memory` : `${formatSize(workingSetBytes)}, the workload's workingSet`;
-    context.add(at('writeWorkingSet'), context.found(at('writeWorkingSet'), ''), `at most ${limit}`);
+  if (vm.writeWorkingSet !== undefined && vm.writeWorkingSet > workingSetBytes) {
+    const limit = vm.workingSet === undefined ? `${formatSize(vm.memory)}, the VM's memory` : `${formatSize(workingSetBytes)}, the workload's workingSet`;
+    context.add(at('writeWorkingSet'), context.found(at('writeWorkingSet'), formatSize(vm.writeWorkingSet)), `at most ${limit}`);
   }
-  for (const key of ['workingSet', 'writeWorkingSet'] as const) {
-    const bytes = written[key];
-    if (bytes !== undefined && bytes < PAGE_BYTES) context.add(at(key), context.found(at(key), ''), 'at least 4KiB (one page)');
+  for (const [key, bytes] of [['workingSet', vm.workingSet], ['writeWorkingSet', vm.writeWorkingSet]] as const) {
+    if (bytes !== undefined && bytes < PAGE_BYTES) context.add(at(key), context.found(at(key), formatSize(bytes)), 'at least 4KiB (one page)');
   }
   if (written.hotFraction !== undefined && (written.hotFraction === 0 || written.hotFraction === 1)) {
     context.add(at('hotFraction'), context.found(at('hotFraction'), ''), 'a fraction strictly between 0 and 1 (some pages hot, some cold)');
@@ -147,7 +141,7 @@ function normalizeWorkload(entry: VmEntry, path: Path, context: NormalizeContext
     pattern: written.pattern,
     workingSetBytes,
     writeWorkingSetBytes,
-    dirtyRateBytesPerSec: written.dirtyRate,
+    dirtyRateBytesPerSec: vm.dirtyRate,
     writeFraction: written.writeFraction ?? WORKLOAD_DEFAULTS.writeFraction,
     accessesPerSecPerVcpu: written.accessRate ?? WORKLOAD_DEFAULTS.accessesPerSecPerVcpu,
     zipfExponent: written.zipfExponent ?? WORKLOAD_DEFAULTS.zipfExponent,

@@ -7,8 +7,10 @@ import { checkHostMemory, normalizeHosts, normalizeVms } from './hosts-and-vms';
 import { normalizeMigrations } from './migrations';
 import { NormalizeContext } from './normalize-context';
 import { normalizePlans, normalizeProbes } from './plans-and-probes';
+import { normalizeNetwork } from './network';
 import { normalizePolicy } from './policy';
 import { References } from './references';
+import { VmPopulation } from './vm-population';
 import { SCENARIO_LIMITS } from '../limits/scenario-limits';
 
 /**
@@ -32,7 +34,8 @@ export function normalizeSetup(document: ScenarioDocument, raw: unknown, variant
     return { hosts: [], vms: [], migrations: [], plans: [], probes: [], policy, faults: [], checks: [] };
   }
   const hosts = normalizeHosts(document.hosts, refs, context);
-  const vms = normalizeVms(document.vms, refs, context);
+  const network = normalizeNetwork(document.network, hosts, refs, context);
+  const vms = normalizeVms(document.vms, refs, context, new VmPopulation(refs, document.seed, refs.racks));
   checkHostMemory(hosts, vms, refs, context);
   const migrations = normalizeMigrations(document.migrations, policy, horizonNs, refs, context);
   const plans = normalizePlans(document.plans, policy, horizonNs, refs, context);
@@ -40,7 +43,7 @@ export function normalizeSetup(document: ScenarioDocument, raw: unknown, variant
   const faults = normalizeFaults(document.faults, horizonNs, refs, context);
   const checks = normalizeChecks(document.checks, horizonNs, refs, context);
   const chaos = normalizeChaos(document.chaos, horizonNs, refs, context);
-  return { hosts, vms, migrations, plans, probes, policy, faults, checks, ...(chaos === undefined ? {} : { chaos }) };
+  return { hosts, vms, migrations, plans, probes, policy, faults, checks, ...(chaos === undefined ? {} : { chaos }), ...(network === undefined ? {} : { network }) };
 }
 
 /** Whether the entries declare at most `limit` hosts (or VMs), counts included; adds the problem otherwise. */

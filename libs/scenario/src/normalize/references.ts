@@ -19,6 +19,8 @@ export class References {
   readonly hosts = new Map<string, HostSpec>();
   readonly vms = new Map<string, VmSpec>();
   readonly migrations = new Map<string, KnownMigration>();
+  /** Racks of the network section, with their hosts (host sets accept rack names). */
+  readonly racks = new Map<string, readonly string[]>();
   /** Path of the entry that declared each host / VM (entries with a count declare several). */
   readonly hostPaths = new Map<string, Path>();
   readonly vmPaths = new Map<string, Path>();

@@ -40,6 +40,7 @@ export function applyVariant(base: Record<string, unknown>, variant: Record<stri
     }
   }
   if (isMapping(variant['policy'])) document['policy'] = mergeDeep(document['policy'] ?? {}, variant['policy']);
+  if (isMapping(variant['network'])) document['network'] = mergeDeep(document['network'] ?? {}, variant['network']);
   for (const list of REPLACED_LISTS) {
     if (variant[list] !== undefined) document[list] = cloneJson(variant[list]);
   }
@@ -48,7 +49,7 @@ export function applyVariant(base: Record<string, unknown>, variant: Record<stri
     overridePathOf(path: Path): Path | undefined {
       const [head, index, ...rest] = path;
       if (typeof head !== 'string') return undefined;
-      if (head === 'policy' && hasPath(variant['policy'], [index ?? '', ...rest].filter((segment) => segment !== ''))) {
+      if ((head === 'policy' || head === 'network') && hasPath(variant[head], [index ?? '', ...rest].filter((segment) => segment !== ''))) {
         return [...variantPath, ...path];
       }
       if ((REPLACED_LISTS as readonly string[]).includes(head) && variant[head] !== undefined) return [...variantPath, ...path];
