@@ -53,7 +53,9 @@ export class ShardWorker {
         // Validated at the edge: every delivery against its message kind (libs/protocol), before anything runs.
         message.mail.forEach((item, index) => decodeDelivery(item.delivery, `$.mail[${index}].delivery`));
         const runtime = await this.runtime(message.run);
-        if (message.window > runtime.lastWindow) await this.deps.journal.append(shardJournalKey(message.run, this.deps.shard), [message as unknown as JsonValue]);
+        // Only the next window is an input to keep: the last one is answered again from what it sent, and any
+        // other is refused by runWindow. A refused open in the journal would stop every later rebuild of the shard.
+        if (message.window === runtime.lastWindow + 1) await this.deps.journal.append(shardJournalKey(message.run, this.deps.shard), [message as unknown as JsonValue]);
         const done = runtime.runWindow(message);
         await this.deps.deliver(coordinatorQueue(), done, doneJobId(message.run, done.window, this.deps.shard));
         return;
