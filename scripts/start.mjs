@@ -28,6 +28,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** How long the services may take to start (the controller listening, every shard served). */
+const START_TIMEOUT_MS = 90_000;
 
 // Stage 1: re-run under tsx with the `development` condition so the
 // workspace's TypeScript libraries (@migsim/*) load from src/.
@@ -108,7 +110,8 @@ async function main() {
     for (const shard of sourceShards) startService('source-host', ['--shards', shard], env, children);
     for (const shard of destinationShards) startService('destination-host', ['--shards', shard], env, children);
     const url = await controllerUrl(controller);
-    await waitFor(async () => (await getJson(`${url}/shards`)).every((shard) => shard.served), 30_000, `host workers to serve ${[...sourceShards, ...destinationShards].join(', ')}`);
+    // Generous: on a busy machine tsx takes a while to load each service's sources (a worker that exits says so at once).
+    await waitFor(async () => (await getJson(`${url}/shards`)).every((shard) => shard.served), START_TIMEOUT_MS, `host workers to serve ${[...sourceShards, ...destinationShards].join(', ')}`);
 
     // The controller inherits MIGSIM_API_TOKEN from this environment: submit with it.
     const authorization = process.env.MIGSIM_API_TOKEN ? { authorization: `Bearer ${process.env.MIGSIM_API_TOKEN}` } : {};
@@ -194,7 +197,7 @@ function startService(app, args, env, children) {
 function controllerUrl(child) {
   return new Promise((resolveUrl, reject) => {
     let buffered = '';
-    const timer = setTimeout(() => reject(new Error('the controller did not start within 30 s')), 30_000);
+    const timer = setTimeout(() => reject(new Error(`the controller did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
     child.stdout.on('data', (chunk) => {
       buffered += chunk;
       const match = /listening on (http:\/\/\S+)/.exec(buffered);

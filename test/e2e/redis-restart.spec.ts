@@ -23,7 +23,9 @@ describe('services: Redis killed and restarted mid-run', () => {
     // answering (appendfsync always), so a kill -9 loses nothing that was acknowledged.
     redis = new PrivateRedisServer({ persistent: true, env: process.env });
     await redis.start();
-    stack = new ServicesStack({ redisUrl: redis.url, label: 'redis-restart', speed: 40 });
+    // A worker that cannot renew its shard's lease for the lease's length stops (another process may take the shard
+    // over): the lease outlasts the outage, however long a busy machine takes to replay the append-only file.
+    stack = new ServicesStack({ redisUrl: redis.url, label: 'redis-restart', speed: 40, extraEnv: { MIGSIM_CLAIM_LEASE_MS: '60000' } });
     await stack.start();
     const id = await stack.submit(FLAGSHIP.text, FLAGSHIP.file);
     const before = await stack.waitForProgress(id, FAULT_AT_SIMULATED_MS);

@@ -96,7 +96,8 @@ export class ServicesStack {
   async startController(): Promise<ServiceProcess> {
     const controller = this.spawn('controller', []);
     this.controller = controller;
-    this.url = (await controller.waitForOutput(/listening on (http:\/\/\S+)/))[1]!;
+    // Generous: tsx loads the controller's sources in seconds on an idle machine, far longer on a busy one.
+    this.url = (await controller.waitForOutput(/listening on (http:\/\/\S+)/, 90_000))[1]!;
     return controller;
   }
 
@@ -120,7 +121,7 @@ export class ServicesStack {
   }
 
   /** Until GET /shards says every shard is served, by the current worker of each when `owners` (its lease holds its pid). */
-  async waitForShards(timeoutMs = 60_000): Promise<void> {
+  async waitForShards(timeoutMs = 90_000): Promise<void> {
     await this.until(async () => {
       const shards = (await this.get('/shards')) as ShardView[];
       return this.shards.every((name) => shards.some((shard) => shard.name === name && shard.served && shard.owner?.includes(`:${this.worker(name).pid}:`)));
