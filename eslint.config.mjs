@@ -8,7 +8,7 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-export const PURE_LIBS = ['mmu', 'guest', 'migration', 'orchestration', 'cluster', 'sim', 'scenario', 'report'];
+export const PURE_LIBS = ['mmu', 'guest', 'migration', 'orchestration', 'cluster', 'sim', 'scenario', 'report', 'sweep'];
 
 const pureSources = PURE_LIBS.map((lib) => `libs/${lib}/src/**/*.ts`);
 
@@ -57,6 +57,19 @@ export default [
                 'layer:scenario',
                 'layer:report',
                 'layer:cluster',
+              ],
+            },
+            {
+              sourceTag: 'layer:sweep',
+              onlyDependOnLibsWithTags: [
+                'layer:mmu',
+                'layer:guest',
+                'layer:migration',
+                'layer:orchestration',
+                'layer:scenario',
+                'layer:report',
+                'layer:cluster',
+                'layer:sim',
               ],
             },
             { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure'] },

@@ -5,6 +5,8 @@ import { runSchema } from './commands/schema';
 import { runReport } from './commands/report';
 import { runRun } from './commands/run';
 import { runValidate } from './commands/validate';
+import { runSweep } from './commands/sweep';
+import { runWorker } from './commands/worker';
 
 const USAGE = `migsim — a simulator of KVM live migration and of the huge-page recovery after a failed one
 
@@ -19,7 +21,14 @@ Usage:
   migsim run <scenario.yaml> [--controller URL] [--out report.json] [--html report.html] [--no-color]
       Submit a scenario to a running controller (the distributed services) and
       wait for its report; same exit codes as simulate.
-  migsim help                       This text.
+  migsim sweep <scenario.yaml> --seeds 1..N --out DIR [--set path=v1,v2 ...] [--variants a,b]
+      [--workers N | --queue redis://HOST:PORT] [--shrink]
+      Chaos-test: every variant x every seed (x every --set value), paired by seed;
+      summary.json, runs.csv, index.html, failing seeds with the command that
+      reproduces each, and (--shrink) small scenarios that still fail.
+  migsim worker --queue redis://HOST:PORT [--workers N]
+      Run sweeps' runs from the queue (on any number of machines sharing the Redis).
+  migsim help                       This text. \`migsim <command> --help\` for one command.
 `;
 
 type Command = (ctx: CommandContext) => Promise<number> | number;
@@ -30,6 +39,8 @@ const COMMANDS: Record<string, Command> = {
   schema: runSchema,
   report: runReport,
   run: runRun,
+  sweep: runSweep,
+  worker: runWorker,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -89,6 +89,7 @@ export type {
 } from './model/chaos';
 export { CHAOS_KINDS, CHAOS_KIND_NAMES } from './document/chaos-schema';
 export { faultsFromEntries } from './normalize/fault-entries';
+export { variantDocument } from './normalize/variant-document';
 
 // Load studies: generated populations, host sets, racks.
 export type { NetworkSpec, RackSpec, MigrationNetworkSpec } from './model/network';

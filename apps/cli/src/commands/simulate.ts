@@ -1,9 +1,11 @@
 import { renderHtml, renderJson, renderText, type Report } from '@migsim/report';
+import { loadScenario, ScenarioError, type Scenario } from '@migsim/scenario';
 import { simulate } from '@migsim/sim';
+import { loadCell, parseSetOption, SweepInputError } from '@migsim/sweep';
 import { parseOptions } from '../args';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK } from '../cli-error';
 import type { CommandContext } from '../command-context';
-import { writeOutputFile } from '../files';
+import { readUserFile, writeOutputFile } from '../files';
 import { ProgressBar } from '../progress-bar';
 import { readScenarioFile } from '../scenario-file';
 
@@ -19,6 +21,8 @@ export function runSimulate(ctx: CommandContext): number {
       html: { type: 'string' },
       format: { type: 'string', default: 'text' },
       'no-color': { type: 'boolean', default: false },
+      variant: { type: 'string', multiple: true },
+      set: { type: 'string', multiple: true, default: [] },
     },
     'simulate',
   );
@@ -30,11 +34,18 @@ export function runSimulate(ctx: CommandContext): number {
   const format = parseFormat(values.format);
 
   // Validate everything before simulating: a bad file never starts a run.
-  const scenario = readScenarioFile(file);
+  const scenario = values.set.length === 0 ? readScenarioFile(file) : readScenarioWithSets(file, values.set);
+  const variants = values.variant;
+  if (variants !== undefined) {
+    const names = scenario.variants.map((variant) => variant.name);
+    for (const name of variants) {
+      if (!names.includes(name)) throw new CliError(`migsim simulate: --variant: found "${name}", expected a variant of ${file} (${names.join(', ')})`);
+    }
+  }
   const progress = new ProgressBar(`simulating ${scenario.name}`, ctx.stderr);
   let report: Report;
   try {
-    report = simulate(scenario, { seed, scenarioFile: file, onProgress: (fraction) => progress.update(fraction) });
+    report = simulate(scenario, { seed, scenarioFile: file, onProgress: (fraction) => progress.update(fraction), ...(variants === undefined ? {} : { variants }) });
   } finally {
     progress.done();
   }
@@ -68,4 +79,25 @@ function parseFormat(text: string | undefined): Format {
     throw new CliError(`migsim simulate: --format: found "${text}", expected one of ${FORMATS.join(', ')}`);
   }
   return text as Format;
+}
+
+/**
+ * The scenario with `--set path=value` applied (as \`migsim sweep\` applies one
+ * cell of its grid), so a sweep's failing run reproduces with one command.
+ */
+function readScenarioWithSets(file: string, options: readonly string[]): Scenario {
+  const text = readUserFile(file, 'scenario file');
+  try {
+    loadScenario(text, file);
+    const sets = options.map((option) => {
+      const parameter = parseSetOption(option);
+      if (parameter.values.length !== 1) throw new SweepInputError('--set', `${parameter.path}: found ${parameter.values.length} values, expected one (a sweep tries several; simulate runs one)`);
+      return { path: parameter.path, text: parameter.values[0]!.text, value: parameter.values[0]!.value };
+    });
+    return loadCell(text, file, sets);
+  } catch (error) {
+    if (error instanceof SweepInputError) throw new CliError(`migsim simulate: ${error.message}`);
+    if (error instanceof ScenarioError) throw new CliError(error.format());
+    throw error;
+  }
 }
