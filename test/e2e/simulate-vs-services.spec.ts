@@ -30,7 +30,7 @@ describe('services vs simulate: every shipped scenario, unpaced, all runs at onc
     stack = new ServicesStack({ redisUrl: redis.url, label: 'vs-simulate-all', speed: 'max' });
     await stack.start();
     for (const scenario of SCENARIOS) runs.set(scenario.file, await stack.submit(scenario.text, scenario.file));
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await stack?.stop();

@@ -74,7 +74,8 @@ function npmStart(args: string[]): { child: ChildProcess; stderr: () => string; 
 
 /** Waits for the run to be submitted and returns every process the script runs by then. */
 async function processesOnceSubmitted(child: ChildProcess, stderr: () => string): Promise<number[]> {
-  const deadline = Date.now() + 90_000;
+  // scripts/start.mjs allows the services 90 s to listen and 90 s more to serve every shard.
+  const deadline = Date.now() + 200_000;
   while (!/run \S+ submitted/.test(stderr()) && Date.now() < deadline) await sleep(50);
   expect(stderr()).toMatch(/run \S+ submitted/);
   return descendants(child.pid!);
@@ -103,7 +104,7 @@ describe('npm start (scripts/start.mjs)', () => {
     started = await processesOnceSubmitted(run.child, run.stderr);
     // npm, its shell, the launcher and its tsx re-exec, the controller, the workers, redis-server.
     expect(started.length, run.stderr()).toBeGreaterThanOrEqual(processes - 1);
-    const code = await Promise.race([run.exited, sleep(240_000).then(() => 'timeout' as const)]);
+    const code = await Promise.race([run.exited, sleep(120_000).then(() => 'timeout' as const)]);
     expect(code, run.stderr()).toBe(0);
     await sleep(500);
     expect(started.filter(alive)).toEqual([]);
@@ -111,7 +112,7 @@ describe('npm start (scripts/start.mjs)', () => {
     expectSameReport(written, engine, `npm start -- ${FLAGSHIP} ${flags.join(' ')}`);
     const execution = JSON.parse(written).execution as { shards: { id: string }[] };
     expect(execution.shards.map((shard) => shard.id)).toEqual(flags.includes('--workers') ? ['source-0', 'source-1', 'destination-0', 'destination-1'] : ['source-0', 'destination-0']);
-  }, 300_000);
+  }, 360_000);
 
   it('Ctrl-C mid-run leaves no process behind: services, Redis and the launcher are all gone', async () => {
     const run = npmStart([FLAGSHIP]);
@@ -126,5 +127,5 @@ describe('npm start (scripts/start.mjs)', () => {
     await sleep(500);
     expect(started.filter(alive)).toEqual([]);
     expect(run.stderr()).toMatch(/SIGINT received; stopping the services/);
-  }, 120_000);
+  }, 260_000);
 });
