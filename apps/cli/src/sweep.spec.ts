@@ -115,6 +115,24 @@ describe('migsim sweep: bad input exits 2 with a clear message and writes nothin
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a chaos section the loader refuses: the file, the path and what was expected', () => {
+    const bad = join(work, 'bad-chaos.yaml');
+    writeFileSync(bad, smallChaosScenarioText().replace('host-crash: { perRound: 15%', 'host-crash: { perRound: 150%').replace('hosts: [src-1], flaps', 'hosts: [src-9], flaps'));
+    const run = migsim('sweep', bad, '--seeds', '1..3', '--out', join(work, 'z'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${bad}: chaos.host-crash.perRound: found "150%", expected a fraction from 0 to 1 or a percent from 0% to 100%`);
+    writeFileSync(bad, smallChaosScenarioText().replace('hosts: [src-1], flaps', 'hosts: [src-9], flaps'));
+    const unknownHost = migsim('sweep', bad, '--seeds', '1..3', '--out', join(work, 'z'));
+    expect(unknownHost.code).toBe(2);
+    expect(unknownHost.stderr).toContain(`${bad}: chaos.link-flap.hosts[0]: found "src-9", expected a host declared in hosts (src-1, dst-1, dst-2) (did you mean "src-1"?)`);
+    expect(existsSync(join(work, 'z'))).toBe(false);
+  });
+
+  it('migsim worker without --queue', () => {
+    expect(migsim('worker')).toMatchObject({ code: 2, stderr: expect.stringContaining('migsim worker: --queue is required: the Redis URL the sweeps use') });
+    expect(migsim('worker', '--queue', 'localhost:6379')).toMatchObject({ code: 2, stderr: expect.stringContaining('migsim worker: --queue: found "localhost:6379", expected a redis:// or rediss:// URL') });
+  });
+
   it('a missing --out or --seeds, or a scenario that does not load', () => {
     expect(migsim('sweep', scenario, '--seeds', '1..3')).toMatchObject({ code: 2, stderr: expect.stringContaining('--out is required') });
     expect(migsim('sweep', scenario, '--out', join(work, 'x'))).toMatchObject({ code: 2, stderr: expect.stringContaining('--seeds is required, e.g. --seeds 1..200') });
