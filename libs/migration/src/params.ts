@@ -138,6 +138,8 @@ export const DEFAULT_MIGRATION_PARAMETERS: Readonly<MigrationParameters> = Objec
 export const QEMU_PARAMETER_RANGES = Object.freeze({
   /** ms (MAX_MIGRATE_DOWNTIME_SECONDS = 2000 s). */
   'downtime-limit': Object.freeze({ min: 0, max: 2_000_000 }),
+  /** bytes/s, a whole number in QEMU (a scenario's 0 means unlimited: the largest value). */
+  'max-bandwidth': Object.freeze({ min: 1, max: Number.MAX_SAFE_INTEGER }),
   'cpu-throttle-initial': Object.freeze({ min: 1, max: 99 }),
   'cpu-throttle-increment': Object.freeze({ min: 1, max: 99 }),
   'max-cpu-throttle': Object.freeze({ min: 1, max: 99 }),
@@ -170,7 +172,7 @@ function validate(p: MigrationParameters): void {
   // Ranges from QEMU migration/options.c migrate_params_check.
   const ranges = QEMU_PARAMETER_RANGES;
   range('downtime-limit', p['downtime-limit'], ranges['downtime-limit'].min, ranges['downtime-limit'].max);
-  range('max-bandwidth', p['max-bandwidth'], 1, Number.MAX_SAFE_INTEGER);
+  range('max-bandwidth', p['max-bandwidth'], ranges['max-bandwidth'].min, ranges['max-bandwidth'].max);
   range('max-postcopy-bandwidth', p['max-postcopy-bandwidth'], 0, Number.MAX_SAFE_INTEGER);
   for (const name of ['cpu-throttle-initial', 'cpu-throttle-increment', 'max-cpu-throttle'] as const) integer(name, p[name], ranges[name].min, ranges[name].max);
   integer('throttle-trigger-threshold', p['throttle-trigger-threshold'], 1, 100);

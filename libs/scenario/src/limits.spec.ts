@@ -34,6 +34,19 @@ describe('QEMU parameter ranges at load time', () => {
   });
 });
 
+describe('max-bandwidth', () => {
+  it('a migration\'s max-bandwidth and the policy\'s bandwidthPerMigration are whole bytes per second, at least 1B/s, or 0 for unlimited', () => {
+    expect(problemLinesOf(migrationWith({ 'max-bandwidth': '1bps' }))).toEqual([
+      'test.yaml: migrations[0].params.max-bandwidth: found "1bps", expected a rate of at least 1B/s (QEMU\'s max-bandwidth counts whole bytes per second; 0 means unlimited)',
+    ]);
+    expect(problemLinesOf({ policy: { bandwidthPerMigration: '1bps' } })[0]).toMatch(/policy\.bandwidthPerMigration: found "1bps", expected a rate of at least 1B\/s/);
+    for (const written of [0, 1, '8bps']) {
+      const scenario = scenarioFrom(migrationWith({ 'max-bandwidth': written }));
+      expect(() => migrationParameters(toMigrationParameters(scenario.migrations[0]!.params))).not.toThrow();
+    }
+  });
+});
+
 describe('the slowest link', () => {
   it('1Mbps, as written in messages, is the limit', () => {
     expect(parseRate(LINK_RATE_MIN.written)).toEqual({ ok: true, value: SCENARIO_LIMITS.minLinkBytesPerSec });
@@ -106,9 +119,17 @@ describe('report size', () => {
 
   it('every timeline a run may draw counts: 20 drained VMs sampled every 1 ms for 300 s would not fit in a report', () => {
     expect(problemLinesOf(drain({ interval: '1ms', maxPoints: 1_000_000 }))).toEqual([
-      'test.yaml: sampling: found 300,001 points per timeline x 20 timelines (VMs migrated, probed or planned, over 1 variant) = 6,000,020 points, expected at most 1,000,000 timeline points in a report: a maxPoints of at most 49,999, or a longer interval',
+      'test.yaml: sampling: found 300,001 points per timeline x 20 timelines (VMs migrated, probed or planned that sampling.vms keeps, over 1 variant) = 6,000,020 points, expected at most 1,000,000 timeline points in a report: a maxPoints of at most 49,999, or a longer interval',
     ]);
     expect(problemLinesOf(drain({ interval: '1ms', maxPoints: 49_999 }))).toEqual([]);
+  });
+
+  it('only the timelines sampling.vms keeps count: none, the interesting ones (12), or the ones named', () => {
+    expect(problemLinesOf(drain({ interval: '1ms', maxPoints: 1_000_000, vms: 'none' }))).toEqual([]);
+    expect(problemLinesOf(drain({ interval: '1ms', maxPoints: 80_000, vms: 'interesting' }))).toEqual([]);
+    expect(problemLinesOf(drain({ interval: '1ms', maxPoints: 80_000, vms: 'all' }))[0]).toMatch(/x 20 timelines/);
+    expect(problemLinesOf(drain({ interval: '1ms', maxPoints: 1_000_000, vms: ['vm-1', 'vm-2'] }))).toEqual([]);
+    expect(problemLinesOf(drain({ interval: '1ms', maxPoints: 1_000_000, vms: ['vm-1', 'vm-2', 'vm-3', 'vm-4'] }))[0]).toMatch(/300,001 points per timeline x 4 timelines/);
   });
 
   it('a VM nothing migrates, probes or plans to move draws no timeline, so it does not count', () => {

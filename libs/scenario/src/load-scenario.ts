@@ -103,7 +103,7 @@ function parseScenarioUnsafe(raw: unknown, fileName: string, locate: Locate): Sc
   });
   if (problems.length === 0) {
     const sizeIssues = new Issues();
-    checkReportSize(parsed, variants.length > 0 ? variants : [base], sizeIssues);
+    checkReportSize(parsed, sampledVms, variants.length > 0 ? variants : [base], sizeIssues);
     for (const issue of sizeIssues.list) problems.push(problemOf(issue, locate));
   }
   if (problems.length > 0) throw invalid(fileName, dedupe(problems));

@@ -1,5 +1,5 @@
 import { DEFAULT_MIGRATION_PARAMETERS, MIGRATION_ALGORITHMS, QEMU_PARAMETER_RANGES } from '@migsim/migration';
-import { DOWNTIME_LIMIT_MAX } from '../limits/limit-options';
+import { DOWNTIME_LIMIT_MAX, MAX_BANDWIDTH_MIN } from '../limits/limit-options';
 import { field, s } from '../schema/builders';
 import { formatRate } from '../units/format-units';
 
@@ -21,8 +21,8 @@ export const migrationParamsSchema = s.object(
       'Longest acceptable pause at switchover, 0 to 2000s as in QEMU (a bare number is milliseconds, as in QEMU).',
     ),
     'max-bandwidth': field.optional(
-      s.rate({ allowZero: true }),
-      'Rate limit of the migration stream (a bare number is bytes/s, as in QEMU; 0 = unlimited).',
+      s.rate({ allowZero: true, min: MAX_BANDWIDTH_MIN }),
+      'Rate limit of the migration stream, at least 1B/s (a bare number is bytes/s, as in QEMU; 0 = unlimited).',
       `policy.bandwidthPerMigration, else ${QEMU_DEFAULT_MAX_BANDWIDTH}`,
     ),
     'cpu-throttle-initial': field.defaulted(s.percentInteger(QEMU_PARAMETER_RANGES['cpu-throttle-initial'].min, QEMU_PARAMETER_RANGES['cpu-throttle-initial'].max), QEMU['cpu-throttle-initial'], 'Auto-converge: first throttle, percent.'),

@@ -1,5 +1,5 @@
 import { field, s } from '../schema/builders';
-import { DOWNTIME_LIMIT_MAX } from '../limits/limit-options';
+import { DOWNTIME_LIMIT_MAX, MAX_BANDWIDTH_MIN } from '../limits/limit-options';
 
 /** Nova's defaults for stepped downtime, applied when any of its keys is written. */
 export const NOVA_DOWNTIME_DEFAULTS = {
@@ -27,7 +27,11 @@ export const policySchema = s.object(
     parallelMigrationsPerCluster: field.defaulted(s.integer({ min: 1 }), 5, 'KubeVirt: migrations running at once in the cluster.'),
     parallelOutboundMigrationsPerNode: field.defaulted(s.integer({ min: 1 }), 2, 'KubeVirt: migrations leaving one host at once.'),
     parallelInboundMigrationsPerNode: field.optional(s.integer({ min: 1 }), 'Migrations arriving at one host at once.', 'no cap'),
-    bandwidthPerMigration: field.optional(s.rate({ allowZero: true }), 'KubeVirt: rate limit of each migration (0 = unlimited); a migration\'s own max-bandwidth wins.', 'no policy cap'),
+    bandwidthPerMigration: field.optional(
+      s.rate({ allowZero: true, min: MAX_BANDWIDTH_MIN }),
+      'KubeVirt: rate limit of each migration, at least 1B/s (0 = unlimited); a migration\'s own max-bandwidth wins.',
+      'no policy cap',
+    ),
     completionTimeoutPerGiB: field.defaulted(
       s.duration({ bareNumberUnit: 's', allowZero: true }),
       150,

@@ -24,6 +24,8 @@ export const SCENARIO_LIMITS = Object.freeze({
   checks: 10_000,
   /** Timeline points of a report (about 200 bytes of JSON each: 200 MB at most). */
   reportTimelinePoints: 1_000_000,
+  /** Timelines a report keeps with `sampling.vms: interesting` (the report's INTERESTING_VM_COUNT, 12). */
+  interestingTimelines: 12,
   /**
    * Slowest NIC, and slowest bandwidth a bandwidth-drop leaves: 1 Mbps.
    * QEMU counts in `ram.transferred` what it wrote to the socket, and the

@@ -1,6 +1,6 @@
 import type { ScenarioDocument } from '../document/scenario-schema';
 import { SCENARIO_LIMITS } from '../limits/scenario-limits';
-import type { ScenarioSetup } from '../model/scenario';
+import type { ScenarioSetup, VmSampling } from '../model/scenario';
 import { vmsWithModels } from '../model/vms-with-models';
 import type { Issues } from '../schema/issues';
 
@@ -32,18 +32,27 @@ export function checkVariantSetups(document: ScenarioDocument, issues: Issues): 
  * report beyond `SCENARIO_LIMITS.reportTimelinePoints` would not fit in one
  * JSON text, so the sampling is refused, with what it would take.
  */
-export function checkReportSize(document: ScenarioDocument, setups: readonly ScenarioSetup[], issues: Issues): void {
+export function checkReportSize(document: ScenarioDocument, sampledVms: VmSampling, setups: readonly ScenarioSetup[], issues: Issues): void {
   const { interval, maxPoints } = document.sampling;
   // As the engine samples: on a grid of max(interval, horizon / maxPoints), from 0 to the horizon.
   const gridNs = Math.max(interval, Math.ceil(document.horizon / Math.max(1, maxPoints)));
   const perTimeline = Math.floor(document.horizon / gridNs) + 1;
-  const timelines = setups.reduce((sum, setup) => sum + vmsWithModels(setup).length, 0);
+  const timelines = setups.reduce((sum, setup) => sum + keptTimelines(vmsWithModels(setup).map((vm) => vm.name), sampledVms), 0);
   const points = perTimeline * timelines;
   if (points <= SCENARIO_LIMITS.reportTimelinePoints) return;
   const most = Math.max(1, Math.floor(SCENARIO_LIMITS.reportTimelinePoints / timelines) - 1);
   issues.add(
     ['sampling'],
-    `${fmt(perTimeline)} points per timeline x ${fmt(timelines)} timelines (VMs migrated, probed or planned, over ${setups.length} variant${setups.length === 1 ? '' : 's'}) = ${fmt(points)} points`,
+    `${fmt(perTimeline)} points per timeline x ${fmt(timelines)} timelines (VMs migrated, probed or planned that sampling.vms keeps, over ${setups.length} variant${setups.length === 1 ? '' : 's'}) = ${fmt(points)} points`,
     `at most ${fmt(SCENARIO_LIMITS.reportTimelinePoints)} timeline points in a report: a maxPoints of at most ${fmt(most)}, or a longer interval`,
   );
+}
+
+/** Of the VMs with models, how many keep a timeline in the report (`sampling.vms`). */
+function keptTimelines(withModels: readonly string[], sampled: VmSampling): number {
+  if (sampled === 'all') return withModels.length;
+  if (sampled === 'none') return 0;
+  if (sampled === 'interesting') return Math.min(SCENARIO_LIMITS.interestingTimelines, withModels.length);
+  const named = new Set(sampled.names);
+  return withModels.filter((vm) => named.has(vm)).length;
 }
