@@ -1,4 +1,5 @@
 export { simulate, runReport, MIGSIM_VERSION, type SimulateOptions } from './simulate';
+export { estimateModelBytes, estimateVmModel, formatBytes, MODEL_BYTES, type ModelMemoryEstimate, type VmModelEstimate } from './memory-estimate';
 export { EngineError, type EngineErrorCode } from './engine/engine-error';
 export { WorldEngine, type WorldRunOptions, type WorldRunStats } from './world/world-engine';
 export { VirtualClock, ClockError, type Clock } from './core/clock';
