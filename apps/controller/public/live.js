@@ -6,6 +6,7 @@
 import { askTokenWithDialog, createApi } from './live-api.js';
 import { renderCharts } from './live-charts.js';
 import { renderFeed, renderQueues } from './live-feed.js';
+import { wireInjectForm } from './live-inject.js';
 import { renderLanes } from './live-lanes.js';
 
 /** The actors' event kinds (libs/cluster: the controllers' and the hosts'), and the run's own. */
@@ -124,6 +125,7 @@ function draw(force) {
   $('clock-bar').style.width = `${((nowMs / run.horizonMs) * 100).toFixed(2)}%`;
   $('clock-text').textContent = `t = ${(nowMs / 1000).toFixed(1)} s of ${(run.horizonMs / 1000).toFixed(0)} s simulated`;
   renderLanes($('lanes'), snapshot, state.samples);
+  updateInjectForm();
   renderFeed($('feed'), snapshot);
   if (force || performance.now() - state.chartsDrawnAt >= CHARTS_EVERY_MS) {
     state.chartsDrawnAt = performance.now();
@@ -196,14 +198,18 @@ async function pollQueues() {
 
 const send = createApi({ fetch: (path, init) => fetch(path, init), storage: sessionStorage, askToken: askTokenWithDialog($('token-dialog')) });
 
+/** A line under the header: what became of a submission or an injected fault. */
+function say(text, bad) {
+  const status = $('submit-status');
+  status.hidden = false;
+  status.textContent = text;
+  status.classList.toggle('bad', bad);
+}
+
+const updateInjectForm = wireInjectForm($('inject-form'), { send, current: () => state.snapshot, say });
+
 /** POST /runs with the chosen file; the page then follows the new run (unless pinned with ?run=). */
 async function submitScenario(file) {
-  const status = $('submit-status');
-  const say = (text, bad) => {
-    status.hidden = false;
-    status.textContent = text;
-    status.classList.toggle('bad', bad);
-  };
   say(`submitting ${file.name}…`, false);
   try {
     const response = await send(`/runs?file=${encodeURIComponent(file.name)}`, { method: 'POST', body: await file.text(), headers: { 'content-type': 'text/plain' } });

@@ -168,8 +168,9 @@ function checkVariant(check: ShapeChecker, value: unknown, path: string): void {
     check.string(result, 'detail', checkPath);
     check.number(result, 'firstViolationMs', checkPath, { optional: true, min: 0 });
   });
-  if (variant['drawnFaults'] !== undefined) {
-    check.array(variant, 'drawnFaults', path, (item, faultPath) => {
+  for (const key of ['drawnFaults', 'injectedFaults']) {
+    if (variant[key] === undefined) continue;
+    check.array(variant, key, path, (item, faultPath) => {
       const fault = check.object(item, faultPath);
       if (fault) check.string(fault, 'kind', faultPath);
     });

@@ -36,7 +36,7 @@ export function renderHtml(input: Report): string {
     report.variants
       .map(
         (variant) =>
-          `<h3>Variant ${esc(variant.name)}</h3>${variant.description ? `<p class="note">${esc(variant.description)}</p>` : ''}${hostsList(variant)}${drawnFaultsBlock(variant, report.seed)}${migrationsTable(variant)}`,
+          `<h3>Variant ${esc(variant.name)}</h3>${variant.description ? `<p class="note">${esc(variant.description)}</p>` : ''}${hostsList(variant)}${drawnFaultsBlock(variant, report.seed)}${injectedFaultsBlock(variant)}${migrationsTable(variant)}`,
       )
       .join(''),
     '</section>',
@@ -152,6 +152,14 @@ function chartData(groups: readonly ChartGroup[]) {
       }),
     ),
   };
+}
+
+/** The faults operators injected while the run went, as `faults:` lines (with the file's own, they replay the run). */
+function injectedFaultsBlock(variant: Report['variants'][number]): string {
+  const faults = variant.injectedFaults;
+  if (faults === undefined) return '';
+  const lines = faults.map((fault) => `- ${flowMapping(fault)}`).join('\n');
+  return `<details class="injected-faults" open><summary>Faults injected while it ran: ${faults.length}</summary><pre>faults:\n${esc(lines)}</pre></details>`;
 }
 
 /** The faults a chaos section drew, as the `faults:` lines of a scenario file (copy them into one to replay the schedule). */

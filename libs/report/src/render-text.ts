@@ -59,7 +59,8 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     heading(`Variant ${variant.name}`);
     if (variant.description) lines.push(...wrap(variant.description, width, INDENT));
     lines.push(...wrap(`hosts: ${variant.hosts.map(describeHost).join(' · ')}`, width, INDENT));
-    if (variant.drawnFaults !== undefined) lines.push(...drawnFaultLines(variant.drawnFaults, report.seed));
+    if (variant.drawnFaults !== undefined) lines.push(...faultEntryLines(variant.drawnFaults, `faults drawn from seed ${report.seed} (chaos)`, 'drawnFaults'));
+    if (variant.injectedFaults !== undefined) lines.push(...faultEntryLines(variant.injectedFaults, 'faults injected while it ran', 'injectedFaults'));
     lines.push('');
     lines.push(...migrationTable(variant, table));
     const passed = variant.checks.filter((check) => check.passed).length;
@@ -217,15 +218,15 @@ function wrap(text: string, width: number, indent: string): string[] {
   return lines;
 }
 
-/** At most this many drawn faults are listed; the JSON report has them all. */
+/** At most this many drawn or injected faults are listed; the JSON report has them all. */
 const DRAWN_FAULTS_SHOWN = 12;
 
-/** The faults a chaos section drew, as the YAML lines a scenario's `faults:` list would hold. */
-function drawnFaultLines(faults: readonly DrawnFaultEntry[], seed: number): string[] {
-  const lines = [`${INDENT}faults drawn from seed ${seed} (chaos): ${faults.length === 0 ? 'none' : faults.length}`];
+/** The faults a chaos section drew (or operators injected), as the YAML lines a scenario's `faults:` list would hold. */
+function faultEntryLines(faults: readonly DrawnFaultEntry[], heading: string, key: string): string[] {
+  const lines = [`${INDENT}${heading}: ${faults.length === 0 ? 'none' : faults.length}`];
   // One line each, never wrapped: the lines paste into a scenario's faults list as they are.
   for (const fault of faults.slice(0, DRAWN_FAULTS_SHOWN)) lines.push(`${INDENT}  - ${flowMapping(fault)}`);
-  if (faults.length > DRAWN_FAULTS_SHOWN) lines.push(`${INDENT}  ... and ${faults.length - DRAWN_FAULTS_SHOWN} more (all in the JSON report's drawnFaults)`);
+  if (faults.length > DRAWN_FAULTS_SHOWN) lines.push(`${INDENT}  ... and ${faults.length - DRAWN_FAULTS_SHOWN} more (all in the JSON report's ${key})`);
   return lines;
 }
 

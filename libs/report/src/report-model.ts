@@ -91,6 +91,13 @@ export interface VariantReport {
    * has no chaos section. Every variant of a seed draws the same schedule.
    */
   drawnFaults?: DrawnFaultEntry[];
+  /**
+   * The faults operators injected while the run went over the services
+   * (`POST /runs/:id/faults`, the live page), as `faults:` entries with the
+   * `at` each took effect. Absent when there were none. Listed after the
+   * file's own faults (and before any chaos section), they replay the run.
+   */
+  injectedFaults?: DrawnFaultEntry[];
 }
 
 /** One fault as a scenario file writes it; pasted under `faults:`, it runs as drawn. */

@@ -1,4 +1,4 @@
-import { ActorSlot, assembleVariantReport, CONTROLLER_ID, hostOfActor, type ClusterMessage, type ControllerActor, type Delivery, type HostFacts } from '@migsim/cluster';
+import { ActorSlot, assembleVariantReport, CONTROLLER_ID, hostOfActor, type ClusterMessage, type ControllerActor, type Delivery, type FaultEntry, type HostFacts } from '@migsim/cluster';
 import type { VariantReport } from '@migsim/report';
 import type { RunWorlds } from './run-worlds';
 import { finiteOrNull } from './shard-runtime';
@@ -79,6 +79,11 @@ export class CoordinatorRuntime {
     return this.previousBoundNs;
   }
 
+  /** The current window is the last one (it runs to the horizon). */
+  get inLastWindow(): boolean {
+    return this.final;
+  }
+
   get finished(): boolean {
     return this.final && this.done.size === this.shardIds.length;
   }
@@ -144,6 +149,24 @@ export class CoordinatorRuntime {
         mail: outgoing.get(shard) ?? [],
       })),
     };
+  }
+
+  /**
+   * An operator's fault (a scenario file's `faults:` entry without `at`),
+   * into every variant's controller at the start of the next window (no
+   * actor has run past it yet). Checked against every variant before any
+   * takes it. Returns its time.
+   *
+   * @throws ScenarioError when the entry does not fit a variant.
+   */
+  inject(entry: FaultEntry): number {
+    const atNs = this.boundNs;
+    for (const { actor } of this.controllers) actor.normalizeInjection(entry, atNs);
+    for (const { actor, slot } of this.controllers) {
+      actor.inject(entry, atNs);
+      slot.changedOutsideStep(atNs);
+    }
+    return atNs;
   }
 
   onFacts(message: RunFactsV1): VariantReport[] | undefined {

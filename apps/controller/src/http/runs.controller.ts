@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import { BadRequestException, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import { BadRequestException, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, PayloadTooLargeException, Post, Query, Req } from '@nestjs/common';
 import type { Report } from '@migsim/report';
+import { formatDuration, ScenarioError } from '@migsim/scenario';
 import type { RunRecord } from '../runs/run-record';
 import { RunsService, ScenarioRejectedError } from '../runs/runs.service';
 import { ModelMemoryAdmission } from './model-memory-admission';
 import { readBody } from './read-body';
+import { injectionProblems, readInjectedFault } from './injected-fault';
 
 /** Runs, their migrations (query-migrate shaped), VMs and reports. */
 @Controller()
@@ -26,6 +28,36 @@ export class RunsController {
       if (error instanceof ScenarioRejectedError) throw new BadRequestException({ statusCode: 400, error: 'invalid scenario', problems: error.problems });
       throw error;
     }
+  }
+
+  /**
+   * "Inject now": one entry of a scenario's `faults:` list (a host crash, a
+   * link down, a cancel, ...) without `at`, into every variant of a running
+   * run at the start of its next window of virtual time.
+   */
+  @Post('runs/:id/faults')
+  @HttpCode(201)
+  async inject(@Param('id') id: string, @Req() request: IncomingMessage) {
+    const record = this.record(id);
+    if (record.status !== 'running') throw new ConflictException(`run ${id} is ${record.status}; faults go into a running run`);
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(request, 64 * 1024));
+    } catch (error) {
+      if (error instanceof PayloadTooLargeException) throw error;
+      throw new BadRequestException({ statusCode: 400, error: 'invalid fault', problems: [`body: expected JSON (${(error as Error).message})`] });
+    }
+    const read = readInjectedFault(body);
+    if (read.entry === undefined) throw new BadRequestException({ statusCode: 400, error: 'invalid fault', problems: read.problems });
+    let atNs: number | undefined;
+    try {
+      atNs = await this.runs.inject(id, read.entry);
+    } catch (error) {
+      if (error instanceof ScenarioError) throw new BadRequestException({ statusCode: 400, error: 'invalid fault', problems: injectionProblems(error.problems) });
+      throw error;
+    }
+    if (atNs === undefined) throw new ConflictException(`run ${id} is in its last window (or not run by this controller); no fault can go in any more`);
+    return { run: id, fault: { ...read.entry, at: formatDuration(atNs) }, atMs: atNs / 1e6 };
   }
 
   @Get('runs')

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { ControllerActor } from '@migsim/cluster';
+import type { ControllerActor, FaultEntry } from '@migsim/cluster';
 import { renderJson, type Report } from '@migsim/report';
 import type { CoordinatorInbound, RunWireMessage, WindowDoneV1 } from '@migsim/protocol';
 import { planShards, RunCoordinator } from '@migsim/runtime';
@@ -153,6 +153,20 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
       this.log(`run ${record.id} failed: ${(error as Error).stack}`);
       this.fail(record, (error as Error).message);
     }
+  }
+
+  /**
+   * An operator's fault into a running run (the API's and the live page's
+   * "inject now"): recorded in the run's journal at the virtual time it takes
+   * effect, so a resumed run injects it again at the same point. Returns that
+   * time, or undefined when the run is not running here.
+   *
+   * @throws ScenarioError when the entry does not fit the run's scenario.
+   */
+  async inject(id: string, fault: FaultEntry): Promise<number | undefined> {
+    const atNs = await this.coordinator.inject(id, fault);
+    if (atNs !== undefined) this.publish('fault-injected', { run: id, fault, tMs: atNs / 1e6 });
+    return atNs;
   }
 
   runs(): RunRecord[] {

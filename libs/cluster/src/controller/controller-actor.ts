@@ -1,6 +1,7 @@
 import { AdmissionController, FaultSchedule, PendingQueue, retryDelayNs, shouldRetry, type MigrationPolicy } from '@migsim/orchestration';
 import type { MigrationOutcome } from '@migsim/report';
-import { faultOf, flowCapOf, toMigrationPolicy, type Scenario, type ScenarioVariant } from '@migsim/scenario';
+import { faultOf, faultsFromEntries, flowCapOf, formatDuration, toMigrationPolicy, type FaultSpec as ScenarioFault, type Scenario, type ScenarioVariant } from '@migsim/scenario';
+import type { FaultEntry } from '../chaos/draw-chaos';
 import { NS_PER_MS } from '../constants';
 import { EventQueue } from '../core/event-queue';
 import { emptyQueryMigrateInfo } from '../empty-info';
@@ -28,6 +29,14 @@ export interface ControllerActorOptions {
 export interface ControllerFacts {
   records: MigrationRecord[];
   events: ActorEvent[];
+  /** Operators' faults ("inject now"), as `faults:` entries with the `at` they took effect. */
+  injectedFaults: FaultEntry[];
+}
+
+/** An operator's fault as the controller took it: the entry (with its `at`) and the scenario fault it normalised to. */
+export interface InjectedFault {
+  readonly entry: FaultEntry;
+  readonly fault: ScenarioFault;
 }
 
 /**
@@ -56,6 +65,8 @@ export class ControllerActor implements Actor<ClusterMessage>, ControllerPort {
   private readonly plans: ControllerPlans;
   private readonly timers = new EventQueue<ControllerTimer>();
   private readonly events: ActorEvent[] = [];
+  /** Operators' faults, in the order they came (numbered after the variant's own). */
+  readonly injected: InjectedFault[] = [];
   private admissionArmed = false;
   private faultWakeNs: number | undefined;
   private now = 0;
@@ -361,6 +372,37 @@ export class ControllerActor implements Actor<ClusterMessage>, ControllerPort {
     this.enqueue(record, this.now + delayNs);
   }
 
+  /**
+   * An operator's "inject now" (the API or the live page): a `faults:` entry
+   * of a scenario file without its `at`, which the controller stamps with
+   * `atNs` (not before its own time). It is validated and normalised like the
+   * file's own faults and numbered after them, so a file listing the entry
+   * (with that `at`) after its own faults replays the run.
+   *
+   * @throws ScenarioError naming every field that does not fit the variant
+   *   (the controller is unchanged then).
+   */
+  inject(entry: FaultEntry, atNs: number): void {
+    const injected = this.normalizeInjection(entry, atNs);
+    this.injected.push(injected);
+    this.schedule.add(faultOf(injected.fault), injected.fault.trigger.type === 'at' ? injected.fault.trigger.atNs : atNs);
+    this.armFaults();
+  }
+
+  /** What `inject` would take, without taking it (the services check a fault against every variant before journaling it). */
+  normalizeInjection(entry: FaultEntry, atNs: number): InjectedFault {
+    const stamped: FaultEntry = { ...entry, at: formatDuration(Math.max(atNs, this.now)) };
+    const variant = { ...this.variant, faults: [...this.variant.faults, ...this.injected.map((injected) => injected.fault)] };
+    const [fault] = faultsFromEntries([stamped], variant, this.scenario.horizonNs, this.scenario.fileName);
+    return { entry: stamped, fault: fault! };
+  }
+
+  /** The description of a fault by its id (`faults[3]`), the file's own or an injected one. */
+  faultDescription(id: string): string {
+    const matches = (fault: ScenarioFault) => `faults[${fault.index}]` === id;
+    return (this.variant.faults.find(matches) ?? this.injected.find((injected) => matches(injected.fault))?.fault)?.description ?? '';
+  }
+
   /** An operator cancel (`migrate_cancel`); the source refuses it once post-copy started. */
   cancel(record: MigrationRecord, reason: string): void {
     if (record.queued) {
@@ -381,6 +423,6 @@ export class ControllerActor implements Actor<ClusterMessage>, ControllerPort {
 
   /** At the horizon: its records and events. */
   finish(): ControllerFacts {
-    return { records: [...this.records.values()], events: this.events };
+    return { records: [...this.records.values()], events: this.events, injectedFaults: this.injected.map((injected) => injected.entry) };
   }
 }

@@ -14,7 +14,7 @@ export class ControllerFaults implements FaultTarget {
 
   /** Applies a due fault and records it; a fault that cannot apply is recorded, not thrown. */
   fire(fault: FaultSpec): void {
-    const description = this.controller.variant.faults.find((f) => `faults[${f.index}]` === fault.id)?.description ?? '';
+    const description = this.controller.faultDescription(fault.id);
     this.controller.event('fault', fault.id, `${fault.kind}${description === '' ? '' : `: ${description}`}`);
     applyFault(fault, this);
   }

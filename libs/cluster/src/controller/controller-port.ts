@@ -24,4 +24,6 @@ export interface ControllerPort {
   requestMigration(fields: Parameters<typeof newMigrationRecord>[0]): MigrationRecord;
   /** An operator cancel (`migrate_cancel`) of a queued or running migration. */
   cancel(record: MigrationRecord, reason: string): void;
+  /** A fault's description by its id, the scenario's own or an injected one ('' without one). */
+  faultDescription(id: string): string;
 }

@@ -49,6 +49,7 @@ export function assembleVariantReport(facts: RunFacts): VariantReport {
     events: mergeEvents(facts),
     checks: [...judgeInvariants(facts), ...judgeScenarioChecks(facts, records)],
     ...(variant.drawnFaults === undefined ? {} : { drawnFaults: variant.drawnFaults as DrawnFaultEntry[] }),
+    ...(facts.controller.injectedFaults.length === 0 ? {} : { injectedFaults: facts.controller.injectedFaults as DrawnFaultEntry[] }),
   };
 }
 

@@ -193,6 +193,18 @@ export class ActorSlot<M> implements Outbound<M> {
     return steps;
   }
 
+  /**
+   * The actor took an input outside a step (an operator's fault between two
+   * windows of the services): its promise is read again. The runtime must
+   * only allow changes that send nothing before the window it has not yet
+   * opened (the new work is at or after the current window's bound).
+   */
+  changedOutsideStep(notBeforeNs: number): void {
+    const promised = this.actor.nextOutputNs();
+    if (promised < notBeforeNs) throw new WorldError('WORLD_LOOKAHEAD', `${this.id} took an input outside a step that may send at ${promised} ns, before ${notBeforeNs} ns`);
+    this.promisedOutputNs = promised;
+  }
+
   /** Lets the runtime stamp sends made outside a step (the actor's `finish` at the horizon). */
   setTime(timeNs: number): void {
     this.nowNs = timeNs;

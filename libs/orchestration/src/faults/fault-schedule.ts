@@ -71,6 +71,11 @@ export class FaultSchedule {
     });
   }
 
+  /** Adds a fault to fire at `dueNs` (an operator's "inject now"); it fires after those already due then. */
+  add(fault: FaultSpec, dueNs: number): void {
+    this.insertTimed(fault, dueNs);
+  }
+
   /** Faults that never fired (reported at the end of a run). */
   pending(): readonly FaultSpec[] {
     return [...this.timed.map((entry) => entry.fault), ...this.phased];

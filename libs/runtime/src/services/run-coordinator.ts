@@ -1,4 +1,4 @@
-import type { ClusterTestHooks, ControllerActor } from '@migsim/cluster';
+import type { ClusterTestHooks, ControllerActor, FaultEntry } from '@migsim/cluster';
 import { decodeDelivery } from '@migsim/protocol';
 import type { Report } from '@migsim/report';
 import { runReport } from '@migsim/sim';
@@ -49,6 +49,16 @@ interface ActiveRun {
   spec: RunSpec;
   runtime: CoordinatorRuntime;
   startedWallMs: number;
+  /** Inputs of a run are taken one at a time, in the order they are journaled (a reply and an injection may race). */
+  lock: Promise<void>;
+}
+
+/** An operator's "inject now", as the journal keeps it: the `faults:` entry, taken at the window it comes in. */
+export interface InjectionV1 {
+  readonly v: 1;
+  readonly type: 'migsim.inject';
+  readonly run: string;
+  readonly fault: FaultEntry;
 }
 
 /**
@@ -97,11 +107,12 @@ export class RunCoordinator {
   async resume(run: string): Promise<boolean> {
     const journal = await this.deps.journal.read(coordinatorJournalKey(run));
     if (journal.length === 0) return false;
-    const [spec, ...inputs] = journal as unknown as [RunSpec, ...CoordinatorInbound[]];
+    const [spec, ...inputs] = journal as unknown as [RunSpec, ...(CoordinatorInbound | InjectionV1)[]];
     const active = this.activate(spec);
     let last: CoordinatorCommand | undefined = active.runtime.begin();
     for (const input of inputs) {
       if (input.type === 'migsim.window-done') last = active.runtime.onDone(input) ?? last;
+      else if (input.type === 'migsim.inject') active.runtime.inject(input.fault);
       else active.runtime.onFacts(input);
     }
     this.deps.log(`run ${run}: coordinator rebuilt from its journal (${inputs.length} report(s) replayed, window ${active.runtime.currentWindow})`);
@@ -109,9 +120,44 @@ export class RunCoordinator {
     return true;
   }
 
+  /**
+   * An operator's fault ("inject now": a scenario file's `faults:` entry
+   * without `at`, such as a host crash, a link down or a cancel), into every
+   * variant of the run at the start of the next window. Checked first, then
+   * journaled in order with the shards' reports, so a replay injects it at
+   * the same point. Returns its virtual time, or undefined when the run is
+   * not here or already in its last window.
+   *
+   * @throws ScenarioError when the entry does not fit the run's scenario (nothing is journaled).
+   */
+  async inject(run: string, fault: FaultEntry): Promise<number | undefined> {
+    const active = this.runs.get(run);
+    if (active === undefined) return undefined;
+    return this.serially(active, async () => {
+      if (active.runtime.inLastWindow) return undefined;
+      for (const controller of active.runtime.controllerActors) controller.normalizeInjection(fault, active.runtime.currentBoundNs);
+      const injection: InjectionV1 = { v: 1, type: 'migsim.inject', run, fault };
+      await this.deps.journal.append(coordinatorJournalKey(run), [injection as unknown as JsonValue]);
+      return active.runtime.inject(fault);
+    });
+  }
+
   async handle(message: CoordinatorInbound): Promise<void> {
     const active = this.runs.get(message.run);
     if (active === undefined) return; // a run that ended, or another coordinator's
+    await this.serially(active, () => this.take(active, message));
+  }
+
+  private serially<T>(active: ActiveRun, task: () => Promise<T>): Promise<T> {
+    const result = active.lock.then(task);
+    active.lock = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private async take(active: ActiveRun, message: CoordinatorInbound): Promise<void> {
     if (message.type === 'migsim.window-done') {
       if (message.window !== active.runtime.currentWindow) return; // a re-sent report of a window already closed
       // Validated at the edge: every delivery against its message kind (libs/protocol), before it is journaled.
@@ -152,7 +198,7 @@ export class RunCoordinator {
   private activate(spec: RunSpec): ActiveRun {
     const worlds = new RunWorlds(spec.scenarioText, spec.scenarioFile, spec.seed, spec.shards, this.deps.hooks);
     const maxWindowNs = spec.speed === null ? Infinity : spec.speed * PACED_WINDOW_WALL_MS * 1e6;
-    const active: ActiveRun = { spec, runtime: new CoordinatorRuntime(spec.run, worlds, maxWindowNs), startedWallMs: this.deps.nowMs() };
+    const active: ActiveRun = { spec, runtime: new CoordinatorRuntime(spec.run, worlds, maxWindowNs), startedWallMs: this.deps.nowMs(), lock: Promise.resolve() };
     this.runs.set(spec.run, active);
     return active;
   }

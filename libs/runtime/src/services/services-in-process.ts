@@ -1,3 +1,4 @@
+import type { FaultEntry } from '@migsim/cluster';
 import type { Report } from '@migsim/report';
 import { InMemoryJournal, InMemoryQueuePort, Outbox, type Consumer, type Journal, type QueuePort } from '@migsim/transport';
 import { runCodecs } from '@migsim/protocol';
@@ -11,6 +12,8 @@ export interface ServicesInProcessOptions {
   replaceShard?: { shard: string; afterMessages: number };
   /** Replace the coordinator with a fresh one that resumes from its journal after its `afterMessages`-th message. */
   replaceCoordinator?: { afterMessages: number };
+  /** An operator's fault, injected once the run has reached `afterNs` of virtual time (at the next coordinator message). */
+  inject?: { afterNs: number; fault: FaultEntry; onInjected?: (atNs: number) => void; onRefused?: (error: unknown) => void };
 }
 
 /**
@@ -44,8 +47,18 @@ export async function runServicesInProcess(
         log,
         onReport: (_run, report) => resolve(report),
       });
+    // A handler that throws is a defect here: the run fails with it rather than retrying in the background.
+    const failFast = async (handle: () => Promise<void>) => {
+      try {
+        await handle();
+      } catch (error) {
+        reject(error);
+        throw error;
+      }
+    };
     let coordinator = newCoordinator();
     let coordinatorMessages = 0;
+    let injected = false;
     const run = async () => {
       consumers.push(
         await port.consume(
@@ -56,7 +69,17 @@ export async function runServicesInProcess(
               coordinator = newCoordinator();
               await coordinator.resume('run');
             }
-            await coordinator.handle(message as CoordinatorInbound);
+            const inject = options.inject;
+            if (inject !== undefined && !injected && (coordinator.progress('run')?.reachedNs ?? 0) >= inject.afterNs) {
+              injected = true;
+              try {
+                const atNs = await coordinator.inject('run', inject.fault);
+                if (atNs !== undefined) inject.onInjected?.(atNs);
+              } catch (error) {
+                inject.onRefused?.(error);
+              }
+            }
+            await failFast(() => coordinator.handle(message as CoordinatorInbound));
           },
           { concurrency: 1 },
         ),
@@ -71,7 +94,7 @@ export async function runServicesInProcess(
             async (message) => {
               handled += 1;
               if (options.replaceShard?.shard === shard.id && handled === options.replaceShard.afterMessages) worker = newWorker();
-              await worker.handle(message as ShardInbound);
+              await failFast(() => worker.handle(message as ShardInbound));
             },
             { concurrency: 1 },
           ),
@@ -81,6 +104,7 @@ export async function runServicesInProcess(
       await coordinator.start(spec);
     };
     run().catch(reject);
+
   });
   try {
     return await finished;

@@ -50,7 +50,7 @@ export function normalizePlans(
 }
 
 /** The ids of a drain's migrations (`<plan id>/<vm>`), so that faults and checks can name them. */
-function registerDrainMigrations(plan: Extract<PlanSpec, { kind: 'drain' }>, refs: References): void {
+export function registerDrainMigrations(plan: Extract<PlanSpec, { kind: 'drain' }>, refs: References): void {
   const drained = new Set(plan.hosts);
   const destination = plan.to.length === 1 ? (plan.to[0] ?? null) : null;
   for (const vm of refs.vms.values()) {

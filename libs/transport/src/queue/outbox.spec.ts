@@ -78,6 +78,24 @@ describe('Outbox', () => {
     expect(outbox.pending).toBe(0);
   });
 
+  it('outbox: a message pushed while a flush is ending, microtasks after the last send, is sent (never left behind a flush that ended)', async () => {
+    // Every microtask depth after the first send: one of them falls between the
+    // flush's last look at the lane and the moment it says it is done.
+    for (let depth = 0; depth < 12; depth++) {
+      const port = flakyPort();
+      const inbox = new Inbox<ConformanceMessage>();
+      await port.consume('notes', inbox.handler, { concurrency: 1 });
+      const outbox = new Outbox(port, () => {});
+      outbox.push('notes', note(0), 'note-0');
+      let chain = Promise.resolve();
+      for (let k = 0; k < depth; k++) chain = chain.then(() => undefined);
+      await chain.then(() => outbox.push('notes', note(1), 'note-1'));
+      expect(await outbox.drain(1_000), `pushed ${depth} microtasks in`).toBe(true);
+      await inbox.waitFor(2);
+      expect(sentNumbers(inbox)).toEqual([0, 1]);
+    }
+  });
+
   it('outbox: while Redis is away nothing is lost; sends are retried in order and the outage is logged once', async () => {
     const port = flakyPort();
     port.away.add('notes');

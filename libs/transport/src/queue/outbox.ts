@@ -86,11 +86,7 @@ export class Outbox<M extends Envelope> {
       // The flush starts once the caller's synchronous work is done, so what
       // it pushes in one go (a host's tick: batches of every migration) leaves
       // in the same bulks rather than a lone job first.
-      queueMicrotask(() => {
-        void this.flush(lane).finally(() => {
-          lane.flushing = false;
-        });
-      });
+      queueMicrotask(() => void this.flush(lane));
     }
   }
 
@@ -101,33 +97,43 @@ export class Outbox<M extends Envelope> {
     return this.pending === 0;
   }
 
+  /**
+   * Sends the lane's entries until none is left. `flushing` is cleared in the
+   * same synchronous step as the last check for entries: an entry pushed
+   * after that check starts a flush of its own, never waits on one that
+   * already ended.
+   */
   private async flush(lane: OutboxLane<M>): Promise<void> {
-    while (lane.entries.length > 0) {
-      const bulks: OutboxEntry<M>[][] = [];
-      for (let offset = 0; offset < lane.entries.length && bulks.length < lane.bulksInFlight; offset += MAX_BULK_ENTRIES) {
-        bulks.push(lane.entries.slice(offset, offset + MAX_BULK_ENTRIES));
-      }
-      const outcomes = await Promise.allSettled(bulks.map((bulk) => this.sendBulk(bulk)));
-      // Only the bulks before the first failure count as sent; the rest go again, in order.
-      let sentCount = 0;
-      let failure: { queue: string; reason: unknown } | undefined;
-      for (const [index, outcome] of outcomes.entries()) {
-        if (outcome.status === 'rejected') {
-          failure = { queue: bulks[index]![0]!.queue, reason: outcome.reason };
-          break;
+    try {
+      while (lane.entries.length > 0) {
+        const bulks: OutboxEntry<M>[][] = [];
+        for (let offset = 0; offset < lane.entries.length && bulks.length < lane.bulksInFlight; offset += MAX_BULK_ENTRIES) {
+          bulks.push(lane.entries.slice(offset, offset + MAX_BULK_ENTRIES));
         }
-        sentCount += bulks[index]!.length;
+        const outcomes = await Promise.allSettled(bulks.map((bulk) => this.sendBulk(bulk)));
+        // Only the bulks before the first failure count as sent; the rest go again, in order.
+        let sentCount = 0;
+        let failure: { queue: string; reason: unknown } | undefined;
+        for (const [index, outcome] of outcomes.entries()) {
+          if (outcome.status === 'rejected') {
+            failure = { queue: bulks[index]![0]!.queue, reason: outcome.reason };
+            break;
+          }
+          sentCount += bulks[index]!.length;
+        }
+        for (const entry of lane.entries.splice(0, sentCount)) entry.delivered?.();
+        this.sent += sentCount;
+        if (failure === undefined) {
+          if (this.failures > 0) this.log(`outbox: Redis reachable again after ${this.failures} failed send(s)`);
+          this.failures = 0;
+          continue;
+        }
+        if (this.failures === 0) this.log(`outbox: send to ${failure.queue} failed (${(failure.reason as Error).message}); retrying every ${this.retryMs} ms`);
+        this.failures += outcomes.filter((outcome) => outcome.status === 'rejected').length;
+        await new Promise((wake) => setTimeout(wake, this.retryMs));
       }
-      for (const entry of lane.entries.splice(0, sentCount)) entry.delivered?.();
-      this.sent += sentCount;
-      if (failure === undefined) {
-        if (this.failures > 0) this.log(`outbox: Redis reachable again after ${this.failures} failed send(s)`);
-        this.failures = 0;
-        continue;
-      }
-      if (this.failures === 0) this.log(`outbox: send to ${failure.queue} failed (${(failure.reason as Error).message}); retrying every ${this.retryMs} ms`);
-      this.failures += outcomes.filter((outcome) => outcome.status === 'rejected').length;
-      await new Promise((wake) => setTimeout(wake, this.retryMs));
+    } finally {
+      lane.flushing = false;
     }
   }
 
