@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ScenarioError } from '@migsim/scenario';
 import {
+  erroredRun,
   parseSeeds,
   parseSetOption,
   pickRunsToShrink,
@@ -126,7 +127,8 @@ async function runLocally(plan: SweepPlan, pool: ThreadPool, onResult: (result: 
   let done = 0;
   return Promise.all(
     runTasksOf(plan).map(async (task) => {
-      const result = await pool.run(task);
+      // A thread that dies (out of memory, a crash) fails its run, not the sweep.
+      const result = await pool.run(task).catch((error: unknown) => erroredRun(task, error));
       done += 1;
       onResult(result, done);
       return result;
@@ -144,10 +146,14 @@ async function shrinkFailures(plan: SweepPlan, results: readonly RunResult[], po
   try {
     await Promise.all(
       tasks.map(async (task) => {
-        const result = await pool.shrink(task);
-        const name = shrunkFileName(plan, task);
-        writeOutputFile(join(out, name), result.yaml.replace('migsim simulate <this file>', `migsim simulate ${join(out, name)}`));
-        shrunk.set(runId(task), name);
+        try {
+          const result = await pool.shrink(task);
+          const name = shrunkFileName(plan, task);
+          writeOutputFile(join(out, name), result.yaml.replace('migsim simulate <this file>', `migsim simulate ${join(out, name)}`));
+          shrunk.set(runId(task), name);
+        } catch (error) {
+          ctx.stderr.write(`migsim sweep: could not shrink seed ${task.seed}, variant ${task.variant}: ${(error as Error).message.split('\n')[0]}\n`);
+        }
         done += 1;
         progress.update(done / tasks.length, { done, total: tasks.length });
       }),

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { erroredRun } from '@migsim/sweep';
 import { BullmqQueuePort, serviceLogger } from '@migsim/transport';
 import { parseOptions } from '../args';
 import { CliError } from '../cli-error';
@@ -49,7 +50,8 @@ export async function runWorker(ctx: CommandContext): Promise<number> {
       if (message.type !== 'sweep.run') return;
       const task = taskOf(message);
       ctx.stdout.write(`took ${context.jobId}${context.stalledCount > 0 ? ` (again, after ${context.stalledCount} lost)` : ''}\n`);
-      const result = await pool.run(task);
+      // A thread that dies fails its run (the sweep lists it) rather than the job, which the sweep would wait for.
+      const result = await pool.run(task).catch((error: unknown) => erroredRun(task, error));
       await port.send(message.replyTo, resultMessage(message.sweep, result), { jobId: runJobId(message.sweep, task) });
     },
     { concurrency: threads },

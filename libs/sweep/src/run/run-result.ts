@@ -97,7 +97,9 @@ export function summarizeRun(key: RunKey, variant: VariantReport): RunResult {
   });
   const ends = variant.migrations.map((migration) => (migration.outcome === 'unfinished' ? null : (migration.attempts.at(-1)?.endMs ?? null)));
   return {
-    ...key,
+    cell: key.cell,
+    seed: key.seed,
+    variant: key.variant,
     error: null,
     drawnFaults: variant.drawnFaults?.length ?? 0,
     migrations,
@@ -118,7 +120,9 @@ export function erroredRun(key: RunKey, error: unknown): RunResult {
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : error instanceof Error ? error.name : 'ERROR';
   const message = error instanceof Error ? error.message : String(error);
   return {
-    ...key,
+    cell: key.cell,
+    seed: key.seed,
+    variant: key.variant,
     error: { code, message },
     drawnFaults: 0,
     migrations: [],
