@@ -50,6 +50,11 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : EXIT_BAD_INPUT;
   }
   const command = COMMANDS[name];
+  // sweep and worker have usage texts of their own; the other commands are all in USAGE.
+  if (command !== undefined && name !== 'sweep' && name !== 'worker' && (args.includes('--help') || args.includes('-h'))) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   if (!command) {
     throw new CliError(`migsim: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}. Run 'migsim help'.`);
   }

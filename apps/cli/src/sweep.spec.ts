@@ -151,6 +151,7 @@ describe('help, and simulate with --set and --variant', () => {
     expect(help.stdout).toContain('migsim worker --queue redis://HOST:PORT');
     expect(migsim('sweep', '--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('Writes DIR/summary.json, DIR/runs.csv and') });
     expect(migsim('worker', '--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('a killed worker\'s runs go to another') });
+    expect(migsim('simulate', '--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('migsim simulate <scenario.yaml> [--seed N]') });
   });
 
   it('simulate runs one variant of a scenario with --set values applied', () => {
