@@ -1,5 +1,5 @@
 import type { RandomSource } from './random-source';
-import type { PageRunSink } from './saturated-writes';
+import type { PageRunSink } from './page-run-sink';
 
 /**
  * The pages of a uniformly written part of the write set that were written

@@ -1,8 +1,7 @@
 import { geometric } from './first-writes';
+import type { PageRunSink } from './page-run-sink';
 import type { RandomSource } from './random-source';
 
-/** Receives a run of written pages: indexes into the write working set. */
-export type PageRunSink = (firstPage: number, pageCount: number) => void;
 
 /**
  * What a step of at least as many writes as the write working set has pages

@@ -1,10 +1,11 @@
 import { FirstWritePart } from './first-writes';
 import type { RandomSource } from './random-source';
-import { emitUniformHits, emitZipfHits, type PageRunSink } from './saturated-writes';
+import type { PageRunSink } from './page-run-sink';
+import { emitUniformHits, emitZipfHits } from './saturated-writes';
 import type { AccessPattern } from './workload-spec';
 import { ZipfSampler } from './zipf-sampler';
 
-export type { PageRunSink } from './saturated-writes';
+export type { PageRunSink } from './page-run-sink';
 
 export interface WriteStreamOptions {
   pattern: AccessPattern;

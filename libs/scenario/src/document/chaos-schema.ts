@@ -1,5 +1,5 @@
 import type { ChaosKindName, ChaosKindSpec, ChaosTargets, Distribution } from '../model/chaos';
-import type { ChaosKindContext } from '../normalize/chaos';
+import type { ChaosKindContext } from '../normalize/chaos-kind-context';
 import { field, s } from '../schema/builders';
 import type { Fields, ObjectValue } from '../schema/object-schema';
 

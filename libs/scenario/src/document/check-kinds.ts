@@ -1,29 +1,11 @@
 import type { CheckSpec } from '../model/scenario';
-import type { References } from '../normalize/references';
 import { field, s } from '../schema/builders';
-import type { Path } from '../schema/issues';
-import { ObjectSchema, type Fields, type ObjectValue } from '../schema/object-schema';
+import { ObjectSchema, type Fields } from '../schema/object-schema';
 import { formatDuration, formatPercent } from '../units/format-units';
+import type { CheckContext, CheckKindDefinition } from './check-kind-definition';
 import { LIVENESS_CHECK_KINDS } from './liveness-check-kinds';
 
-/** What a check kind's `normalize` gets. */
-export interface CheckContext {
-  readonly path: Path;
-  readonly refs: References;
-  /** `name` as written, or undefined to use the kind's generated one. */
-  readonly name: string | undefined;
-  readonly variants: string[] | null;
-}
-
-/**
- * Every check kind in one table, like FAULT_KINDS: adding a kind = one entry
- * here + its interface in model/scenario.ts (+ its evaluation in the engine).
- */
-export interface CheckKindDefinition<F extends Fields = Fields> {
-  readonly description: string;
-  readonly fields: F;
-  readonly normalize: (check: ObjectValue<F>, context: CheckContext) => CheckSpec | undefined;
-}
+export type { CheckContext, CheckKindDefinition } from './check-kind-definition';
 
 interface AnyCheckKind {
   readonly description: string;

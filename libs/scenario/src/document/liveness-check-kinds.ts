@@ -1,7 +1,7 @@
 import { field, s } from '../schema/builders';
 import type { Fields } from '../schema/object-schema';
 import { formatDuration, formatPercent } from '../units/format-units';
-import type { CheckKindDefinition } from './check-kinds';
+import type { CheckKindDefinition } from './check-kind-definition';
 
 function defineCheckKind<F extends Fields>(definition: CheckKindDefinition<F>): CheckKindDefinition<F> {
   return definition;
