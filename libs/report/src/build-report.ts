@@ -1,4 +1,5 @@
 import { normalizeReport } from './normalize-report';
+import { studySummary } from './study-summary';
 import {
   MIGRATION_OUTCOMES,
   REPORT_SCHEMA_VERSION,
@@ -47,6 +48,7 @@ function summarizeVariant(variant: VariantReport): VariantSummary {
   for (const migration of variant.migrations) outcomes[migration.outcome] += 1;
   const passed = variant.checks.filter((check) => check.passed).length;
   return {
+    ...(variant.migrations.length === 0 ? {} : { study: studySummary(variant) }),
     variant: variant.name,
     outcomes,
     checks: { passed, failed: variant.checks.length - passed },

@@ -26,3 +26,7 @@ export { attemptReason, migrationTotals, phaseLabel, type MigrationTotals } from
 export { formatBytes, formatDurationMs, formatPercent, formatCount } from './format';
 export { seriesStyle, type SeriesStyle } from './html-palette';
 export { REPORT_CSS } from './html-styles';
+export * from './study-model';
+export { migrationRows, renderMigrationsCsv, MIGRATION_ROW_COLUMNS, type MigrationRow } from './study-rows';
+export { studySummary, percentiles } from './study-summary';
+export { interestingVms, INTERESTING_VM_COUNT, type InterestingVm, type InterestReason } from './interesting-vms';

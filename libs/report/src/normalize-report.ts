@@ -19,10 +19,10 @@ const KEY_ORDER: readonly string[] = [
   'outcome', 'reason', 'outcomes', 'completed', 'passed', 'failed', 'cancelled', 'aborted', 'unfinished',
   // kernel summary
   'kernel', 'preset', 'mmu', 'pml', 'eagerSplit', 'recovery',
-  // VM
-  'memoryBytes', 'vcpus',
+  // VM, host
+  'memoryBytes', 'vcpus', 'rack',
   // migrations
-  'attempts', 'startMs', 'endMs', 'phases', 'phase', 'round', 'info',
+  'requestedMs', 'attempts', 'startMs', 'endMs', 'phases', 'phase', 'round', 'info',
   // query-migrate, in QEMU's own order (qapi/migration.json MigrationInfo)
   'status', 'total-time', 'downtime', 'expected-downtime', 'setup-time', 'cpu-throttle-percentage', 'error-desc', 'ram',
   'transferred', 'remaining', 'total', 'duplicate', 'normal', 'normal-bytes', 'dirty-pages-rate', 'mbps',
@@ -37,6 +37,10 @@ const KEY_ORDER: readonly string[] = [
   'kind', 'subject', 'detail', 'firstViolationMs',
   // lists and summary
   'hosts', 'migrations', 'vms', 'events', 'checks', 'variants', 'summary',
+  // network usage and the study summary
+  'network', 'migrationNetwork', 'tiers', 'tier', 'links', 'capacityBytesPerSec', 'points', 'meanFraction', 'maxFraction', 'busyLinks',
+  'peakMeanFraction', 'study', 'retried', 'firstRequestMs', 'lastEndMs', 'makespanMs', 'totalTimeMs', 'downtimeMs', 'transferredBytes',
+  'queueWaitMs', 'count', 'mean', 'p50', 'p90', 'p95', 'p99', 'max',
   // how the services ran it
   'execution', 'driver', 'wallMs', 'windows', 'windowsPerSimulatedSecond', 'speed', 'shards',
 ];

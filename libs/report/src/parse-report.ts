@@ -8,6 +8,7 @@ import {
   REPORT_SCHEMA_VERSION,
   type Report,
 } from './report-model';
+import { checkStudyFields, checkStudySummary } from './parse-study';
 import { describeValue, ShapeChecker, type JsonObject } from './shape-checker';
 
 const RAM_FIELDS = [
@@ -95,6 +96,7 @@ function checkReport(check: ShapeChecker, report: JsonObject): void {
       const outcomes = check.objectField(variant, 'outcomes', path);
       if (outcomes) for (const outcome of MIGRATION_OUTCOMES) check.number(outcomes, outcome, `${path}.outcomes`, { integer: true, min: 0 });
       checkPassedFailed(check, variant, path);
+      checkStudySummary(check, variant, path);
       check.array(variant, 'recoveries', path, (recovery, recoveryPath) => {
         const entry = check.object(recovery, recoveryPath);
         if (!entry) return;
@@ -150,6 +152,7 @@ function checkVariant(check: ShapeChecker, value: unknown, path: string): void {
     check.oneOf(kernel, 'recovery', kernelPath, RECOVERY_STRATEGY_NAMES);
   });
   check.array(variant, 'migrations', path, (item, migrationPath) => checkMigration(check, item, migrationPath));
+  checkStudyFields(check, variant, path);
   check.array(variant, 'vms', path, (item, vmPath) => checkVm(check, item, vmPath));
   check.array(variant, 'events', path, (item, eventPath) => {
     const event = check.object(item, eventPath);

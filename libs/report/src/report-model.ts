@@ -1,4 +1,5 @@
 import type { QueryMigrateInfo } from '@migsim/migration';
+import type { NetworkUsage, StudySummary } from './study-model';
 
 /**
  * The report of one migsim run: plain data, identical in shape whichever
@@ -91,6 +92,8 @@ export interface VariantReport {
    * has no chaos section. Every variant of a seed draws the same schedule.
    */
   drawnFaults?: DrawnFaultEntry[];
+  /** How loaded each tier of links was over time (absent when no migration ran). */
+  network?: NetworkUsage;
   /**
    * The faults operators injected while the run went over the services
    * (`POST /runs/:id/faults`, the live page), as `faults:` entries with the
@@ -106,6 +109,8 @@ export type DrawnFaultEntry = { [key: string]: string | number | boolean | Drawn
 export interface HostReport {
   name: string;
   kernel: KernelSummary;
+  /** The host's rack (`network.racks`); absent outside every rack. */
+  rack?: string;
 }
 
 /** The parts of a libs/mmu `KernelProfile` that explain a recovery. */
@@ -127,6 +132,8 @@ export interface MigrationReport {
   algorithm: string;
   outcome: MigrationOutcome;
   attempts: MigrationAttempt[];
+  /** When the controller queued it (an explicit migration's `at`, a plan's placement); absent in older reports. */
+  requestedMs?: number;
 }
 
 export interface MigrationAttempt {
@@ -147,6 +154,13 @@ export interface MigrationAttempt {
   phases: PhaseInterval[];
   /** The last `query-migrate` reply of this attempt (QEMU names and units). */
   info: QueryMigrateInfo;
+  /**
+   * Guest work the VM lost on the source while the attempt ran: the
+   * integral of (1 - relative throughput) x vCPUs (dirty-logging faults,
+   * throttle, mmu_lock stalls, the stop-and-copy pause). Absent for an
+   * attempt that never reached its source, and in older reports.
+   */
+  lostWorkVcpuSeconds?: number;
 }
 
 export interface PhaseInterval {
@@ -283,6 +297,8 @@ export interface VariantSummary {
   outcomes: Record<MigrationOutcome, number>;
   checks: { passed: number; failed: number };
   recoveries: VmRecoverySummary[];
+  /** Makespan, outcomes and percentiles of the variant's migrations (absent without migrations). */
+  study?: StudySummary;
 }
 
 export interface VmRecoverySummary {

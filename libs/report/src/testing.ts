@@ -64,3 +64,4 @@ export function sampleSingleVariantReport(variant: Partial<VariantReport> = {}):
     ],
   });
 }
+export { sampleStudyReport } from './sample-study-report';

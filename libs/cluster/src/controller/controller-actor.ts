@@ -15,6 +15,8 @@ import type { ControllerPort } from './controller-port';
 import { ControllerPlans } from './controller-plans';
 import { newMigrationRecord, type MigrationRecord } from './migration-record';
 import { NetworkBroker } from './network-broker';
+import { reportGridNs } from '../network/report-grid';
+import type { TierSeries } from '../network/link-usage';
 
 type ControllerTimer = { kind: 'call'; run: () => void } | { kind: 'admission' } | { kind: 'faults' };
 
@@ -28,6 +30,8 @@ export interface ControllerActorOptions {
 /** What the controller hands over at the horizon. */
 export interface ControllerFacts {
   records: MigrationRecord[];
+  /** Each tier of links' load over the run (empty when no migration ran). */
+  network: TierSeries[];
   events: ActorEvent[];
   /** Operators' faults ("inject now"), as `faults:` entries with the `at` they took effect. */
   injectedFaults: FaultEntry[];
@@ -80,7 +84,7 @@ export class ControllerActor implements Actor<ClusterMessage>, ControllerPort {
     this.scenario = options.scenario;
     this.variant = options.variant;
     this.view = new ClusterView(options.variant);
-    this.network = new NetworkBroker(options.variant.hosts);
+    this.network = new NetworkBroker(options.variant.hosts, options.variant.network);
     this.policy = toMigrationPolicy(options.variant.policy);
     this.admission = new AdmissionController(
       options.hooks?.bypassAdmission === true
@@ -176,7 +180,7 @@ export class ControllerActor implements Actor<ClusterMessage>, ControllerPort {
 
   /** Tells every source whose flow's rate or path changed. */
   rerate(): void {
-    for (const { source, message } of this.network.changedRates()) this.toHost(source, message);
+    for (const { source, message } of this.network.changedRates(this.now)) this.toHost(source, message);
   }
 
   /** Lets admission run once the current instant's work is done. */
@@ -196,7 +200,7 @@ export class ControllerActor implements Actor<ClusterMessage>, ControllerPort {
   // ---- migrations requested -----------------------------------------------------
 
   requestMigration(fields: Parameters<typeof newMigrationRecord>[0]): MigrationRecord {
-    const record = newMigrationRecord(fields);
+    const record = newMigrationRecord(fields, this.now);
     this.records.set(record.id, record);
     this.event('migration-queued', record.id, `VM ${record.vmName} to ${record.destinationHost}`);
     this.enqueue(record, this.now);
@@ -333,6 +337,7 @@ export class ControllerActor implements Actor<ClusterMessage>, ControllerPort {
       ...(message.outcome === 'completed' ? {} : { reason: message.reason }),
       phases: message.phases,
       info: message.info,
+      ...(message.lostWorkVcpuNs === undefined ? {} : { lostWorkVcpuSeconds: message.lostWorkVcpuNs / 1e9 }),
     });
     switch (message.vmAfter) {
       case 'on-destination':
@@ -423,6 +428,6 @@ export class ControllerActor implements Actor<ClusterMessage>, ControllerPort {
 
   /** At the horizon: its records and events. */
   finish(): ControllerFacts {
-    return { records: [...this.records.values()], events: this.events, injectedFaults: this.injected.map((injected) => injected.entry) };
+    return { records: [...this.records.values()], network: this.network.usageSeries(this.scenario.horizonNs, reportGridNs(this.scenario)), events: this.events, injectedFaults: this.injected.map((injected) => injected.entry) };
   }
 }

@@ -35,11 +35,14 @@ export interface MigrationRecord {
   running: RunningAttempt | undefined;
   /** Attempts started so far (the next one is number `started + 1`). */
   started: number;
+  /** When the controller queued it. */
+  requestedNs: number;
 }
 
-export function newMigrationRecord(fields: Pick<MigrationRecord, 'id' | 'vmName' | 'destinationHost' | 'params' | 'candidates' | 'priority'>): MigrationRecord {
+export function newMigrationRecord(fields: Pick<MigrationRecord, 'id' | 'vmName' | 'destinationHost' | 'params' | 'candidates' | 'priority'>, requestedNs = 0): MigrationRecord {
   return {
     ...fields,
+    requestedNs,
     sourceHost: undefined,
     outcome: 'unfinished',
     attempts: [],

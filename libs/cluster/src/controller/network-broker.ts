@@ -1,6 +1,7 @@
-import type { HostSpec } from '@migsim/scenario';
+import type { HostSpec, NetworkSpec } from '@migsim/scenario';
 import { MIN_PATH_LATENCY_NS } from '../constants';
 import { LinkModel } from '../network/link-model';
+import { LinkUsageRecorder, type TierSeries } from '../network/link-usage';
 import type { MigrationRate } from '../messages/messages';
 
 export interface FlowRate {
@@ -18,19 +19,23 @@ interface Flow {
 
 /**
  * The controller's view of the network: libs/cluster's max-min LinkModel
- * over the hosts' NICs, with every running attempt a flow capped by its
+ * over every link a path crosses (NICs, and with racks their uplinks and
+ * the core), with every running attempt a flow capped by its
  * `max-bandwidth`, and the link faults acting on it. After every change it
  * re-rates the flows and tells each source whose share, burst rate, path
  * latency or path state changed (`migration.rate`): hosts pace their
  * streams at what the controller last told them, one control latency late,
- * as a bandwidth broker would.
+ * as a bandwidth broker would. It also records how loaded each tier of
+ * links was over time, for the report.
  */
 export class NetworkBroker {
   readonly links = new LinkModel();
+  readonly usage = new LinkUsageRecorder();
   private readonly flows = new Map<string, Flow>();
 
-  constructor(hosts: readonly HostSpec[]) {
+  constructor(hosts: readonly HostSpec[], network?: NetworkSpec) {
     for (const host of hosts) this.links.addHost(host.name, host.linkBytesPerSec, host.latencyNs);
+    this.links.setNetwork(network);
   }
 
   /** One-way latency of a host-to-host message on the path (never below the floor). */
@@ -51,8 +56,11 @@ export class NetworkBroker {
     this.flows.delete(attemptId);
   }
 
-  /** The flows whose rates changed since they were last told, in start order, with the message for each source. */
-  changedRates(): { source: string; message: MigrationRate }[] {
+  /**
+   * The flows whose rates changed since they were last told, in start order,
+   * with the message for each source; the links' loads at `nowNs` are recorded.
+   */
+  changedRates(nowNs?: number): { source: string; message: MigrationRate }[] {
     const changed: { source: string; message: MigrationRate }[] = [];
     for (const [attemptId, flow] of this.flows) {
       const rate = this.rateOf(attemptId, flow.source, flow.destination);
@@ -68,7 +76,13 @@ export class NetworkBroker {
       flow.last = rate;
       changed.push({ source: flow.source, message: { kind: 'migration.rate', attemptId, ...rate } });
     }
+    if (nowNs !== undefined) this.usage.observe(nowNs, this.links.tierLoads());
     return changed;
+  }
+
+  /** Each tier's load over the run, in bins of `binNs` (empty when no migration ever ran). */
+  usageSeries(horizonNs: number, binNs: number): TierSeries[] {
+    return this.usage.series(horizonNs, binNs);
   }
 
   private rateOf(attemptId: string, source: string, destination: string): FlowRate {

@@ -16,6 +16,7 @@ import { IncomingMigration } from './incoming-migration';
 import { OutgoingMigration } from './outgoing-migration';
 import { RecoveryRun } from './recovery-run';
 import { TimelineSampler } from './timeline-sampler';
+import { keepsTimeline } from './timeline-selection';
 
 type HostTimer =
   | { kind: 'vm-step'; vm: HostedVm; version: number }
@@ -415,6 +416,7 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
   }
 
   private addVm(vm: HostedVm): void {
+    vm.recordsTimeline = keepsTimeline(this.scenario.sampling.vms, vm.name);
     this.vms.set(vm.name, vm);
     this.records.arrive(vm, this.now);
   }

@@ -35,6 +35,10 @@ export class HostedVm {
   /** Every recovery measured here, closed ones included (the judge reads them). */
   readonly recoveryRuns: RecoveryRun[] = [];
   readonly timeline: TimelinePoint[] = [];
+  /** Whether the report keeps this VM's timeline (`sampling.vms`); when not, no point is taken. */
+  recordsTimeline = true;
+  /** Guest work lost on this host so far: the integral of (1 - relative throughput) x vCPUs over its guest steps (vCPU·ns). */
+  lostWorkVcpuNs = 0;
   /** Time up to which the guest has run. */
   guestTimeNs = 0;
   pausedByMigration = false;
@@ -128,6 +132,7 @@ export class HostedVm {
     const sample = this.model.guest.step(dtNs, { paused: !this.executing, throttle, lockStallNs: stall });
     this.guestTimeNs = toNs;
     this.sampleThroughputNs += sample.relativeThroughput * dtNs;
+    if (sample.relativeThroughput < 1) this.lostWorkVcpuNs += (1 - sample.relativeThroughput) * this.spec.vcpus * dtNs;
     this.sampledNs += dtNs;
     this.recovery?.add(startNs, dtNs, sample, hugeFraction(sample.coverage));
     return sample;
@@ -141,7 +146,7 @@ export class HostedVm {
    */
   samplePoint(nowNs: number): void {
     const intervalNs = nowNs - this.lastPointNs;
-    if (this.model === undefined || intervalNs <= 0) return;
+    if (this.model === undefined || intervalNs <= 0 || !this.recordsTimeline) return;
     this.lastPointNs = nowNs;
     const idleNs = Math.max(0, intervalNs - this.sampledNs);
     const idleValue = this.executing ? 1 : 0;
@@ -157,6 +162,16 @@ export class HostedVm {
       fraction4k: mapped > 0 ? coverage.bytes4k / mapped : 0,
       dirtyLogging: this.dirtyLoggingOn(),
     });
+  }
+
+  /**
+   * Work lost so far, counting the time since the guest last ran: a paused
+   * (or down) VM loses all of it; an executing one is counted when it next
+   * runs (its guest is brought up to date lazily).
+   */
+  lostWorkUpToNs(nowNs: number): number {
+    const pendingNs = Math.max(0, nowNs - this.guestTimeNs);
+    return this.lostWorkVcpuNs + (this.executing || this.model === undefined ? 0 : pendingNs * this.spec.vcpus);
   }
 
   /** Ends the recovery being measured (if any) and files its report. */

@@ -56,6 +56,8 @@ export class OutgoingMigration {
   private uncapped = false;
   private spins = 0;
   private lastWakeNs = -1;
+  /** The VM's lost work when the attempt started (what the attempt cost it is the growth since). */
+  private readonly lostWorkAtStartNs: number;
   /** Parameter changes and post-copy triggers still to come (their times bound the lookahead). */
   private readonly timers: number[] = [];
 
@@ -79,6 +81,7 @@ export class OutgoingMigration {
     if (wasStepping) vm.advanceGuest(now);
     else vm.guestTimeNs = Math.max(vm.guestTimeNs, now);
     vm.closeRecovery();
+    this.lostWorkAtStartNs = vm.lostWorkUpToNs(now);
     this.machine = createMigration({
       id: start.attemptId,
       vm: lazySourceVm(model.guest, () => vm.advanceGuest(host.nowNs())),
@@ -386,24 +389,31 @@ export class OutgoingMigration {
 
   private end(terminal: TerminalAction): void {
     const ended = attemptOutcome(terminal, this.abortReason, this.cancelReason);
+    const lostWorkVcpuNs = this.lostWork();
     this.detach();
     this.host.event(`migration-${ended.outcome}`, this.migration, `attempt ${this.attempt}: ${ended.reason}`);
     const vmAfter = settleVmOnSource(this.host, this.vm, this.migration, terminal, ended, () => this.resumeOnSource());
-    this.report(ended.outcome, ended.reason, terminal.info, vmAfter);
+    this.report(ended.outcome, ended.reason, terminal.info, vmAfter, lostWorkVcpuNs);
+  }
+
+  /** Work the VM lost on this host since the attempt started (its stop-and-copy pause included). */
+  private lostWork(): number {
+    return Math.max(0, this.vm.lostWorkUpToNs(this.host.nowNs()) - this.lostWorkAtStartNs);
   }
 
   /** The source host crashed under the attempt: nothing is left to clean up on it. */
   abandon(reason: string): void {
     if (this.ended) return;
     const info = { ...this.machine.info(), status: 'failed' as const, 'error-desc': reason };
+    const lostWorkVcpuNs = this.lostWork();
     this.detach();
     this.host.toHost(this.destination, { kind: 'stream.discard', attemptId: this.attemptId, reason }, this.latencyNs);
     this.host.event('migration-failed', this.migration, `attempt ${this.attempt}: ${reason}`);
-    this.report('failed', reason, info, 'down');
+    this.report('failed', reason, info, 'down', lostWorkVcpuNs);
   }
 
   /** The attempt's whole record, to the controller. */
-  private report(outcome: EndedOutcome, reason: string, info: QueryMigrateInfo, vmAfter: VmAfterAttempt): void {
+  private report(outcome: EndedOutcome, reason: string, info: QueryMigrateInfo, vmAfter: VmAfterAttempt, lostWorkVcpuNs: number): void {
     this.host.toController({
       kind: 'migration.ended',
       migration: this.migration,
@@ -416,6 +426,7 @@ export class OutgoingMigration {
       phases: this.phases,
       info,
       vmAfter,
+      lostWorkVcpuNs,
     });
   }
 
@@ -429,6 +440,7 @@ export class OutgoingMigration {
       outcome: 'unfinished',
       phases: this.phases.map((phase) => ({ ...phase })),
       info: this.machine.info(),
+      lostWorkVcpuSeconds: this.lostWork() / 1e9,
     };
   }
 

@@ -1,11 +1,12 @@
-import type { DrawnFaultEntry, MigrationAttempt, MigrationReport, ReportEvent, VariantReport, VmReport } from '@migsim/report';
+import type { DrawnFaultEntry, MigrationAttempt, MigrationReport, ReportEvent, VariantReport } from '@migsim/report';
 import { NS_PER_MS } from '../constants';
 import { notStartedInfo } from '../empty-info';
 import type { MigrationRecord } from '../controller/migration-record';
 import type { ActorEvent } from '../host/host-facts';
 import { judgeInvariants } from './invariants';
 import { judgeScenarioChecks } from './scenario-checks';
-import { staysOf, type RunFacts } from './run-facts';
+import { rackOfHosts, reportNetwork, reportVms } from './report-vms';
+import type { RunFacts } from './run-facts';
 
 /**
  * The variant's part of the report, from the run's facts alone: the
@@ -18,37 +19,32 @@ import { staysOf, type RunFacts } from './run-facts';
 export function assembleVariantReport(facts: RunFacts): VariantReport {
   const variant = facts.variant;
   const records = facts.controller.records.map((record) => withUnfinished(record, facts));
+  const homes = new Map(variant.vms.map((vm) => [vm.name, vm.host]));
+  const racks = rackOfHosts(variant.network);
+  const migrations = records.map((record): MigrationReport => ({
+    id: record.id,
+    vm: record.vmName,
+    source: record.sourceHost ?? homes.get(record.vmName)!,
+    destination: record.destinationHost,
+    algorithm: record.params.algorithm,
+    outcome: record.outcome,
+    attempts: record.attempts,
+    requestedMs: record.requestedNs / NS_PER_MS,
+  }));
   return {
     name: variant.name,
     description: variant.description === '' ? null : variant.description,
     hosts: variant.hosts.map((host) => ({
       name: host.name,
       kernel: { preset: host.kernel.preset, mmu: host.kernel.mmu, pml: host.kernel.pml, eagerSplit: host.kernel.eagerSplit, recovery: host.kernel.recovery },
+      ...(racks.has(host.name) ? { rack: racks.get(host.name)! } : {}),
     })),
-    migrations: records.map((record): MigrationReport => ({
-      id: record.id,
-      vm: record.vmName,
-      source: record.sourceHost ?? variant.vms.find((vm) => vm.name === record.vmName)!.host,
-      destination: record.destinationHost,
-      algorithm: record.params.algorithm,
-      outcome: record.outcome,
-      attempts: record.attempts,
-    })),
-    vms: variant.vms.map((spec): VmReport => {
-      const stays = staysOf(facts, spec.name);
-      const last = stays.filter((stay) => stay.endState !== 'migrated').at(-1) ?? stays.at(-1);
-      return {
-        name: spec.name,
-        host: last?.host ?? spec.host,
-        memoryBytes: spec.memoryBytes,
-        vcpus: spec.vcpus,
-        timeline: stays.flatMap((stay) => stay.timeline).sort((a, b) => a.tMs - b.tMs),
-        recoveries: stays.flatMap((stay) => stay.recoveries).sort((a, b) => a.startMs - b.startMs),
-      };
-    }),
+    migrations,
+    vms: reportVms(facts, migrations),
     events: mergeEvents(facts),
     checks: [...judgeInvariants(facts), ...judgeScenarioChecks(facts, records)],
     ...(variant.drawnFaults === undefined ? {} : { drawnFaults: variant.drawnFaults as DrawnFaultEntry[] }),
+    ...reportNetwork(facts),
     ...(facts.controller.injectedFaults.length === 0 ? {} : { injectedFaults: facts.controller.injectedFaults as DrawnFaultEntry[] }),
   };
 }

@@ -21,9 +21,26 @@ export interface RunFacts {
 
 /** A VM's stays on every host, in time order (ties in host order). */
 export function staysOf(facts: RunFacts, vm: string): VmStay[] {
-  const stays: VmStay[] = [];
-  for (const host of facts.hosts) for (const stay of host.stays) if (stay.vm === vm) stays.push(stay);
-  return stays.sort((a, b) => a.fromNs - b.fromNs);
+  return [...(staysByVm(facts).get(vm) ?? [])];
+}
+
+/** Every VM's stays, indexed once per run's facts (a study judges tens of thousands of VMs over thousands of hosts). */
+const STAYS_INDEX = new WeakMap<RunFacts, Map<string, VmStay[]>>();
+
+function staysByVm(facts: RunFacts): Map<string, VmStay[]> {
+  let index = STAYS_INDEX.get(facts);
+  if (index !== undefined) return index;
+  index = new Map();
+  for (const host of facts.hosts) {
+    for (const stay of host.stays) {
+      const list = index.get(stay.vm);
+      if (list === undefined) index.set(stay.vm, [stay]);
+      else list.push(stay);
+    }
+  }
+  for (const list of index.values()) if (list.length > 1) list.sort((a, b) => a.fromNs - b.fromNs);
+  STAYS_INDEX.set(facts, index);
+  return index;
 }
 
 /** The VMs living on `host` at `atNs` (a VM down with a crashed host counts; a lost one does not). */

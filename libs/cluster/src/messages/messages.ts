@@ -105,6 +105,8 @@ export interface MigrationEnded {
   phases: PhaseInterval[];
   info: QueryMigrateInfo;
   vmAfter: VmAfterAttempt;
+  /** Guest work the VM lost on the source while the attempt ran (vCPU·ns); absent when it never started there. */
+  lostWorkVcpuNs?: number;
 }
 
 /** The VM runs on this host now (pre-copy switchover, or the post-copy switch). */

@@ -1,14 +1,19 @@
+import type { NetworkSpec } from '@migsim/scenario';
+import { MaxMinSolver } from './max-min';
+import { Topology, type LinkTier } from './topology';
+
 /**
  * The in-memory network: every host has a full-duplex NIC (the same rate
- * out and in), every migration is a flow from a source host to a destination
- * host, and concurrent flows share NICs **max-min fairly** (progressive
- * filling / water-filling, Bertsekas & Gallager, "Data Networks", 6.5.2):
- * all unfrozen flows grow at the same pace until a resource saturates (a
- * source's egress, a destination's ingress) or a flow reaches its own cap
- * (its `max-bandwidth`); those flows freeze and the others keep growing.
+ * out and in); with a `network:` section, racks whose top-of-rack uplinks
+ * reach a core, and optionally a dedicated migration network (see
+ * `Topology`). Every migration is a flow from a source host to a
+ * destination host, and concurrent flows share **every link their paths
+ * cross max-min fairly** (`MaxMinSolver`): all unfrozen flows grow at the
+ * same pace until a link saturates or a flow reaches its own cap (its
+ * `max-bandwidth`); those flows freeze and the others keep growing.
  *
- * Rates are recomputed on every start, stop and link change (`recompute`).
- * A link or host that is down gives its flows a rate of 0; latency faults add
+ * Rates are recomputed on demand after any start, stop or link change. A
+ * link or host that is down gives its flows a rate of 0; latency faults add
  * to a path's one-way latency.
  */
 export interface FlowSpec {
@@ -25,61 +30,111 @@ interface PathState {
   addedLatencyNs: number;
 }
 
-const RELATIVE_EPSILON = 1e-9;
+interface FlowEntry {
+  spec: FlowSpec;
+  source: number;
+  destination: number;
+  index: number;
+}
+
+/** How loaded one tier of links is, as of the last recompute. */
+export interface TierLoad {
+  tier: LinkTier;
+  /** Links of the tier (each direction counts). */
+  links: number;
+  /** Their capacities summed (what migrations may use of them). */
+  capacityBytesPerSec: number;
+  /** Sum of the tier's loads over the sum of its capacities. */
+  meanFraction: number;
+  /** The most loaded link's load over its capacity. */
+  maxFraction: number;
+  /** Links carrying something. */
+  busyLinks: number;
+}
 
 export class LinkModel {
-  private readonly nicBytesPerSec = new Map<string, number>();
-  private readonly hostLatencyNs = new Map<string, number>();
+  private readonly names: string[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly nicBytesPerSec: number[] = [];
+  /** NIC rates of the dedicated migration network changed by faults (its NICs are otherwise all `link`). */
+  private readonly migrationNicBytesPerSec = new Map<number, number>();
+  private readonly hostLatencyNs: number[] = [];
   /** Latency faults on a host's access link, on top of its own latency. */
-  private readonly addedHostLatencyNs = new Map<string, number>();
-  private readonly hostDown = new Set<string>();
-  private readonly nicDown = new Set<string>();
+  private readonly addedHostLatencyNs: number[] = [];
+  private readonly hostDown = new Set<number>();
+  private readonly nicDown = new Set<number>();
   private readonly paths = new Map<string, PathState>();
-  private readonly flows = new Map<string, FlowSpec>();
-  private readonly rates = new Map<string, number>();
-  /** Sum of the flows' rates out of / into each host, as of the last recompute. */
-  private readonly egressUsed = new Map<string, number>();
-  private readonly ingressUsed = new Map<string, number>();
-  private dirty = false;
+  private readonly flows = new Map<string, FlowEntry>();
+  private network: NetworkSpec | undefined;
+  private topology: Topology | undefined;
+  private capacity = new Float64Array(0);
+  private load = new Float64Array(0);
+  private caps = new Float64Array(0);
+  private rates = new Float64Array(0);
+  private pathStart = new Int32Array(1);
+  private pathResources = new Int32Array(0);
+  private readonly solver = new MaxMinSolver();
+  private structureDirty = true;
+  private flowsDirty = true;
+  private dirty = true;
 
   constructor(private readonly baseLatencyNs = 0) {}
 
   /** A host with its NIC rate (each direction) and the one-way latency of its access link. */
   addHost(name: string, nicBytesPerSec: number, latencyNs = 0): void {
     if (!(nicBytesPerSec >= 0)) throw new RangeError(`NIC rate of ${name} must be >= 0, got ${nicBytesPerSec}`);
-    this.nicBytesPerSec.set(name, nicBytesPerSec);
-    this.hostLatencyNs.set(name, latencyNs);
-    this.dirty = true;
+    if (this.index.has(name)) {
+      const h = this.index.get(name)!;
+      this.nicBytesPerSec[h] = nicBytesPerSec;
+      this.hostLatencyNs[h] = latencyNs;
+    } else {
+      this.index.set(name, this.names.length);
+      this.names.push(name);
+      this.nicBytesPerSec.push(nicBytesPerSec);
+      this.hostLatencyNs.push(latencyNs);
+      this.addedHostLatencyNs.push(0);
+    }
+    this.structureDirty = true;
   }
 
-  /** Changes a host's NIC rate (a bandwidth-drop fault on a host). */
+  /** Racks, uplinks, core and a dedicated migration network (undefined: every host on one switch). */
+  setNetwork(network: NetworkSpec | undefined): void {
+    this.network = network;
+    this.structureDirty = true;
+  }
+
+  /** Changes a host's NIC rate (a bandwidth-drop fault on a host): the NIC migrations use. */
   setHostNicRate(name: string, nicBytesPerSec: number): void {
-    this.requireHost(name);
-    this.nicBytesPerSec.set(name, nicBytesPerSec);
-    this.dirty = true;
+    const h = this.requireHost(name);
+    if (this.network?.migrationNetwork) this.migrationNicBytesPerSec.set(h, nicBytesPerSec);
+    else this.nicBytesPerSec[h] = nicBytesPerSec;
+    this.structureDirty = true;
   }
 
+  /** The rate of the NIC migrations use (the dedicated network's, when there is one). */
   hostNicRate(name: string): number {
-    return this.requireHost(name);
+    const h = this.requireHost(name);
+    const migration = this.network?.migrationNetwork;
+    return migration ? (this.migrationNicBytesPerSec.get(h) ?? migration.linkBytesPerSec) : this.nicBytesPerSec[h]!;
   }
 
   /** A host whose NIC is down (crashed host, unplugged cable) carries nothing. */
   setHostUp(name: string, up: boolean): void {
-    this.requireHost(name);
-    if (up) this.hostDown.delete(name);
-    else this.hostDown.add(name);
+    const h = this.requireHost(name);
+    if (up) this.hostDown.delete(h);
+    else this.hostDown.add(h);
     this.dirty = true;
   }
 
   isHostUp(name: string): boolean {
-    return !this.hostDown.has(name);
+    return !this.hostDown.has(this.requireHost(name));
   }
 
   /** A host's NIC (or its switch port) goes down while the host itself runs on. */
   setHostNicDown(name: string, down: boolean): void {
-    this.requireHost(name);
-    if (down) this.nicDown.add(name);
-    else this.nicDown.delete(name);
+    const h = this.requireHost(name);
+    if (down) this.nicDown.add(h);
+    else this.nicDown.delete(h);
     this.dirty = true;
   }
 
@@ -103,51 +158,53 @@ export class LinkModel {
 
   /** Adds `latencyNs` to the host's access link, so to every path through it (cumulative; negative removes). */
   addHostLatency(name: string, latencyNs: number): void {
-    this.requireHost(name);
-    this.addedHostLatencyNs.set(name, Math.max(0, (this.addedHostLatencyNs.get(name) ?? 0) + latencyNs));
+    const h = this.requireHost(name);
+    this.addedHostLatencyNs[h] = Math.max(0, this.addedHostLatencyNs[h]! + latencyNs);
   }
 
   /**
    * One-way latency between two hosts in ns: the base latency, both hosts'
    * access links (a path crosses both, as in SimGrid's cluster model) with
-   * what latency faults added to them, and what latency faults added to the
-   * path.
+   * what latency faults added to them, what the fabric adds (within a rack,
+   * or through the core), and what latency faults added to the path.
    */
   latencyNs(a: string, b: string): number {
-    const access = this.accessLatencyNs(a) + this.accessLatencyNs(b);
-    return this.baseLatencyNs + access + (this.paths.get(pathKey(a, b))?.addedLatencyNs ?? 0);
+    const ha = this.index.get(a);
+    const hb = this.index.get(b);
+    const access = (ha === undefined ? 0 : this.accessLatencyNs(ha)) + (hb === undefined ? 0 : this.accessLatencyNs(hb));
+    const fabric = ha === undefined || hb === undefined ? 0 : this.topologyNow().fabricLatencyNs(ha, hb);
+    return this.baseLatencyNs + access + fabric + (this.paths.get(pathKey(a, b))?.addedLatencyNs ?? 0);
   }
 
-  private accessLatencyNs(host: string): number {
-    return (this.hostLatencyNs.get(host) ?? 0) + (this.addedHostLatencyNs.get(host) ?? 0);
+  private accessLatencyNs(h: number): number {
+    return this.hostLatencyNs[h]! + this.addedHostLatencyNs[h]!;
   }
 
   isPathUp(a: string, b: string): boolean {
     if (this.paths.get(pathKey(a, b))?.down ?? false) return false;
-    return this.isHostUp(a) && this.isHostUp(b) && !this.nicDown.has(a) && !this.nicDown.has(b);
+    const ha = this.requireHost(a);
+    const hb = this.requireHost(b);
+    return !this.hostDown.has(ha) && !this.hostDown.has(hb) && !this.nicDown.has(ha) && !this.nicDown.has(hb);
   }
 
   startFlow(flow: FlowSpec): void {
     if (this.flows.has(flow.id)) throw new Error(`flow ${flow.id} already exists`);
-    this.requireHost(flow.sourceHost);
-    this.requireHost(flow.destinationHost);
-    this.flows.set(flow.id, { ...flow });
-    this.dirty = true;
+    const source = this.requireHost(flow.sourceHost);
+    const destination = this.requireHost(flow.destinationHost);
+    this.flows.set(flow.id, { spec: { ...flow }, source, destination, index: -1 });
+    this.flowsDirty = true;
   }
 
   /** Changes a running flow's own cap (e.g. QEMU `max-bandwidth` set mid-migration). */
   setFlowCap(id: string, capBytesPerSec: number): void {
     const flow = this.flows.get(id);
     if (flow === undefined) throw new Error(`no flow ${id}`);
-    flow.capBytesPerSec = capBytesPerSec;
+    flow.spec.capBytesPerSec = capBytesPerSec;
     this.dirty = true;
   }
 
   stopFlow(id: string): void {
-    if (this.flows.delete(id)) {
-      this.rates.delete(id);
-      this.dirty = true;
-    }
+    if (this.flows.delete(id)) this.flowsDirty = true;
   }
 
   hasFlow(id: string): boolean {
@@ -156,8 +213,9 @@ export class LinkModel {
 
   /** The flow's current max-min fair rate in bytes/s (0 if unknown). */
   rateBytesPerSec(id: string): number {
-    if (this.dirty) this.recompute();
-    return this.rates.get(id) ?? 0;
+    this.refresh();
+    const flow = this.flows.get(id);
+    return flow === undefined ? 0 : this.rates[flow.index]!;
   }
 
   /**
@@ -170,81 +228,112 @@ export class LinkModel {
   burstRateBytesPerSec(id: string): number {
     const flow = this.flows.get(id);
     if (flow === undefined) return 0;
-    if (this.dirty) this.recompute();
-    if (!this.isPathUp(flow.sourceHost, flow.destinationHost)) return 0;
-    const own = this.rates.get(id) ?? 0;
-    const egressUsed = (this.egressUsed.get(flow.sourceHost) ?? 0) - own;
-    const ingressUsed = (this.ingressUsed.get(flow.destinationHost) ?? 0) - own;
-    const pathCap = this.paths.get(pathKey(flow.sourceHost, flow.destinationHost))?.capBytesPerSec ?? Infinity;
-    const egressLeft = this.nicBytesPerSec.get(flow.sourceHost)! - egressUsed;
-    const ingressLeft = this.nicBytesPerSec.get(flow.destinationHost)! - ingressUsed;
-    return Math.max(0, Math.min(pathCap, egressLeft, ingressLeft));
+    this.refresh();
+    if (!this.isPathUp(flow.spec.sourceHost, flow.spec.destinationHost)) return 0;
+    const own = this.rates[flow.index]!;
+    let left = this.paths.get(pathKey(flow.spec.sourceHost, flow.spec.destinationHost))?.capBytesPerSec ?? Infinity;
+    for (let p = this.pathStart[flow.index]!; p < this.pathStart[flow.index + 1]!; p++) {
+      const r = this.pathResources[p]!;
+      left = Math.min(left, this.capacity[r]! - this.load[r]! + own);
+    }
+    return Math.max(0, left);
   }
 
-  /** Every flow's rate, recomputed if anything changed since the last call. */
+  /** Every flow's rate, recomputed if anything changed since the last call (in start order). */
   allRates(): ReadonlyMap<string, number> {
-    if (this.dirty) this.recompute();
-    return this.rates;
+    this.refresh();
+    const rates = new Map<string, number>();
+    for (const [id, flow] of this.flows) rates.set(id, this.rates[flow.index]!);
+    return rates;
   }
 
-  /** Max-min fair allocation by progressive filling. */
+  /** Per tier: how much of its links the flows use, as of now (NICs, uplinks, core). */
+  tierLoads(): TierLoad[] {
+    this.refresh();
+    const topology = this.topologyNow();
+    const totals = new Map<LinkTier, { links: number; used: number; capacity: number; max: number; busy: number }>();
+    for (let r = 0; r < topology.resourceCount; r++) {
+      const tier = topology.tier[r]!;
+      const capacity = this.capacity[r]!;
+      if (!Number.isFinite(capacity)) continue;
+      let total = totals.get(tier);
+      if (total === undefined) totals.set(tier, (total = { links: 0, used: 0, capacity: 0, max: 0, busy: 0 }));
+      const used = this.load[r]!;
+      total.links += 1;
+      total.used += used;
+      total.capacity += capacity;
+      if (used > 0) {
+        total.busy += 1;
+        if (capacity > 0) total.max = Math.max(total.max, used / capacity);
+      }
+    }
+    return [...totals.entries()].map(([tier, total]) => ({
+      tier,
+      links: total.links,
+      capacityBytesPerSec: total.capacity,
+      meanFraction: total.capacity > 0 ? total.used / total.capacity : 0,
+      maxFraction: total.max,
+      busyLinks: total.busy,
+    }));
+  }
+
+  /** Max-min fair allocation (progressive filling over every link each path crosses). */
   recompute(): void {
+    this.dirty = true;
+    this.refresh();
+  }
+
+  private refresh(): void {
+    if (this.structureDirty) this.rebuildStructure();
+    if (this.flowsDirty) this.rebuildFlows();
+    if (!this.dirty) return;
     this.dirty = false;
-    this.rates.clear();
-    const active: FlowSpec[] = [];
     for (const flow of this.flows.values()) {
-      this.rates.set(flow.id, 0);
-      if (this.isPathUp(flow.sourceHost, flow.destinationHost) && this.flowCap(flow) > 0) active.push(flow);
+      const up = this.isPathUp(flow.spec.sourceHost, flow.spec.destinationHost);
+      const pathCap = this.paths.get(pathKey(flow.spec.sourceHost, flow.spec.destinationHost))?.capBytesPerSec ?? Infinity;
+      this.caps[flow.index] = up ? Math.min(flow.spec.capBytesPerSec, pathCap) : 0;
     }
-    // Residual capacity per resource; egress and ingress of a host are separate (full duplex).
-    const residual = new Map<string, number>();
-    for (const flow of active) {
-      residual.set(egress(flow.sourceHost), this.nicBytesPerSec.get(flow.sourceHost)!);
-      residual.set(ingress(flow.destinationHost), this.nicBytesPerSec.get(flow.destinationHost)!);
-    }
-    let unfrozen = active;
-    while (unfrozen.length > 0) {
-      const users = new Map<string, number>();
-      for (const flow of unfrozen) {
-        increment(users, egress(flow.sourceHost));
-        increment(users, ingress(flow.destinationHost));
-      }
-      let step = Infinity;
-      for (const [resource, count] of users) step = Math.min(step, residual.get(resource)! / count);
-      for (const flow of unfrozen) step = Math.min(step, this.flowCap(flow) - this.rates.get(flow.id)!);
-      step = Math.max(0, step);
-      for (const flow of unfrozen) {
-        this.rates.set(flow.id, this.rates.get(flow.id)! + step);
-        residual.set(egress(flow.sourceHost), residual.get(egress(flow.sourceHost))! - step);
-        residual.set(ingress(flow.destinationHost), residual.get(ingress(flow.destinationHost))! - step);
-      }
-      const saturated = (resource: string): boolean =>
-        residual.get(resource)! <= RELATIVE_EPSILON * Math.max(1, this.capacityOf(resource));
-      const next = unfrozen.filter((flow) => {
-        const rate = this.rates.get(flow.id)!;
-        const cap = this.flowCap(flow);
-        const capped = cap - rate <= RELATIVE_EPSILON * Math.max(1, cap === Infinity ? rate : cap);
-        return !capped && !saturated(egress(flow.sourceHost)) && !saturated(ingress(flow.destinationHost));
-      });
-      if (next.length === unfrozen.length) break; // cannot happen with finite caps; guards a pathological input
-      unfrozen = next;
-    }
-    this.egressUsed.clear();
-    this.ingressUsed.clear();
-    for (const flow of this.flows.values()) {
-      const rate = this.rates.get(flow.id)!;
-      this.egressUsed.set(flow.sourceHost, (this.egressUsed.get(flow.sourceHost) ?? 0) + rate);
-      this.ingressUsed.set(flow.destinationHost, (this.ingressUsed.get(flow.destinationHost) ?? 0) + rate);
-    }
+    this.solver.solve(this.flows.size, this.caps, this.pathStart, this.pathResources, this.capacity, this.rates, this.load);
   }
 
-  private flowCap(flow: FlowSpec): number {
-    const pathCap = this.paths.get(pathKey(flow.sourceHost, flow.destinationHost))?.capBytesPerSec ?? Infinity;
-    return Math.min(flow.capBytesPerSec, pathCap);
+  private topologyNow(): Topology {
+    if (this.structureDirty || this.topology === undefined) this.rebuildStructure();
+    return this.topology!;
   }
 
-  private capacityOf(resource: string): number {
-    return this.nicBytesPerSec.get(resource.slice(2)) ?? 0;
+  private rebuildStructure(): void {
+    const topology = new Topology(this.names, this.nicBytesPerSec, this.network);
+    const capacity = topology.capacity.slice();
+    // NIC rate changes (faults) apply to the NIC migrations use.
+    for (const [h, rate] of this.migrationNicBytesPerSec) capacity[2 * h] = capacity[2 * h + 1] = rate;
+    this.topology = topology;
+    this.capacity = capacity;
+    if (this.load.length !== topology.resourceCount) this.load = new Float64Array(topology.resourceCount);
+    this.structureDirty = false;
+    this.flowsDirty = true;
+  }
+
+  private rebuildFlows(): void {
+    const topology = this.topologyNow();
+    const count = this.flows.size;
+    const resources: number[] = [];
+    const starts = new Int32Array(count + 1);
+    let i = 0;
+    for (const flow of this.flows.values()) {
+      flow.index = i;
+      starts[i] = resources.length;
+      topology.path(flow.source, flow.destination, resources);
+      i += 1;
+    }
+    starts[count] = resources.length;
+    this.pathStart = starts;
+    this.pathResources = Int32Array.from(resources);
+    if (this.caps.length < count) {
+      this.caps = new Float64Array(count * 2);
+      this.rates = new Float64Array(count * 2);
+    }
+    this.flowsDirty = false;
+    this.dirty = true;
   }
 
   private path(a: string, b: string): PathState {
@@ -260,24 +349,12 @@ export class LinkModel {
   }
 
   private requireHost(name: string): number {
-    const rate = this.nicBytesPerSec.get(name);
-    if (rate === undefined) throw new Error(`unknown host ${name}`);
-    return rate;
+    const h = this.index.get(name);
+    if (h === undefined) throw new Error(`unknown host ${name}`);
+    return h;
   }
 }
 
 function pathKey(a: string, b: string): string {
   return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
-}
-
-function egress(host: string): string {
-  return `e:${host}`;
-}
-
-function ingress(host: string): string {
-  return `i:${host}`;
-}
-
-function increment(counts: Map<string, number>, key: string): void {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
 }

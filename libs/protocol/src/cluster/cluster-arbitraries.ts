@@ -173,6 +173,7 @@ export const clusterMessageArbitraries: { readonly [K in ClusterMessageKind]: fc
       phases: fc.array(phaseInterval, { maxLength: 5 }),
       info: queryMigrateInfo,
       vmAfter: fc.constantFrom('on-source' as const, 'on-destination' as const, 'lost' as const, 'down' as const),
+      lostWorkVcpuNs: fc.option(timeNs, { nil: undefined }),
     })
     .map(({ lengthNs, ...ended }) => ({ kind: 'migration.ended' as const, ...ended, endNs: ended.startNs + lengthNs })),
   'vm.resumed': fc.record({ kind: fc.constant('vm.resumed' as const), vm: name, host: name, migration: name, attempt }),

@@ -3,7 +3,7 @@ import { malformed } from './decode-error';
 import { attemptNumber, bytesPerSec, roundNumber, timeNs } from './field-rules';
 import { queryMigrateInfo } from './migration-shapes';
 import { phaseInterval } from './policy-shapes';
-import { anyString, arrayOf, literal, nonEmptyString, nullable, objectOf, oneOf } from './rules';
+import { anyString, arrayOf, finite, literal, nonEmptyString, nullable, objectOf, oneOf, optional } from './rules';
 
 /** Reports a host sends the controller. */
 
@@ -29,6 +29,7 @@ export const decodeMigrationEnded = objectOf<MigrationEnded>(
     phases: arrayOf(phaseInterval),
     info: queryMigrateInfo,
     vmAfter: oneOf('on-source', 'on-destination', 'lost', 'down'),
+    lostWorkVcpuNs: optional(finite(0)),
   },
   (ended, path) => {
     if (ended.endNs < ended.startNs) throw malformed(`${path}.endNs`, `a time >= startNs (${ended.startNs})`, ended.endNs);

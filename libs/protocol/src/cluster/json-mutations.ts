@@ -20,6 +20,7 @@ const OPTIONAL_FIELDS: ReadonlySet<string> = new Set([
   'urgent',
   'discardRanges',
   'detail',
+  'lostWorkVcpuNs',
 ]);
 
 /** Fields that take fractions (times, rates, byte quantities); every other number is an integer. */
@@ -32,6 +33,7 @@ const FRACTIONAL_FIELDS: ReadonlySet<string> = new Set([
   'durationNs',
   'startNs',
   'endNs',
+  'lostWorkVcpuNs',
   'startMs',
   'endMs',
   'downtimeLimitNs',

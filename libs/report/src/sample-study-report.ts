@@ -1,0 +1,75 @@
+import { buildReport } from './build-report';
+import type { MigrationReport, Report, VmReport } from './report-model';
+import type { TierUsage } from './study-model';
+import { sampleQueryMigrateInfo } from './testing';
+
+/**
+ * A synthetic load study for the renderers' tests: `hosts` hosts in racks of
+ * 4, `migrations` migrations from the first hosts to the others, their
+ * times, downtimes, bytes and lost work spread by a fixed formula (no
+ * randomness), one in every `failEvery` failed, the last one unfinished (unless
+ * `unfinishedLast` is false), a
+ * timeline for every fifth VM, and link loads for every tier. **Synthetic
+ * data**, not the engine's: it exists to exercise the study outputs.
+ */
+export function sampleStudyReport(options: { migrations?: number; hosts?: number; failEvery?: number; unfinishedLast?: boolean } = {}): Report {
+  const count = options.migrations ?? 40;
+  const hostCount = options.hosts ?? 16;
+  const failEvery = options.failEvery ?? 9;
+  const hosts = Array.from({ length: hostCount }, (_, i) => ({
+    name: `h-${i + 1}`,
+    kernel: { preset: null, mmu: 'tdp' as const, pml: true, eagerSplit: false, recovery: 'zap-rmap' as const },
+    rack: `rack-${Math.floor(i / 4) + 1}`,
+  }));
+  const migrations: MigrationReport[] = [];
+  const vms: VmReport[] = [];
+  for (let k = 0; k < count; k++) {
+    const totalMs = 4000 + ((k * 7919) % 23) * 1000 + k * 10;
+    const startMs = 1000 + (k % 8) * 500 + Math.floor(k / 8) * 9000;
+    const failed = k % failEvery === failEvery - 1;
+    const unfinished = k === count - 1 && (options.unfinishedLast ?? true);
+    const info = sampleQueryMigrateInfo({
+      status: failed ? 'failed' : unfinished ? 'active' : 'completed',
+      'total-time': totalMs,
+      ...(failed || unfinished ? { downtime: undefined, 'error-desc': failed ? 'destination crashed' : undefined } : { downtime: 20 + (k % 13) * 7 }),
+      ram: { ...sampleQueryMigrateInfo().ram, transferred: (k + 1) * 150_000_000, 'dirty-sync-count': 2 + (k % 5) },
+    });
+    migrations.push({
+      id: `drain/vm-${k + 1}`,
+      vm: `vm-${k + 1}`,
+      source: `h-${(k % 4) + 1}`,
+      destination: `h-${5 + (k % (hostCount - 4))}`,
+      algorithm: 'qemu-precopy',
+      outcome: failed ? 'failed' : unfinished ? 'unfinished' : 'completed',
+      requestedMs: 1000,
+      attempts: [
+        {
+          attempt: 1,
+          startMs,
+          endMs: unfinished ? null : startMs + totalMs,
+          outcome: failed ? 'failed' : unfinished ? 'unfinished' : 'completed',
+          ...(failed ? { reason: 'destination crashed' } : {}),
+          phases: [],
+          info,
+          lostWorkVcpuSeconds: 0.05 + ((k * 31) % 17) / 10,
+        },
+      ],
+    });
+    const timeline = k % 5 === 0 ? Array.from({ length: 30 }, (_, i) => ({ tMs: (i + 1) * 1000, relativeThroughput: i >= startMs / 1000 && i < (startMs + totalMs) / 1000 ? 0.8 : 1, hugeFraction: 0.9, fraction4k: 0.1, dirtyLogging: false })) : [];
+    vms.push({ name: `vm-${k + 1}`, host: `h-${(k % 4) + 1}`, memoryBytes: (2 + (k % 15)) * 1024 ** 3, vcpus: 2, timeline, recoveries: [] });
+  }
+  const tiers: TierUsage[] = (['nic', 'uplink'] as const).map((tier, t) => ({
+    tier,
+    links: tier === 'nic' ? 2 * hostCount : 2 * Math.ceil(hostCount / 4),
+    capacityBytesPerSec: tier === 'nic' ? 2 * hostCount * 1.25e9 : 2 * Math.ceil(hostCount / 4) * 1e10,
+    points: Array.from({ length: 12 }, (_, i) => ({ tMs: (i + 1) * 10_000, meanFraction: ((i * 3 + t) % 7) / 20, maxFraction: Math.min(1, ((i * 5 + t) % 11) / 10), busyLinks: (i * 3) % (tier === 'nic' ? 9 : 4) })),
+  }));
+  return buildReport({
+    generatedBy: { tool: 'migsim', version: '0.1.0' },
+    scenario: { name: 'sample-study', description: 'Synthetic study data for the renderers', file: null },
+    seed: 1,
+    engine: 'in-process',
+    horizonMs: 600_000,
+    variants: [{ name: 'default', description: null, hosts, migrations, vms, events: [], checks: [], network: { migrationNetwork: false, tiers } }],
+  });
+}
