@@ -36,6 +36,9 @@ export interface PageBatch {
 }
 
 /** Pages a batch carries. */
+/** Batch fields the machine fills in when it sends. */
+export type UnsentBatch = Omit<PageBatch, 'migrationId' | 'seq' | 'syncCount' | 'phase'>;
+
 export function batchPageCount(batch: PageBatch): number {
   return batch.zeroPageCount + batch.normalPageCount;
 }

@@ -6,7 +6,8 @@ import { PageBatchBuilder, type TakenPages } from './page-batch-builder';
 import { versionsDigest } from './page-version';
 import { NS_PER_SEC, PAGE_SIZE_BYTES, SYNC_PERIOD_MIN_NS } from './qemu-constants';
 import { RateWindow } from './rate-window';
-import { SourceMachineBase, type UnsentBatch } from './source-machine-base';
+import type { UnsentBatch } from './page-batch';
+import { SourceMachineBase } from './source-machine-base';
 import { SourcePageState } from './source-page-state';
 import type { SwitchoverCheck } from './switchover-check';
 

@@ -6,7 +6,7 @@ import { PageMachineBase } from './page-machine-base';
 import { BUFFER_DELAY_NS, DIRTY_SYNC_TIMER_PERIOD_NS, NORMAL_PAGE_WIRE_BYTES, RAM_SAVE_ITERATE_MAX_WAIT_NS } from './qemu-constants';
 import { RateWindow } from './rate-window';
 import type { LinkView } from './machine';
-import type { SourceMachineOptions } from './source-machine-base';
+import type { SourceMachineOptions } from './source-vm';
 import type { SwitchoverVerification } from './switchover-check';
 
 /** Bytes per discard range in the post-copy package (`postcopy_discard_send_range`: start and length as be64). */

@@ -24,3 +24,17 @@ export function emptyRamCounters(): RamCounters {
     postcopyRequests: 0,
   };
 }
+
+/**
+ * `ram_transferred_add`: a sent batch's bytes and pages, its bytes counted
+ * where QEMU counts them — while the VM runs: pre-copy; in post-copy:
+ * post-copy; otherwise (paused for the final copy): downtime.
+ */
+export function countSentBatch(c: RamCounters, batch: { wireBytes: number; normalPageCount: number; zeroPageCount: number }, stage: 'precopy' | 'postcopy' | 'downtime'): void {
+  c.transferredBytes += batch.wireBytes;
+  c.normalPages += batch.normalPageCount;
+  c.zeroPages += batch.zeroPageCount;
+  if (stage === 'precopy') c.precopyBytes += batch.wireBytes;
+  else if (stage === 'postcopy') c.postcopyBytes += batch.wireBytes;
+  else c.downtimeBytes += batch.wireBytes;
+}

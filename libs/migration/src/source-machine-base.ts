@@ -3,26 +3,18 @@ import type { MigrationAction, MigrationPhase, MigrationPhaseName } from './acti
 import { MigrationError } from './errors';
 import type { MigrationEvent, MigrationFault } from './events';
 import type { MigrationMachine } from './machine';
-import type { PageBatch } from './page-batch';
+import type { PageBatch, UnsentBatch } from './page-batch';
 import type { MigrationAlgorithm, MigrationParameters } from './params';
 import { PAGE_SIZE_BYTES, NS_PER_MS } from './qemu-constants';
 import type { MigrationStatus, QueryMigrateInfo } from './query-migrate';
 import { buildQueryMigrateInfo } from './query-migrate-info';
 import { InFlightBatches } from './in-flight-batches';
-import { emptyRamCounters, type RamCounters } from './ram-counters';
+import { countSentBatch, emptyRamCounters, type RamCounters } from './ram-counters';
 import { RamLayout } from './ram-layout';
 import { recoveryTotals, type SourceRecoveryReport, type VmOutcome } from './recovery-report';
-import type { SourceVm } from './source-vm';
+import { clonePlainData, defaultFaultReason, disableDirtyLogging } from './source-cleanup';
+import type { SourceMachineOptions, SourceVm } from './source-vm';
 import type { SwitchoverVerification } from './switchover-check';
-
-export interface SourceMachineOptions {
-  id: string;
-  vm: SourceVm;
-  params: MigrationParameters;
-}
-
-/** Batch fields the machine fills in when it sends. */
-export type UnsentBatch = Omit<PageBatch, 'migrationId' | 'seq' | 'syncCount' | 'phase'>;
 
 /**
  * The source-side life cycle every algorithm shares, following QEMU:
@@ -278,14 +270,8 @@ export abstract class SourceMachineBase implements MigrationMachine {
     };
     if (batch.urgent !== undefined) full.urgent = batch.urgent;
     if (batch.discardRanges !== undefined) full.discardRanges = batch.discardRanges;
-    const c = this.counters;
-    c.transferredBytes += full.wireBytes;
-    c.normalPages += full.normalPageCount;
-    c.zeroPages += full.zeroPageCount;
-    // ram_transferred_add: running VM -> precopy, in post-copy -> postcopy, else (paused) -> downtime.
-    if (!this.vmPaused) c.precopyBytes += full.wireBytes;
-    else if (this.currentStatus === 'postcopy-active' || this.currentStatus === 'postcopy-recover') c.postcopyBytes += full.wireBytes;
-    else c.downtimeBytes += full.wireBytes;
+    const postcopy = this.currentStatus === 'postcopy-active' || this.currentStatus === 'postcopy-recover';
+    countSentBatch(this.counters, full, !this.vmPaused ? 'precopy' : postcopy ? 'postcopy' : 'downtime');
     this.inFlight.push(full);
     out.push({ type: 'send-pages', atNs: this.nowNs, batch: full });
     return full;
@@ -336,16 +322,6 @@ export abstract class SourceMachineBase implements MigrationMachine {
     this.unsubscribeWrites = null;
   }
 
-  /** Dirty logging off on every memslot still logging (the recovery strategy runs here). */
-  private disableLogging(out: MigrationAction[]): OperationReport[] {
-    const reports: OperationReport[] = [];
-    for (const slot of this.layout.slots) {
-      if (this.vm.mmu.isDirtyLogging(slot.id)) reports.push(this.vm.mmu.setDirtyLogging(slot.id, false));
-    }
-    out.push({ type: 'dirty-logging', atNs: this.nowNs, enabled: false, reports });
-    return reports;
-  }
-
   /** Stops whatever throttle the algorithm applied (`cpu_throttle_stop`); returns the auto-converge percent removed. */
   protected stopThrottle(out: MigrationAction[]): number {
     const removed = this.throttlePercent;
@@ -373,7 +349,7 @@ export abstract class SourceMachineBase implements MigrationMachine {
     }
     this.stopWriteTracking();
     // migration_cleanup -> ram_save_cleanup -> memory_global_dirty_log_stop.
-    const reports = this.disableLogging(out);
+    const reports = disableDirtyLogging(this.vm, this.layout, this.nowNs, out);
     out.push({ type: 'discard-destination', atNs: this.nowNs, migrationId: this.id, reason });
     this.currentStatus = status;
     this.endNs = this.nowNs;
@@ -400,7 +376,7 @@ export abstract class SourceMachineBase implements MigrationMachine {
     this.stopThrottle(out);
     this.stopWriteTracking();
     // The source's QEMU still runs ram_save_cleanup: logging off on the (now idle) source MMU.
-    const cleanup = this.disableLogging(out);
+    const cleanup = disableDirtyLogging(this.vm, this.layout, this.nowNs, out);
     this.currentStatus = 'completed';
     this.endNs = this.nowNs;
     // migration_completion_end: mbps over the transfer time (total - setup).
@@ -419,24 +395,5 @@ export abstract class SourceMachineBase implements MigrationMachine {
 
   protected reject(event: MigrationEvent, reason: string, out: MigrationAction[]): void {
     out.push({ type: 'event-rejected', atNs: this.nowNs, event: event.type, reason });
-  }
-}
-
-function clonePlainData<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((item: unknown) => clonePlainData(item)) as T;
-  if (value === null || typeof value !== 'object') return value;
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) copy[key] = clonePlainData(item);
-  return copy as T;
-}
-
-function defaultFaultReason(fault: MigrationFault): string {
-  switch (fault.kind) {
-    case 'connection-lost':
-      return 'Unable to write to socket: Connection reset by peer';
-    case 'destination-crash':
-      return 'Destination host failed: connection closed';
-    case 'source-error':
-      return 'Migration failed on the source';
   }
 }

@@ -1,4 +1,5 @@
 import type { VmMmu } from '@migsim/mmu';
+import type { MigrationParameters } from './params';
 
 /**
  * What a migration needs of the VM on the source: its MMU (dirty logging and
@@ -8,4 +9,11 @@ import type { VmMmu } from '@migsim/mmu';
 export interface SourceVm {
   readonly mmu: VmMmu;
   onWrite(listener: (gfnStart: number, count: number) => void): () => void;
+}
+
+/** What every source-side migration machine is built from. */
+export interface SourceMachineOptions {
+  id: string;
+  vm: SourceVm;
+  params: MigrationParameters;
 }
