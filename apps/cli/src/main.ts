@@ -1,5 +1,7 @@
 import { CliError, EXIT_BAD_INPUT, EXIT_INTERNAL } from './cli-error';
 import type { CommandContext } from './command-context';
+import { MIGSIM_VERSION } from '@migsim/sim';
+import { COMMAND_USAGE } from './usage';
 import { runSimulate } from './commands/simulate';
 import { runSchema } from './commands/schema';
 import { runReport } from './commands/report';
@@ -11,9 +13,11 @@ import { runWorker } from './commands/worker';
 const USAGE = `migsim — a simulator of KVM live migration and of the huge-page recovery after a failed one
 
 Usage:
+  migsim --version                  The version.
   migsim simulate <scenario.yaml> [--seed N] [--out report.json] [--html report.html] [--format text|json] [--no-color]
       Run a scenario in the deterministic in-process engine. Exit 0 when every
-      check passed, 1 when a check failed, 2 on bad input.
+      check passed, 1 when a check failed, 2 on bad input (also models over
+      MIGSIM_MODEL_MEMORY_LIMIT, by default half of this machine's memory).
   migsim validate <scenario.yaml>   Check a scenario file and list every problem in it.
   migsim schema                     Print the scenario file's JSON Schema (for editors).
   migsim report <report.json> [--html report.html] [--format text|json]
@@ -49,10 +53,15 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return name ? 0 : EXIT_BAD_INPUT;
   }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`migsim ${MIGSIM_VERSION}\n`);
+    return 0;
+  }
   const command = COMMANDS[name];
-  // sweep and worker have usage texts of their own; the other commands are all in USAGE.
-  if (command !== undefined && name !== 'sweep' && name !== 'worker' && (args.includes('--help') || args.includes('-h'))) {
-    process.stdout.write(USAGE);
+  // Each command's own usage; sweep and worker print theirs themselves.
+  const usage = COMMAND_USAGE[name];
+  if (command !== undefined && usage !== undefined && (args.includes('--help') || args.includes('-h'))) {
+    process.stdout.write(usage);
     return 0;
   }
   if (!command) {

@@ -33,7 +33,7 @@ export async function runRun(ctx: CommandContext): Promise<number> {
   const file = positionals[0]!;
   const controller = (values.controller ?? DEFAULT_CONTROLLER).replace(/\/+$/, '');
   // Validate locally first: the same errors as `simulate`, before anything is sent.
-  readScenarioFile(file);
+  readScenarioFile(file, { modelMemory: false });
   const text = readUserFile(file, 'scenario file');
 
   const token = process.env.MIGSIM_API_TOKEN;
@@ -44,6 +44,7 @@ export async function runRun(ctx: CommandContext): Promise<number> {
     throw new CliError(`migsim run: ${controller} refused the run: ${submitted.message ?? 'HTTP 401'}; ${token ? 'MIGSIM_API_TOKEN here is not the controller\'s' : 'set MIGSIM_API_TOKEN to the controller\'s token'}`);
   }
   if (created.status === 400) throw new CliError((submitted.problems ?? [String(submitted.message)]).join('\n'));
+  if (created.status === 413) throw new CliError(`${file}: ${controller} refused it: ${submitted.message ?? 'HTTP 413, request body too large'}`);
   if (created.status !== 201 || submitted.id === undefined) throw new CliError(`migsim run: ${controller} refused the run: HTTP ${created.status}`, EXIT_INTERNAL);
   const id = submitted.id;
   ctx.stderr.write(`run ${id} submitted to ${controller}\n`);
