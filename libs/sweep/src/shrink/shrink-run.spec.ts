@@ -7,7 +7,7 @@ import { executeRun, ScenarioCache } from '../run/execute-run';
 import { failedChecks } from '../run/run-result';
 import { runTasksOf } from '../sweep-tasks';
 import { smallChaosScenarioText } from '../testing';
-import { shrinkRun, startingDocument, type ShrinkTask } from './shrink-run';
+import { horizonMayShrink, shrinkRun, startingDocument, type ShrinkTask } from './shrink-run';
 
 const plan = planSweep({ scenarioText: smallChaosScenarioText(), fileName: 'small.yaml', seeds: [1, 2, 3, 4], sets: [parseSetOption('policy.retries.max=1')] });
 const cache = new ScenarioCache();
@@ -44,6 +44,8 @@ describe('shrinking a failing run', () => {
     const after = result.after;
     expect(after.faults + after.vms + after.hosts).toBeLessThan(before.faults + before.vms + before.hosts);
     expect(result.yaml).toMatch(new RegExp(`^# Shrunk from small.yaml, seed ${failing.seed}, variant ${failing.variant} --set policy.retries.max=1\\.\\n# Still fails ${task.check}: `));
+    // host-drained is judged at the horizon: an earlier one would make it fail for that reason alone.
+    expect(after.horizon).toBe('4m');
     const shrunk = loadScenario(result.yaml, 'shrunk.yaml');
     expect(shrunk.chaos).toBeUndefined();
     expect(shrunk.variants.map((variant) => variant.name)).toEqual(['default']);
@@ -54,5 +56,16 @@ describe('shrinking a failing run', () => {
   it('is deterministic: the same failing run shrinks to the same file', () => {
     const small = { ...task, budget: 25 };
     expect(shrinkRun(small).yaml).toBe(shrinkRun(small).yaml);
+  });
+});
+
+describe('the horizon of a shrunk run', () => {
+  it('may end earlier for a safety invariant or an engine error (they fail at a moment), never for a check judged at the horizon', () => {
+    expect(horizonMayShrink('vm-never-lost')).toBe(true);
+    expect(horizonMayShrink('memory-equal-at-switchover')).toBe(true);
+    expect(horizonMayShrink('engine-error: WORLD_LOOKAHEAD')).toBe(true);
+    expect(horizonMayShrink('migrations-end')).toBe(false);
+    expect(horizonMayShrink('host-drained: src-1')).toBe(false);
+    expect(horizonMayShrink('vms-recover: to 95% within 30s')).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { parseDuration, parseScenarioObject, ScenarioError, variantDocument } fr
 import { simulate } from '@migsim/sim';
 import { stringify } from 'yaml';
 import { cellDocument, loadCell, type CellSet } from '../input/sweep-plan';
-import { ENGINE_ERROR_CHECK } from '../run/run-result';
+import { ENGINE_ERROR_CHECK, SAFETY_CHECKS } from '../run/run-result';
 import { clone, expandCounts, list, prune, withHorizon } from './prune';
 
 type Doc = Record<string, unknown>;
@@ -54,9 +54,10 @@ interface Verdict {
  * file, its chaos section replaced by the faults it drew as plain `faults:`,
  * its seed fixed; then, while the budget lasts, it tries to drop the other
  * checks, faults (halves, then quarters, ... then one by one), VMs,
- * migrations, plans and hosts (with whatever names them), and to end the
- * run earlier (whole seconds), keeping each cut that still fails. `migsim
- * simulate` on the result reproduces the failure.
+ * migrations, plans and hosts (with whatever names them), and — for a
+ * safety invariant or an engine error — to end the run earlier (whole
+ * seconds), keeping each cut that still fails. `migsim simulate` on the
+ * result reproduces the failure.
  */
 export function shrinkRun(task: ShrinkTask): ShrinkResult {
   const start = startingDocument(task);
@@ -83,7 +84,7 @@ export function shrinkRun(task: ShrinkTask): ShrinkResult {
     progress = false;
     progress = dropFaults(() => current, tryCandidate) || progress;
     for (const key of ['vms', 'migrations', 'plans', 'probes', 'hosts']) progress = dropEntries(key, () => current, tryCandidate) || progress;
-    progress = shortenHorizon(() => current, tryCandidate) || progress;
+    if (horizonMayShrink(task.check)) progress = shortenHorizon(() => current, tryCandidate) || progress;
   }
   return { yaml: renderShrunk(task, current, detail, simulations, sizeOf(start)), check: task.check, detail, simulations, before: sizeOf(start), after: sizeOf(current) };
 }
@@ -116,6 +117,18 @@ function judge(doc: Doc, task: ShrinkTask): Verdict {
     const code = (error as { code?: unknown }).code ?? (error as Error).name;
     return { fails: task.check === `${ENGINE_ERROR_CHECK}: ${String(code)}`, detail: (error as Error).message };
   }
+}
+
+/**
+ * Whether cutting the horizon keeps the failure what it was. A safety
+ * invariant or an engine error fails at a moment: a run that still reaches
+ * it fails the same way. The scenario's checks are judged at the horizon
+ * (`migrations-end` and `host-drained` by it, `recovers` within it): an
+ * earlier horizon would make them fail for that reason alone (a drain cut
+ * off 1 s after it began has not ended), so their runs keep the horizon.
+ */
+export function horizonMayShrink(check: string): boolean {
+  return SAFETY_CHECKS.includes(check) || check.startsWith(`${ENGINE_ERROR_CHECK}:`);
 }
 
 /** Only the failing check stays (the safety invariants are always judged). */
