@@ -14,13 +14,13 @@ const USAGE = `migsim — a simulator of KVM live migration and of the huge-page
 
 Usage:
   migsim --version                  The version.
-  migsim simulate <scenario.yaml> [--seed N] [--out report.json] [--html report.html] [--format text|json] [--no-color]
+  migsim simulate <scenario.yaml> [--seed N] [--out report.json] [--html report.html] [--format text|json|csv] [--no-color]
       Run a scenario in the deterministic in-process engine. Exit 0 when every
       check passed, 1 when a check failed, 2 on bad input (also models over
       MIGSIM_MODEL_MEMORY_LIMIT, by default half of this machine's memory).
   migsim validate <scenario.yaml>   Check a scenario file and list every problem in it.
   migsim schema                     Print the scenario file's JSON Schema (for editors).
-  migsim report <report.json> [--html report.html] [--format text|json]
+  migsim report <report.json> [--html report.html] [--format text|json|csv]
       Re-render a saved JSON report.
   migsim run <scenario.yaml> [--controller URL] [--out report.json] [--html report.html] [--no-color]
       Submit a scenario to a running controller (the distributed services) and

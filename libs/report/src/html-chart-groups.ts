@@ -1,4 +1,5 @@
 import type { ChartBand, ChartLevel, ChartMarker, ChartSeries, ChartSpec, SeriesShape } from './html-chart';
+import { interestingVms } from './interesting-vms';
 import { phaseLabel } from './migration-totals';
 import type { RecoveryReport, Report, TimelinePoint, VariantReport, VmReport } from './report-model';
 
@@ -11,6 +12,8 @@ import type { RecoveryReport, Report, TimelinePoint, VariantReport, VmReport } f
  */
 export interface ChartGroup {
   vm: string;
+  /** Why this VM is charted (a recovery, a failed, slow or degraded migration), for the caption. */
+  reason: string;
   legend: { name: string; styleIndex: number }[];
   throughput: ChartSpec;
   coverage: ChartSpec;
@@ -39,26 +42,31 @@ export const MAX_CHARTED_VMS = 12;
 export const MAX_CLOSE_UPS_PER_VM = 4;
 
 export function chartGroups(report: Report): { groups: ChartGroup[]; omittedVmCount: number } {
-  const vmNames = chartedVmOrder(report);
-  const groups = vmNames.slice(0, MAX_CHARTED_VMS).map((vm, index) => chartGroup(report, vm, index));
-  return { groups, omittedVmCount: Math.max(0, vmNames.length - MAX_CHARTED_VMS) };
+  const charted = chartedVmOrder(report);
+  const groups = charted.slice(0, MAX_CHARTED_VMS).map((entry, index) => chartGroup(report, entry.vm, entry.reason, index));
+  return { groups, omittedVmCount: Math.max(0, charted.length - MAX_CHARTED_VMS) };
 }
 
-/** VMs that recovered first, then migrated ones, then the rest; ties in report order. */
-function chartedVmOrder(report: Report): string[] {
-  const rank = new Map<string, number>();
-  report.variants.forEach((variant) => {
-    const migrated = new Set(variant.migrations.map((migration) => migration.vm));
-    for (const vm of variant.vms) {
-      const vmRank = vm.recoveries.length > 0 ? 0 : migrated.has(vm.name) ? 1 : 2;
-      rank.set(vm.name, Math.min(rank.get(vm.name) ?? 2, vmRank));
-    }
-  });
-  const names = [...rank.keys()];
-  return names
-    .map((name, order) => ({ name, order, rank: rank.get(name)! }))
-    .sort((a, b) => a.rank - b.rank || a.order - b.order)
-    .map((entry) => entry.name);
+/**
+ * Which VMs to chart, by interest, never by name: those whose recovery was
+ * measured first, then those of the failed, the slowest and the most
+ * degraded migrations (`interestingVms`), then any other migrated VM, then
+ * the rest; only VMs with a timeline in some variant. Ties in report order.
+ */
+function chartedVmOrder(report: Report): { vm: string; reason: string }[] {
+  const withTimeline = new Set(report.variants.flatMap((variant) => variant.vms.filter((vm) => vm.timeline.length > 0).map((vm) => vm.name)));
+  const chosen: { vm: string; reason: string }[] = [];
+  const taken = new Set<string>();
+  const take = (vm: string, reason: string) => {
+    if (taken.has(vm) || !withTimeline.has(vm)) return;
+    taken.add(vm);
+    chosen.push({ vm, reason });
+  };
+  for (const variant of report.variants) for (const vm of variant.vms) if (vm.recoveries.length > 0) take(vm.name, `recovered after ${vm.recoveries[0]!.cause}`);
+  for (const interesting of interestingVms(report.variants)) take(interesting.vm, `${interesting.reason}: ${interesting.migration}`);
+  for (const variant of report.variants) for (const migration of variant.migrations) take(migration.vm, `migrated: ${migration.id}`);
+  for (const vm of withTimeline) take(vm, 'not migrated');
+  return chosen;
 }
 
 interface VmRun {
@@ -95,7 +103,7 @@ function throughputYMax(series: readonly ChartSeries[]): number {
   return Math.ceil(highest * 10) / 10;
 }
 
-function chartGroup(report: Report, vm: string, groupIndex: number): ChartGroup {
+function chartGroup(report: Report, vm: string, reason: string, groupIndex: number): ChartGroup {
   const runs: VmRun[] = [];
   report.variants.forEach((variant, styleIndex) => {
     const vmReport = variant.vms.find((candidate) => candidate.name === vm);
@@ -117,6 +125,7 @@ function chartGroup(report: Report, vm: string, groupIndex: number): ChartGroup 
   };
   return {
     vm,
+    reason,
     legend: runs.map((run) => ({ name: run.variant.name, styleIndex: run.styleIndex })),
     throughput: {
       ...common,

@@ -81,7 +81,23 @@ export function recoveryComparisonTable(report: Report): string {
   );
 }
 
+/** Past this many hosts, the list counts hosts per kernel (and racks) instead of naming each. */
+const HOSTS_LISTED = 12;
+/** Events listed per variant; the JSON report has them all. */
+const EVENTS_LISTED = 2000;
+
 export function hostsList(variant: VariantReport): string {
+  if (variant.hosts.length > HOSTS_LISTED) {
+    const byKernel = new Map<string, number>();
+    for (const host of variant.hosts) {
+      const kernel = host.kernel;
+      const key = `${[kernel.preset, kernel.mmu, kernel.pml ? 'PML' : 'no PML', kernel.eagerSplit ? 'eager split' : 'no eager split'].filter((trait) => trait !== null).join(', ')}, recovery ${kernel.recovery}`;
+      byKernel.set(key, (byKernel.get(key) ?? 0) + 1);
+    }
+    const racks = new Set(variant.hosts.flatMap((host) => (host.rack === undefined ? [] : [host.rack])));
+    const items = [...byKernel].map(([kernel, count]) => `<li><strong>${count} hosts</strong> ${esc(kernel)}</li>`);
+    return `<p class="note">${variant.hosts.length} hosts${racks.size > 0 ? ` in ${racks.size} racks` : ''}:</p><ul class="hosts">${items.join('')}</ul>`;
+  }
   const items = variant.hosts.map((host) => {
     const kernel = host.kernel;
     const traits = [kernel.preset, kernel.mmu, kernel.pml ? 'PML' : 'no PML', kernel.eagerSplit ? 'eager split' : 'no eager split'];
@@ -185,11 +201,14 @@ export function checksTable(report: Report): string {
 
 export function eventsTable(variant: VariantReport): string {
   if (variant.events.length === 0) return '<p class="note">No events.</p>';
+  const more = variant.events.length - EVENTS_LISTED;
   const rows = variant.events
+    .slice(0, EVENTS_LISTED)
     .map((event) => `<tr class="event-${esc(event.kind)}">${cell(formatDurationMs(event.tMs), 'num')}${cell(event.kind)}${cell(event.subject)}${cell(event.detail)}</tr>`)
     .join('');
   return (
     '<div class="table-scroll"><table class="data events">' +
-    `<thead>${headerRow([['time', 'num'], 'kind', 'subject', 'detail'])}</thead><tbody>${rows}</tbody></table></div>`
+    `<thead>${headerRow([['time', 'num'], 'kind', 'subject', 'detail'])}</thead><tbody>${rows}</tbody></table></div>` +
+    (more > 0 ? `<p class="note">The first ${EVENTS_LISTED} events are listed; ${more} more are in the JSON report.</p>` : '')
   );
 }

@@ -9,6 +9,7 @@ import {
   type RecoveryComparisonRow,
 } from './recovery-comparison';
 import type { DrawnFaultEntry, HostReport, MigrationOutcome, Report, VariantReport } from './report-model';
+import { hiddenMigrationsLine, hostsLine, shownMigrations, studyLines } from './render-study-text';
 import { paint, renderTable, type AnsiStyle, type TextCell, type TextColumn } from './text-table';
 
 export interface TextOptions {
@@ -58,11 +59,13 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   for (const variant of report.variants) {
     heading(`Variant ${variant.name}`);
     if (variant.description) lines.push(...wrap(variant.description, width, INDENT));
-    lines.push(...wrap(`hosts: ${variant.hosts.map(describeHost).join(' · ')}`, width, INDENT));
+    lines.push(...wrap(hostsLine(variant.hosts, describeHost), width, INDENT));
     if (variant.drawnFaults !== undefined) lines.push(...faultEntryLines(variant.drawnFaults, `faults drawn from seed ${report.seed} (chaos)`, 'drawnFaults'));
     if (variant.injectedFaults !== undefined) lines.push(...faultEntryLines(variant.injectedFaults, 'faults injected while it ran', 'injectedFaults'));
     lines.push('');
-    lines.push(...migrationTable(variant, table));
+    lines.push(...studyLines(variant, report.summary.variants.find((summary) => summary.variant === variant.name), table));
+    const shown = shownMigrations(variant);
+    lines.push(...migrationTable(shown.variant, table), ...hiddenMigrationsLine(shown.hidden));
     const passed = variant.checks.filter((check) => check.passed).length;
     const failed = variant.checks.length - passed;
     lines.push('', `${INDENT}checks: ${passed} passed, ${paint(`${failed} failed`, failed > 0 ? 'red' : undefined, color)}`);

@@ -9,7 +9,7 @@ import { sampleQueryMigrateInfo } from './testing';
  * times, downtimes, bytes and lost work spread by a fixed formula (no
  * randomness), one in every `failEvery` failed, the last one unfinished (unless
  * `unfinishedLast` is false), a
- * timeline for every fifth VM, and link loads for every tier. **Synthetic
+ * timeline for every VM, and link loads for every tier. **Synthetic
  * data**, not the engine's: it exists to exercise the study outputs.
  */
 export function sampleStudyReport(options: { migrations?: number; hosts?: number; failEvery?: number; unfinishedLast?: boolean } = {}): Report {
@@ -55,7 +55,7 @@ export function sampleStudyReport(options: { migrations?: number; hosts?: number
         },
       ],
     });
-    const timeline = k % 5 === 0 ? Array.from({ length: 30 }, (_, i) => ({ tMs: (i + 1) * 1000, relativeThroughput: i >= startMs / 1000 && i < (startMs + totalMs) / 1000 ? 0.8 : 1, hugeFraction: 0.9, fraction4k: 0.1, dirtyLogging: false })) : [];
+    const timeline = Array.from({ length: 30 }, (_, i) => ({ tMs: (i + 1) * 2000, relativeThroughput: i * 2000 >= startMs && i * 2000 < startMs + totalMs ? 0.8 - (k % 7) / 20 : 1, hugeFraction: 0.9, fraction4k: 0.1, dirtyLogging: false }));
     vms.push({ name: `vm-${k + 1}`, host: `h-${(k % 4) + 1}`, memoryBytes: (2 + (k % 15)) * 1024 ** 3, vcpus: 2, timeline, recoveries: [] });
   }
   const tiers: TierUsage[] = (['nic', 'uplink'] as const).map((tier, t) => ({

@@ -1,4 +1,4 @@
-import { parseReport, renderHtml, renderJson, renderText, ReportParseError } from '@migsim/report';
+import { parseReport, renderHtml, renderJson, renderMigrationsCsv, renderText, ReportParseError } from '@migsim/report';
 import { parseOptions } from '../args';
 import { CliError } from '../cli-error';
 import type { CommandContext } from '../command-context';
@@ -11,8 +11,8 @@ export function runReport(ctx: CommandContext): number {
     'report',
   );
   if (positionals.length !== 1) throw new CliError('migsim report: expected one JSON report, e.g. migsim report report.json --html report.html');
-  if (values.format !== 'text' && values.format !== 'json') {
-    throw new CliError(`migsim report: --format: found "${values.format}", expected one of text, json`);
+  if (values.format !== 'text' && values.format !== 'json' && values.format !== 'csv') {
+    throw new CliError(`migsim report: --format: found "${values.format}", expected one of text, json, csv`);
   }
   const file = positionals[0]!;
   const text = readUserFile(file, 'report');
@@ -24,7 +24,9 @@ export function runReport(ctx: CommandContext): number {
     throw error;
   }
   if (values.html) writeOutputFile(values.html, renderHtml(report));
-  ctx.stdout.write(values.format === 'json' ? renderJson(report) : renderText(report, { color: !values['no-color'] && Boolean(ctx.stdout.isTTY) }));
+  const rendered =
+    values.format === 'json' ? renderJson(report) : values.format === 'csv' ? renderMigrationsCsv(report) : renderText(report, { color: !values['no-color'] && Boolean(ctx.stdout.isTTY) });
+  ctx.stdout.write(rendered);
   if (values.html && values.format === 'text') ctx.stdout.write(`html: ${values.html}\n`);
   return 0;
 }

@@ -1,4 +1,4 @@
-import { renderHtml, renderJson, renderText, type Report } from '@migsim/report';
+import { renderHtml, renderJson, renderMigrationsCsv, renderText, type Report } from '@migsim/report';
 import { loadScenario, ScenarioError, type Scenario } from '@migsim/scenario';
 import { simulate } from '@migsim/sim';
 import { loadCell, parseSetOption, SweepInputError } from '@migsim/sweep';
@@ -9,7 +9,8 @@ import { readUserFile, writeOutputFile } from '../files';
 import { ProgressBar } from '../progress-bar';
 import { readScenarioFile } from '../scenario-file';
 
-const FORMATS = ['text', 'json'] as const;
+/** csv: one row per migration (every variant), the columns of libs/report's MIGRATION_ROW_COLUMNS. */
+const FORMATS = ['text', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
 export function runSimulate(ctx: CommandContext): number {
@@ -54,6 +55,7 @@ export function runSimulate(ctx: CommandContext): number {
   if (values.out) writeOutputFile(values.out, json);
   if (values.html) writeOutputFile(values.html, renderHtml(report));
   if (format === 'json') ctx.stdout.write(json);
+  else if (format === 'csv') ctx.stdout.write(renderMigrationsCsv(report));
   else ctx.stdout.write(renderText(report, { color: !values['no-color'] && Boolean(ctx.stdout.isTTY) }));
   if (format === 'text') {
     for (const [label, path] of [['report', values.out], ['html', values.html]] as const) {
