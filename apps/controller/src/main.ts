@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, readControllerConfig } from './config/controller-config';
 import { createControllerApp } from './controller-app';
 import { ControllerModule } from './controller.module';
+import { estimateServicesModelMemory } from './runs/services-model-memory';
 
 let config;
 try {
@@ -11,9 +12,8 @@ try {
   process.stderr.write(`controller: ${error.message}\n`);
   process.exit(2);
 }
-// No model-memory estimator yet: libs/sim's estimateModelBytes goes here once it exists (see ModelMemoryAdmission).
-const app = await createControllerApp(config, { estimateModelMemory: null });
-// Host events arrive through BullmqTransport (HostEventsController); runs are loaded from Redis (init) before the first is taken.
+const app = await createControllerApp(config, { estimateModelMemory: estimateServicesModelMemory });
+// Shards' reports arrive through BullmqTransport (CoordinatorMessagesController); runs are loaded from Redis (init) before the first is taken.
 app.connectMicroservice({ strategy: ControllerModule.transport(config) });
 app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 await app.listen(config.port, config.host);

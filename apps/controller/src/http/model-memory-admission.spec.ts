@@ -5,6 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { memoryView } from '../config/memory-view';
 import { FLAGSHIP_PATH, startController, type RunningController } from './controller-app.testing';
 import type { EstimateModelMemory } from './model-memory-admission';
+import { estimateServicesModelMemory } from '../runs/services-model-memory';
+import { loadScenario } from '@migsim/scenario';
+import { estimateModelBytes } from '@migsim/sim';
 
 const FLAGSHIP = readFileSync(FLAGSHIP_PATH, 'utf8');
 /** The flagship with its VM grown to 100 TiB (its hosts too, so the scenario itself is valid). */
@@ -92,5 +95,18 @@ describe('POST /runs: the model-memory estimate against what the host workers ca
     }
     expect(notices).toEqual(['[controller] no model-memory estimator: submitted scenarios are not checked against MIGSIM_MODEL_MEMORY_LIMIT\n']);
     expect((await submit(url, HUGE_VM, 'huge.yaml')).status).toBe(201);
+  });
+
+  it('model memory: the controller\'s own estimator (libs/sim\'s, every variant at once as in a shard worker) refuses the 100 TiB VM and admits the flagship', async () => {
+    const huge = loadScenario(HUGE_VM, 'huge.yaml');
+    const perVariant = huge.variants.map((variant) => estimateModelBytes({ ...huge, variants: [variant] }).bytes);
+    expect(estimateServicesModelMemory(huge).bytes).toBe(perVariant.reduce((sum, bytes) => sum + bytes, 0));
+    expect(estimateServicesModelMemory(huge).detail).toMatch(/^5 variants at once in a worker/);
+    const { url } = await controller({}, estimateServicesModelMemory, memoryView(32 * 2 ** 30, 0));
+    const refused = await submit(url, HUGE_VM, 'huge.yaml');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toBe('scenario too large');
+    expect((await submit(url, FLAGSHIP)).status).toBe(201);
+    expect(await runCount(url)).toBe(1);
   });
 });
