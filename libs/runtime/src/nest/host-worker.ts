@@ -69,7 +69,8 @@ Module({})(HostWorkerModule);
 
 /**
  * A host worker's `main`: reads its configuration (exit 2 with one line on a
- * bad variable), claims its shards, and serves them until SIGTERM / SIGINT
+ * bad variable), claims its shards, says `<role>: serving <shards>` on
+ * stderr once it takes messages, and serves them until SIGTERM / SIGINT
  * (the transport stops taking messages, the one in hand finishes, the outbox
  * flushes, the lease is released).
  */
@@ -86,4 +87,6 @@ export async function runHostWorker(role: string, defaultShards: string, env: En
   const app = await NestFactory.createMicroservice(served.module, { strategy: HostWorkerModule.transport(role, served.config), logger: ['error', 'warn'] });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen();
+  // Scripts and tests wait for this line: from here on SIGTERM stops the worker gracefully and releases its leases.
+  process.stderr.write(`${role}: serving ${served.config.shards.join(',')}\n`);
 }
