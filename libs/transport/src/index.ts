@@ -13,22 +13,8 @@ export { InMemoryJournal, type Journal } from './journal/journal';
 export { RedisJournal, type RedisJournalOptions } from './journal/redis-journal';
 
 // Naming
-export {
-  CONTROLLER_EVENTS_QUEUE,
-  DEAD_LETTER_QUEUE,
-  assertQueueName,
-  hashTagPrefix,
-  queueLayout,
-  type QueueLayout,
-} from './naming/queue-layout';
-export {
-  assertJobId,
-  deadLetterJobId,
-  encodeIdPart,
-  migrationJobId,
-  parseMigrationJobId,
-  type MigrationJobIdParts,
-} from './naming/job-id';
+export { DEAD_LETTER_QUEUE, assertQueueName, hashTagPrefix, queueLayout, type QueueLayout } from './naming/queue-layout';
+export { assertJobId, deadLetterJobId, encodeIdPart } from './naming/job-id';
 export { hashTagOf, redisKeySlot, REDIS_CLUSTER_SLOTS } from './naming/key-slot';
 
 // Messages

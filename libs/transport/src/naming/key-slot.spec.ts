@@ -17,7 +17,7 @@ describe('redisKeySlot', () => {
     expect(hashTagOf('foo{}{bar}')).toBeUndefined();
     expect(hashTagOf('foo{{bar}}zap')).toBe('{bar');
     expect(hashTagOf('foo{bar}{zap}')).toBe('bar');
-    expect(hashTagOf('{migsim:ns}:host.a.commands:wait')).toBe('migsim:ns');
+    expect(hashTagOf('{migsim:ns}:shard.source-0:wait')).toBe('migsim:ns');
   });
 
   it('key-slot: any suffix after a hash tag keeps the slot', () => {

@@ -13,33 +13,28 @@ import { transportError } from '../errors';
  * Queue names themselves carry no braces: the first `{…}` wins, so a second
  * tag would only confuse readers.
  *
- *   {migsim:<ns>}:host.<host>.commands   controller -> one host
- *   {migsim:<ns>}:controller.events      every host -> the controller
- *   {migsim:<ns>}:migration.pages.<dst>  source host -> destination host's page stream
- *   {migsim:<ns>}:dead-letter            messages no consumer could take, with the reason
+ *   {migsim:<ns>}:coordinator     every shard worker -> the coordinator    (libs/runtime run-naming.ts)
+ *   {migsim:<ns>}:shard.<id>      the coordinator -> one shard's worker    (libs/runtime run-naming.ts)
+ *   {migsim:<ns>}:dead-letter     messages no consumer could take, with the reason
  */
 export interface QueueLayout {
   readonly namespace: string;
   /** BullMQ `prefix`, the deployment's hash tag: `{migsim:<namespace>}`. */
   readonly prefix: string;
-  hostCommands(host: string): string;
-  readonly controllerEvents: string;
-  migrationPages(destinationHost: string): string;
   readonly deadLetter: string;
   /** `<prefix>:<queue>`, the qualified name BullMQ puts in front of every key of `queue`. */
   qualified(queue: string): string;
 }
 
-/** Namespace and host names: letters, digits, `-` and `_` (no `.`, `:`, `{`, `}` or `~`). */
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-/** Queue names: dot-separated names as built below; never `:` (BullMQ rejects it) nor braces. */
+/** Namespace names: letters, digits, `-` and `_` (no `.`, `:`, `{`, `}` or `~`). */
+const NAMESPACE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** Queue names: dot-separated names (`shard.source-0`); never `:` (BullMQ rejects it) nor braces. */
 const QUEUE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export const DEAD_LETTER_QUEUE = 'dead-letter';
-export const CONTROLLER_EVENTS_QUEUE = 'controller.events';
 
 export function hashTagPrefix(namespace: string): string {
-  assertName(namespace, 'namespace', 'NAMESPACE_INVALID');
+  assertNamespace(namespace);
   return `{migsim:${namespace}}`;
 }
 
@@ -48,9 +43,6 @@ export function queueLayout(namespace: string): QueueLayout {
   return {
     namespace,
     prefix,
-    hostCommands: (host) => `host.${assertName(host, 'host name', 'QUEUE_NAME_INVALID')}.commands`,
-    controllerEvents: CONTROLLER_EVENTS_QUEUE,
-    migrationPages: (destinationHost) => `migration.pages.${assertName(destinationHost, 'destination host name', 'QUEUE_NAME_INVALID')}`,
     deadLetter: DEAD_LETTER_QUEUE,
     qualified: (queue) => `${prefix}:${assertQueueName(queue)}`,
   };
@@ -66,9 +58,9 @@ export function assertQueueName(queue: string): string {
   return queue;
 }
 
-function assertName(value: string, what: string, code: 'NAMESPACE_INVALID' | 'QUEUE_NAME_INVALID'): string {
-  if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
-    throw transportError(code, `${what} ${JSON.stringify(value)}: expected 1-64 letters, digits, '-' or '_', starting with a letter or digit`);
+function assertNamespace(namespace: string): string {
+  if (typeof namespace !== 'string' || !NAMESPACE_PATTERN.test(namespace)) {
+    throw transportError('NAMESPACE_INVALID', `namespace ${JSON.stringify(namespace)}: expected 1-64 letters, digits, '-' or '_', starting with a letter or digit`);
   }
-  return value;
+  return namespace;
 }

@@ -30,8 +30,10 @@ export interface MigsimQueueOptions<M extends Envelope> {
  * deployment's connection and hash-tag prefix (`{migsim:<namespace>}`), the
  * dead-letter queue registered through `@nestjs/bullmq` (DeadLetters), and
  * the producer port and Outbox as providers (QUEUE_PORT, OUTBOX). Consuming is
- * BullmqTransport's job (a microservice strategy, not a provider), because the
- * per-host queue names are only known from the service's config.
+ * BullmqTransport's job (a microservice strategy, not a provider), because
+ * which queues a process takes from is only known from its config (the
+ * controller the `coordinator` queue, a host worker the `shard.<id>` queue of
+ * each shard it serves or claimed).
  *
  * Sends go through the Outbox rather than a `ClientProxy`: `emit()` builds a
  * packet and an Observable per message and reports each send's failure to

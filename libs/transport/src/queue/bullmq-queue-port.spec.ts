@@ -45,10 +45,10 @@ describe('BullmqQueuePort specifics', () => {
     const port = new BullmqQueuePort({ url: redis.url, namespace, codecs: conformanceCodecs(), logger: new RecordingLogger() });
     try {
       const inbox = new Inbox<ConformanceMessage>();
-      await port.consume(port.layout.hostCommands('src-1'), inbox.handler, { concurrency: 1 });
-      await port.send(port.layout.hostCommands('src-1'), { v: 1, type: 'conformance.note', text: 'a', n: 1 }, { jobId: 'slot~1' });
-      await port.send(port.layout.controllerEvents, { v: 1, type: 'conformance.note', text: 'b', n: 2 }, { jobId: 'slot~2', delayMs: 60_000 });
-      await port.send(port.layout.migrationPages('dst-1'), { v: 1, type: 'conformance.note', text: 'c', n: 3 }, { jobId: 'slot~3' });
+      await port.consume('slots.consumed', inbox.handler, { concurrency: 1 });
+      await port.send('slots.consumed', { v: 1, type: 'conformance.note', text: 'a', n: 1 }, { jobId: 'slot~1' });
+      await port.send('slots.delayed', { v: 1, type: 'conformance.note', text: 'b', n: 2 }, { jobId: 'slot~2', delayMs: 60_000 });
+      await port.send('slots.waiting', { v: 1, type: 'conformance.note', text: 'c', n: 3 }, { jobId: 'slot~3' });
       await inbox.waitFor(1);
     } finally {
       await port.close();
@@ -57,7 +57,9 @@ describe('BullmqQueuePort specifics', () => {
     expect(keys.length).toBeGreaterThan(5);
     expect(keys.every((key) => key.startsWith(`{migsim:${namespace}}:`))).toBe(true);
     expect(new Set(keys.map(redisKeySlot))).toEqual(new Set([redisKeySlot(`migsim:${namespace}`)]));
-    expect(keys).toEqual(expect.arrayContaining([`{migsim:${namespace}}:host.src-1.commands:slot~1`, `{migsim:${namespace}}:controller.events:delayed`]));
+    expect(keys).toEqual(
+      expect.arrayContaining([`{migsim:${namespace}}:slots.consumed:slot~1`, `{migsim:${namespace}}:slots.delayed:delayed`, `{migsim:${namespace}}:slots.waiting:wait`]),
+    );
     expect(await purgeNamespace(redis.url, namespace)).toBe(keys.length);
     expect(await namespaceKeys(redis.url, namespace)).toEqual([]);
   });

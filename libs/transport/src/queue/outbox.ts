@@ -24,13 +24,15 @@ interface OutboxLane<M extends Envelope> {
 const MAX_BULK_ENTRIES = 100;
 
 /**
- * Ordered, retrying sends. A producer fails a send while Redis is away
- * (ioredis' default); the outbox keeps the message and tries again every
- * `retryMs`, in order, so a Redis outage delays page traffic and events but
- * loses none. Re-sending is safe: every job id is idempotent. Each queue has
- * its own lane (order is kept per queue, which is what consumers rely on), and
- * consecutive messages of a lane go to Redis in `addBulk`s of up to
- * MAX_BULK_ENTRIES.
+ * Ordered, retrying sends of a service's window-protocol messages (the
+ * coordinator's run-start, window-open and run-finish to the shards, a
+ * shard's window-done and run-facts to the coordinator). A producer fails a
+ * send while Redis is away (ioredis' default); the outbox keeps the message
+ * and tries again every `retryMs`, in order, so a Redis outage delays a run's
+ * windows but loses no message. Re-sending is safe: every job id is
+ * idempotent. Each queue has its own lane (order is kept per queue, which is
+ * what consumers rely on), and consecutive messages of a lane go to Redis in
+ * `addBulk`s of up to MAX_BULK_ENTRIES.
  *
  * A lane sends one bulk at a time unless `bulksInFlight(queue)` allows more:
  * then that many are issued back to back without waiting for each reply in
@@ -38,9 +40,9 @@ const MAX_BULK_ENTRIES = 100;
  * one connection; BullMQ: one ioredis client per producer), but when one of
  * them fails, it and every bulk after it are sent again (a no-op for those
  * that did arrive), so the bulks that were in flight with a lost one can
- * overtake it. Only queues whose consumers tolerate reordering (the page
- * stream: duplicates and early batches are handled there) should allow more
- * than one.
+ * overtake it. Only queues whose consumers tolerate reordering should allow
+ * more than one; the services keep every lane at one (none of them passes
+ * `bulksInFlight` to MigsimQueueModule).
  */
 export class Outbox<M extends Envelope> {
   private readonly lanes = new Map<string, OutboxLane<M>>();

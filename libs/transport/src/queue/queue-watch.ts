@@ -28,7 +28,7 @@ const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'fai
 
 /**
  * Read side of a namespace's queues, for operators: BullMQ `Queue` objects
- * opened on first mention (queues appear as hosts do), their job counts by
+ * opened on first mention (a caller adds queues as it learns of them), their job counts by
  * state, and read-only bull-board adapters over them. A watch never adds or
  * takes jobs. `close()` closes every queue it opened.
  */

@@ -63,7 +63,7 @@ function claimKey(namespace: string, host: string): string {
 }
 
 describe('HostPresence: claiming one host of a pool through Redis', () => {
-  it('host-claim: replicas with the same pool claim distinct hosts, in pool order', async () => {
+  it('shard-claim: replicas with the same pool claim distinct hosts, in pool order', async () => {
     const namespace = namespaceFor('distinct');
     const claims = [];
     for (let replica = 0; replica < 3; replica++) claims.push((await startPresence({ namespace })).presence.hosts);
@@ -71,7 +71,7 @@ describe('HostPresence: claiming one host of a pool through Redis', () => {
     expect(await client.get(claimKey(namespace, 'src-2'))).toBe(started[1]!.owner);
   });
 
-  it('host-claim: a replica finding the pool taken waits, and gets the host another replica released on shutdown', async () => {
+  it('shard-claim: a replica finding the pool taken waits, and gets the host another replica released on shutdown', async () => {
     const namespace = namespaceFor('wait');
     const first = await startPresence({ namespace, hosts: ['dst-1'] });
     let fourth: HostPresence | undefined;
@@ -84,7 +84,7 @@ describe('HostPresence: claiming one host of a pool through Redis', () => {
     expect(await client.get(claimKey(namespace, 'dst-1'))).toBe(fourth!.owner);
   });
 
-  it('host-claim: renewals keep the lease well past its length, and release deletes it', async () => {
+  it('shard-claim: renewals keep the lease well past its length, and release deletes it', async () => {
     const namespace = namespaceFor('renew');
     const { presence, lost } = await startPresence({ namespace, hosts: ['src-1'] });
     await new Promise((wake) => setTimeout(wake, 1_000));
@@ -95,7 +95,7 @@ describe('HostPresence: claiming one host of a pool through Redis', () => {
     expect(await client.exists(claimKey(namespace, 'src-1'))).toBe(0);
   });
 
-  it('host-claim: a lease found in another owner’s hands is lost, and stopping then leaves that owner’s claim alone', async () => {
+  it('shard-claim: a lease found in another owner’s hands is lost, and stopping then leaves that owner’s claim alone', async () => {
     const namespace = namespaceFor('taken');
     const { presence, lost } = await startPresence({ namespace, hosts: ['src-1'] });
     // What a lapse looks like from Redis: the key expired and another replica claimed the host.
@@ -106,7 +106,7 @@ describe('HostPresence: claiming one host of a pool through Redis', () => {
     expect(await client.get(claimKey(namespace, 'src-1'))).toBe('other-replica');
   });
 
-  it('host-claim: a lease that lapsed while no other replica took the host is claimed again, not lost', async () => {
+  it('shard-claim: a lease that lapsed while no other replica took the host is claimed again, not lost', async () => {
     const namespace = namespaceFor('lapsed-free');
     const { presence, lost } = await startPresence({ namespace, hosts: ['src-1'] });
     // What a stalled event loop leaves behind: the key expired and nobody claimed the host meanwhile.
@@ -116,7 +116,7 @@ describe('HostPresence: claiming one host of a pool through Redis', () => {
     expect(lost).toEqual([]);
   });
 
-  it('host-claim: a replica that cannot reach Redis for the lease length loses its host, and its health file goes stale', async () => {
+  it('shard-claim: a replica that cannot reach Redis for the lease length loses its host, and its health file goes stale', async () => {
     const server = new PrivateRedisServer({ env: { PATH: process.env.PATH } });
     await server.start();
     const url = server.url;
@@ -138,7 +138,7 @@ describe('HostPresence: claiming one host of a pool through Redis', () => {
     }
   });
 
-  it('host-claim: without a claim the process leases every name it was given (one process per shard) and touches its health file each period', async () => {
+  it('shard-claim: without a claim the process leases every name it was given (one process per shard) and touches its health file each period', async () => {
     const namespace = namespaceFor('no-claim');
     const healthFile = join(dir, 'no-claim-alive');
     const { presence } = await startPresence({ namespace, claim: false, healthFile });

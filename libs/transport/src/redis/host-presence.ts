@@ -39,14 +39,14 @@ return 0`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
- * A host process's presence in Redis. With a claim it holds a lease on one
- * name of its pool — `SET {migsim:<ns>}:host-claim:<name> <owner> NX PX` on
- * the first free name, in pool order, so one replica takes the first name —
- * renews it every period and releases it on shutdown; a lease it could not
- * renew in time, or found in another owner's hands, is lost and `onLost`
- * fires. Each period's successful round trip (renewal or PING) touches the
- * health file, so a container whose process hangs or cannot reach Redis
- * turns unhealthy.
+ * A host worker's presence in Redis: its leases on the shards it serves.
+ * With a claim it holds a lease on one name of its pool —
+ * `SET {migsim:<ns>}:shard-claim:<name> <owner> NX PX` on the first free
+ * name, in pool order, so one replica takes the first name — renews it every
+ * period and releases it on shutdown; a lease it could not renew in time, or
+ * found in another owner's hands, is lost and `onLost` fires. Each period's
+ * successful round trip (renewal or PING) touches the health file, so a
+ * container whose process hangs or cannot reach Redis turns unhealthy.
  */
 export class HostPresence {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
