@@ -19,6 +19,7 @@ import { OpsController } from './http/ops.controller';
 import { RunsController } from './http/runs.controller';
 import { AutoStartService } from './runs/auto-start.service';
 import { CoordinatorMessagesController } from './runs/coordinator-messages.controller';
+import { RedisProbeService } from './runs/redis-probe.service';
 import { RunsService } from './runs/runs.service';
 
 @Module({})
@@ -28,7 +29,7 @@ export class ControllerModule implements NestModule {
     @Inject(ApiToken) private readonly token: ApiToken,
   ) {}
 
-  /** bull-board's UI and API at /queues (read-only; QueueHealthService adds the queues as hosts appear), behind the API token for anything but reads. */
+  /** bull-board's UI and API at /queues (read-only; QueueHealthService adds the coordinator's, every shard's and the dead-letter queue), behind the API token for anything but reads. */
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(bearerTokenMiddleware(this.token), this.board.router).forRoutes(QUEUE_BOARD_PATH);
   }
@@ -49,6 +50,7 @@ export class ControllerModule implements NestModule {
         { provide: ESTIMATE_MODEL_MEMORY, useValue: estimateModelMemory },
         ModelMemoryAdmission,
         RunsService,
+        RedisProbeService,
         LiveService,
         QueueHealthService,
         AutoStartService,

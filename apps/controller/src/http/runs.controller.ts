@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { BadRequestException, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, PayloadTooLargeException, Post, Query, Req } from '@nestjs/common';
 import type { Report } from '@migsim/report';
 import { formatDuration, ScenarioError } from '@migsim/scenario';
+import { liveMigrationViews, reportedMigrationViews, type VariantMigrations } from '../runs/migration-views';
 import type { RunRecord } from '../runs/run-record';
 import { RunsService, ScenarioRejectedError } from '../runs/runs.service';
 import { ModelMemoryAdmission } from './model-memory-admission';
@@ -66,22 +67,16 @@ export class RunsController {
   }
 
   @Get('runs/:id')
-  get(@Param('id') id: string) {
+  async get(@Param('id') id: string) {
     const record = this.record(id);
-    return { ...this.summary(record), shards: record.shards, variants: this.migrationsOf(record) };
+    return { ...this.summary(record), shards: record.shards, variants: await this.migrationsOf(record) };
   }
 
-  /** Each variant's migrations: the controller's records while the run goes, the report's once it completed. */
+  /** Every variant's migrations in one list, each with its variant's name: GET /runs/:id's, flattened. */
   @Get('runs/:id/migrations')
   async migrations(@Param('id') id: string) {
     const record = this.record(id);
-    const report = record.status === 'completed' ? await this.runs.report(id) : null;
-    if (report !== null) {
-      return report.variants.flatMap((variant) =>
-        variant.migrations.map((migration) => ({ variant: variant.name, id: migration.id, vm: migration.vm, source: migration.source, destination: migration.destination, outcome: migration.outcome, attempts: migration.attempts.length, info: migration.attempts.at(-1)?.info ?? null })),
-      );
-    }
-    return this.migrationsOf(record).flatMap((variant) => variant.migrations.map((migration) => ({ variant: variant.name, ...migration })));
+    return (await this.migrationsOf(record)).flatMap((variant) => variant.migrations.map((migration) => ({ variant: variant.name, ...migration })));
   }
 
   @Get('runs/:id/vms')
@@ -107,22 +102,16 @@ export class RunsController {
     return this.runs.shards();
   }
 
-  private migrationsOf(record: RunRecord) {
-    const scenario = this.runs.scenarioOf(record);
-    const controllers = this.runs.controllersOf(record.id);
-    return scenario.variants.map((variant, index) => ({
-      name: variant.name,
-      migrations: [...(controllers[index]?.records.values() ?? [])].map((migration) => ({
-        id: migration.id,
-        vm: migration.vmName,
-        source: migration.running?.source ?? migration.sourceHost ?? null,
-        destination: migration.destinationHost,
-        outcome: migration.outcome,
-        running: migration.running?.attempt ?? null,
-        attempts: migration.attempts.length,
-        info: this.runs.news.of(record.id, variant.name).migrations.get(migration.id)?.info ?? migration.attempts.at(-1)?.info ?? null,
-      })),
-    }));
+  /**
+   * Each variant's migrations: the controllers' records while the run goes,
+   * the report's once it completed (the controllers are gone by then). A
+   * failed run has no report: it shows what its controllers held when it
+   * failed, as long as this process has them (nothing after a restart).
+   */
+  private async migrationsOf(record: RunRecord): Promise<VariantMigrations[]> {
+    const report = record.status === 'completed' ? await this.runs.report(record.id) : null;
+    if (report !== null) return reportedMigrationViews(report);
+    return liveMigrationViews(record.id, this.runs.scenarioOf(record), this.runs.controllersOf(record.id), this.runs.news);
   }
 
   private record(id: string): RunRecord {

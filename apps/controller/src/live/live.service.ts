@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Report } from '@migsim/report';
 import { RunsService } from '../runs/runs.service';
 import { buildLiveSnapshot, type LiveSnapshot } from './live-snapshot';
 
@@ -10,20 +9,13 @@ import { buildLiveSnapshot, type LiveSnapshot } from './live-snapshot';
  */
 @Injectable()
 export class LiveService {
-  /** Completed runs' reports, parsed once (a report never changes). */
-  private readonly reports = new Map<string, Report>();
-
   constructor(@Inject(RunsService) private readonly runs: RunsService) {}
 
   /** The run as the page draws it; undefined for an unknown run. */
   async snapshot(id: string, withSamples: boolean): Promise<LiveSnapshot | undefined> {
     const record = this.runs.run(id);
     if (record === undefined) return undefined;
-    let report: Report | null = this.reports.get(id) ?? null;
-    if (report === null && record.status === 'completed') {
-      report = await this.runs.report(id);
-      if (report !== null) this.reports.set(id, report);
-    }
+    const report = record.status === 'completed' ? await this.runs.report(id) : null;
     return buildLiveSnapshot({
       record,
       scenario: this.runs.scenarioOf(record),

@@ -46,6 +46,7 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
   private readonly coordinator: RunCoordinator;
   private readonly records = new Map<string, RunRecord>();
   private readonly scenarios = new Map<string, Scenario>();
+  private readonly reports = new Map<string, Report>();
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Per run, how many of each variant's controller events the live stream has carried. */
   private readonly controllerEventsSent = new Map<string, number[]>();
@@ -70,6 +71,8 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
       },
       log: (line) => this.log(line),
       onProgress: (progress) => {
+        // A paced window's open can fire after its run failed: an ended run keeps no window series.
+        if (this.records.get(progress.run)?.status === 'running') this.metrics.windowOpened(progress.run, progress.window);
         this.publishControllerEvents(progress.run);
         this.publish('run-progress', { run: progress.run, window: progress.window, simulatedMs: progress.reachedNs / 1e6 });
       },
@@ -191,9 +194,15 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     return this.coordinator.controllersOf(id);
   }
 
+  /** A completed run's report, read from Redis and parsed once (a report never changes); null while there is none. */
   async report(id: string): Promise<Report | null> {
+    const cached = this.reports.get(id);
+    if (cached !== undefined) return cached;
     const json = await this.store.loadReport(id);
-    return json === null ? null : parseStoredReport(json);
+    if (json === null) return null;
+    const report = parseStoredReport(json);
+    this.reports.set(id, report);
+    return report;
   }
 
   /** Virtual time the run's actors have all reached (its horizon once it ended). */
@@ -252,7 +261,7 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     record.status = 'completed';
     record.finishedAtMs = Date.now();
     await this.store.save(record);
-    this.metrics.runs.inc({ status: 'completed' });
+    this.metrics.runEnded(run, 'completed');
     this.controllerEventsSent.delete(run);
     this.publish('run-completed', { run, checks: report.summary.checks, windows: report.execution?.windows ?? null });
   }
@@ -261,7 +270,7 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     record.status = 'failed';
     record.error = error;
     record.finishedAtMs = Date.now();
-    this.metrics.runs.inc({ status: 'failed' });
+    this.metrics.runEnded(record.id, 'failed');
     this.controllerEventsSent.delete(record.id);
     void this.store.save(record).catch((saveError: Error) => this.log(`cannot save run ${record.id}: ${saveError.message}`));
     this.publish('run-failed', { run: record.id, error });
