@@ -10,9 +10,16 @@ const require = createRequire(import.meta.url);
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const tsxLoader = require.resolve('tsx');
 
+// A simulation allocates many short-lived objects per event (page batches,
+// messages): a 64 MiB young generation (V8's semi-space, 16 MiB by default)
+// lets them die there instead of being promoted and collected by full GCs.
+// On the 1,000-host drain study (1,000 page-accurate migrations) it took the
+// run from 28-30 s of CPU to 18 s (see the Load studies section of README.md).
+const NODE_FLAGS = ['--max-semi-space-size=64'];
+
 const child = spawn(
   process.execPath,
-  ['--conditions=development', '--import', tsxLoader, main, ...process.argv.slice(2)],
+  [...NODE_FLAGS, '--conditions=development', '--import', tsxLoader, main, ...process.argv.slice(2)],
   { stdio: 'inherit' },
 );
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {

@@ -109,7 +109,7 @@ export abstract class PageMachineBase extends SourceMachineBase {
     let fresh = 0;
     for (const slot of this.layout.slots) {
       // KVM_GET_DIRTY_LOG ORed straight into the migration bitmap (slot offsets are word-aligned).
-      const log = this.vm.mmu.getDirtyLogInto(slot.id, bitmap.words, slot.offset >>> 5);
+      const log = this.vm.mmu.getDirtyLogInto(slot.id, bitmap.words, slot.offset >>> 5, bitmap.summary);
       fresh += log.newlyDirtyPageCount;
       reports.push(log.report);
     }

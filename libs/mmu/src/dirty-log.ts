@@ -103,12 +103,13 @@ export function getDirtyLogInto(
   slot: SlotState,
   target: Uint32Array,
   targetWordOffset: number,
+  targetSummary?: Uint32Array,
 ): { dirtyPageCount: number; newlyDirtyPageCount: number; report: OperationReport } {
   requireLogging(slot);
   const walk = lockedWalk(ctx, Infinity);
   drainAllPml(ctx, walk);
   walk.work(Math.ceil(slot.npages / 64) * ctx.costs.dirtyLogWordNs);
-  const harvest = harvestAndProtect(ctx, slot, target, targetWordOffset, walk);
+  const harvest = harvestAndProtect(ctx, slot, target, targetWordOffset, walk, targetSummary);
   if (harvest.dirtyPageCount > 0) walk.flushNow();
   walk.finish();
   return { dirtyPageCount: harvest.dirtyPageCount, newlyDirtyPageCount: harvest.newlyDirtyPageCount, report: walk.report('get-dirty-log') };
@@ -125,6 +126,7 @@ function harvestAndProtect(
   target: Uint32Array,
   targetWordOffset: number,
   walk: LockedWalk,
+  summary?: Uint32Array,
 ): { dirtyPageCount: number; newlyDirtyPageCount: number } {
   const bitmap = slot.dirtyBitmap!;
   const regions = slot.dirtyRegions!;
@@ -169,10 +171,10 @@ function harvestAndProtect(
         // Region word (bitmapBase + w) holds aligned pages; slot page = aligned page - headLo.
         const k = bitmapBase + w - firstWord;
         if (shift === 0) {
-          newlyDirty += orWord(target, targetWordOffset, k, m, outWords, tailMask);
+          newlyDirty += orWord(target, targetWordOffset, k, m, outWords, tailMask, summary);
         } else {
-          newlyDirty += orWord(target, targetWordOffset, k, m >>> shift, outWords, tailMask);
-          newlyDirty += orWord(target, targetWordOffset, k - 1, m << (32 - shift), outWords, tailMask);
+          newlyDirty += orWord(target, targetWordOffset, k, m >>> shift, outWords, tailMask, summary);
+          newlyDirty += orWord(target, targetWordOffset, k - 1, m << (32 - shift), outWords, tailMask, summary);
         }
         if (t === PROTECTED_UNIFORM) protectedLeaves += popcount32(m);
         if (t < 0) continue;
@@ -188,8 +190,12 @@ function harvestAndProtect(
   return { dirtyPageCount, newlyDirtyPageCount: newlyDirty };
 }
 
-/** ORs `bits` into slot word k of `target`; returns the bits that were not set yet. */
-function orWord(target: Uint32Array, offset: number, k: number, bits: number, outWords: number, tailMask: number): number {
+/**
+ * ORs `bits` into slot word k of `target`; returns the bits that were not set
+ * yet. With `summary` (one bit per 32 words of `target`), marks the block of
+ * a word that got a new bit, so a reader can skip the blocks with none.
+ */
+function orWord(target: Uint32Array, offset: number, k: number, bits: number, outWords: number, tailMask: number, summary?: Uint32Array): number {
   if (k < 0 || k >= outWords) return 0;
   const incoming = k === outWords - 1 ? bits & tailMask : bits;
   if (incoming === 0) return 0;
@@ -197,6 +203,10 @@ function orWord(target: Uint32Array, offset: number, k: number, bits: number, ou
   const fresh = incoming & ~old;
   if (fresh === 0) return 0;
   target[offset + k] = old | fresh;
+  if (summary !== undefined) {
+    const word = offset + k;
+    summary[word >>> 10] = summary[word >>> 10]! | (1 << ((word >>> 5) & 31));
+  }
   return popcount32(fresh);
 }
 

@@ -221,15 +221,18 @@ export class VmMmu {
    * `cpu_physical_memory_sync_dirty_bitmap`), without a new array per call:
    * slot page i sets bit (i & 31) of `target[targetWordOffset + (i >>> 5)]`.
    * Same kernel work, cost and clearing as `getDirtyLog`; returns the pages the
-   * log reported and how many of those were newly set in `target`.
+   * log reported and how many of those were newly set in `target`. With
+   * `targetSummary` (bit b of word s for target words (32s + b) x 32 ..
+   * +31), the blocks of 32 target words that got a new bit are marked there.
    */
   getDirtyLogInto(
     slotId: number,
     target: Uint32Array,
     targetWordOffset = 0,
+    targetSummary?: Uint32Array,
   ): { dirtyPageCount: number; newlyDirtyPageCount: number; report: OperationReport } {
     this.kernelChanges++;
-    const result = getDirtyLogInto(this.ctx, this.ctx.slotById(slotId), target, targetWordOffset);
+    const result = getDirtyLogInto(this.ctx, this.ctx.slotById(slotId), target, targetWordOffset, targetSummary);
     addReportToCounters(this.ctx.counters, result.report);
     return result;
   }

@@ -20,6 +20,8 @@ export class AttemptLink {
   /** Departed items are cleared (undefined) so their batches can be collected young. */
   private items: (LinkItem | undefined)[] = [];
   private head = 0;
+  /** Bytes still to leave, over every queued item (asked after every step of the host: kept, not summed). */
+  private queued = 0;
 
   constructor(
     public bytesPerSec: number,
@@ -29,16 +31,20 @@ export class AttemptLink {
 
   enqueue(batch: PageBatch): void {
     this.items.push({ batch, remainingBytes: batch.wireBytes });
+    this.queued += batch.wireBytes;
   }
 
   isIdle(): boolean {
     return this.head === this.items.length;
   }
 
+  /**
+   * Bytes still queued, from a running sum (asked after every step of the
+   * host); a byte under it, so that rounding in the sum can only make the
+   * lookahead bounds built from it earlier, never later.
+   */
   queuedBytes(): number {
-    let bytes = 0;
-    for (let i = this.head; i < this.items.length; i += 1) bytes += this.items[i]!.remainingBytes;
-    return bytes;
+    return this.head === this.items.length ? 0 : Math.max(0, this.queued - 1);
   }
 
   /** When the head batch will have fully left, or null (idle, or rate 0). */
@@ -67,9 +73,11 @@ export class AttemptLink {
       if (item.remainingBytes > 0) {
         const take = Math.min(budget, item.remainingBytes);
         item.remainingBytes -= take;
+        this.queued -= take;
         budget -= take;
         // Floating point: a sub-byte remainder counts as sent.
         if (item.remainingBytes > 0.01) break;
+        this.queued -= item.remainingBytes;
         item.remainingBytes = 0;
       }
       if (departed === undefined) departed = [item.batch];
@@ -85,6 +93,7 @@ export class AttemptLink {
   clear(): void {
     this.items = [];
     this.head = 0;
+    this.queued = 0;
   }
 
   private collectEmptyHead(departed: PageBatch[]): void {

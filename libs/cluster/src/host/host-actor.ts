@@ -354,8 +354,11 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
   }
 
   private afterStep(): void {
-    this.records.afterStep(this.now, (kind, message) => this.event('check-failed', kind, message));
+    this.records.afterStep(this.now, this.onViolation);
   }
+
+  /** A local check failed after a step (one function, not one per step). */
+  private readonly onViolation = (kind: string, message: string): void => this.event('check-failed', kind, message);
 
   // ---- HostPort -----------------------------------------------------------------
 

@@ -33,6 +33,9 @@ const LOCAL_CHECKS: readonly LocalCheck[] = [
   },
 ];
 
+/** What a step that broke nothing returns (every host step of a run: no array each). */
+const NO_VIOLATIONS: readonly { kind: string; message: string }[] = Object.freeze([]);
+
 export class LocalChecks {
   private readonly outcomes: LocalCheckOutcome[] = LOCAL_CHECKS.map((check) => ({
     kind: check.kind,
@@ -43,7 +46,7 @@ export class LocalChecks {
   }));
 
   /** Checks the touched VMs after a step; returns the violations found (each becomes a `check-failed` event). */
-  afterStep(nowNs: number, touched: readonly HostedVm[]): { kind: string; message: string }[] {
+  afterStep(nowNs: number, touched: readonly HostedVm[]): readonly { kind: string; message: string }[] {
     let found: { kind: string; message: string }[] | undefined;
     for (let index = 0; index < LOCAL_CHECKS.length; index++) {
       const check = LOCAL_CHECKS[index]!;
@@ -61,7 +64,7 @@ export class LocalChecks {
         break;
       }
     }
-    return found ?? [];
+    return found ?? NO_VIOLATIONS;
   }
 
   results(): LocalCheckOutcome[] {

@@ -24,6 +24,8 @@ export class ActorSlot<M> implements Outbound<M> {
   private readonly counted = new OrderedHeap<Delivery<M>>(deliversBefore);
   /** Lazy deliveries per sender, in delivery order (a channel is FIFO; nothing orders lazies across senders). */
   private readonly lazy = new Map<number, LazyChannel<M>>();
+  /** The channels holding lazy deliveries (a destination hears from many sources; most channels are empty). */
+  private readonly lazyWaiting: LazyChannel<M>[] = [];
   private lazyCount = 0;
   private readonly lastDeliveryTo = new Map<ActorId, number>();
   private nowNs = 0;
@@ -88,10 +90,14 @@ export class ActorSlot<M> implements Outbound<M> {
     if (delivery.lazy) {
       let channel = this.lazy.get(delivery.fromRank);
       if (channel === undefined) {
-        channel = { items: [], head: 0 };
+        channel = { items: [], head: 0, waiting: false };
         this.lazy.set(delivery.fromRank, channel);
       }
       insertInOrder(channel, delivery);
+      if (!channel.waiting) {
+        channel.waiting = true;
+        this.lazyWaiting.push(channel);
+      }
       this.lazyCount += 1;
       return;
     }
@@ -114,7 +120,7 @@ export class ActorSlot<M> implements Outbound<M> {
   /** Delivery time of the earliest lazy message waiting, or Infinity. */
   nextLazyNs(): number {
     let next = Infinity;
-    for (const channel of this.lazy.values()) {
+    for (const channel of this.lazyWaiting) {
       const head = channel.items[channel.head];
       if (head !== undefined && head.deliverNs < next) next = head.deliverNs;
     }
@@ -131,6 +137,11 @@ export class ActorSlot<M> implements Outbound<M> {
     return head !== undefined && head.deliverNs < promised ? head.deliverNs : promised;
   }
 
+  /** Lazy messages waiting. */
+  get pendingLazyCount(): number {
+    return this.lazyCount;
+  }
+
   /** Messages waiting, counted and lazy (for progress reports and tests). */
   get pendingCount(): number {
     return this.counted.size + this.lazyCount;
@@ -139,7 +150,9 @@ export class ActorSlot<M> implements Outbound<M> {
   /** Applies every lazy message delivered by `timeNs`, each channel in order. */
   applyLazyUpTo(timeNs: number): void {
     if (this.lazyCount === 0) return;
-    for (const channel of this.lazy.values()) {
+    const waiting = this.lazyWaiting;
+    for (let c = 0; c < waiting.length; c++) {
+      const channel = waiting[c]!;
       const items = channel.items;
       let head = channel.head;
       while (head < items.length && items[head]!.deliverNs <= timeNs) {
@@ -150,8 +163,13 @@ export class ActorSlot<M> implements Outbound<M> {
         this.actor.applyLazy(delivery.message);
       }
       if (head === items.length) {
-        items.length = 0;
+        channel.items = [];
         head = 0;
+        // Emptied: out of the waiting list (order among channels does not matter).
+        channel.waiting = false;
+        waiting[c] = waiting[waiting.length - 1]!;
+        waiting.pop();
+        c -= 1;
       } else if (head > 1024 && head * 2 > items.length) {
         items.splice(0, head);
         head = 0;
@@ -220,6 +238,8 @@ function describe(message: unknown): string {
 interface LazyChannel<M> {
   items: Delivery<M>[];
   head: number;
+  /** In the slot's list of channels with deliveries waiting. */
+  waiting: boolean;
 }
 
 /** Appends in the usual case (a channel delivers in order); a late, earlier one is put in its place. */

@@ -16,6 +16,9 @@ import {
 import type { VariantReport } from '@migsim/report';
 import type { Scenario, ScenarioVariant } from '@migsim/scenario';
 
+/** How often (simulated time) page data already delivered is applied to actors that did not step. */
+const LAZY_FLUSH_NS = 100_000_000;
+
 export interface WorldRunStats {
   /** Actor steps taken (advance + receive at one instant). */
   steps: number;
@@ -53,6 +56,8 @@ export class WorldEngine {
   private readonly controller: ControllerActor;
   private readonly hosts: HostActor[] = [];
   private readonly touched = new Set<number>();
+  /** Actors with page data waiting (see `flushLazy`). */
+  private readonly lazyPending = new Set<number>();
   /** Each actor's slot index (its rank). */
   private readonly ranks = new Map<ActorId, number>();
 
@@ -86,9 +91,14 @@ export class WorldEngine {
     const horizonNs = this.world.scenario.horizonNs;
     const onProgress = this.options.onProgress;
     let lastFraction = -1;
+    let flushNs = 0;
     for (let rank = this.due.peek(); rank >= 0; rank = this.due.peek()) {
       const timeNs = this.due.keyOf(rank);
       if (timeNs > horizonNs) break;
+      if (timeNs >= flushNs && this.lazyPending.size > 0) {
+        this.flushLazy(timeNs);
+        flushNs = timeNs + LAZY_FLUSH_NS;
+      }
       this.slots[rank]!.stepAt(timeNs);
       this.stats.steps += 1;
       this.rekey(rank);
@@ -116,9 +126,27 @@ export class WorldEngine {
     });
   }
 
+  /**
+   * Applies the page data already delivered by `nowNs` to actors that have
+   * not stepped since (a destination steps only at a migration's start and
+   * switchover): every actor with work before `nowNs` has stepped, so this is
+   * what their next step would apply first, and the batches are freed while
+   * young instead of piling up for the length of a migration.
+   */
+  private flushLazy(nowNs: number): void {
+    for (const rank of this.lazyPending) {
+      const slot = this.slots[rank]!;
+      slot.applyLazyUpTo(nowNs);
+      if (slot.pendingLazyCount === 0) this.lazyPending.delete(rank);
+    }
+  }
+
   private route(delivery: Delivery<ClusterMessage>): void {
     this.stats.messages += 1;
-    if (delivery.lazy) this.stats.lazyMessages += 1;
+    if (delivery.lazy) {
+      this.stats.lazyMessages += 1;
+      this.lazyPending.add(this.ranks.get(delivery.to) ?? -1);
+    }
     const rank = this.ranks.get(delivery.to);
     const slot = rank === undefined ? undefined : this.slots[rank];
     if (slot === undefined) throw new WorldError('WORLD_UNKNOWN_ACTOR', `${delivery.from} sent ${delivery.message.kind} to unknown ${delivery.to}`);
