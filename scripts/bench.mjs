@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every benchmark with --json and prints their results as one JSON
-// object on the last line: {"mmu":{…},"migration":{…},"engine":{…},"services":{…},"sweep":{…},"pass":…}.
+// object on the last line: {"mmu":{…},"migration":{…},"engine":{…},"study":{…},"services":{…},"sweep":{…},"pass":…}.
 // Usage: npm run bench [-- mmu migration engine]
 import { spawnSync } from 'node:child_process';
 
@@ -8,6 +8,7 @@ const BENCHES = {
   mmu: 'libs/mmu/bench/mmu.bench.ts',
   migration: 'libs/migration/bench/migration.bench.ts',
   engine: 'libs/sim/bench/engine.bench.ts',
+  study: 'libs/sim/bench/study.bench.ts',
   services: 'test/e2e/bench/services.bench.ts',
   sweep: 'apps/cli/bench/sweep.bench.ts',
 };

@@ -14,6 +14,8 @@ export type { SimgridPeerErrorCode } from './simgrid-peer-error';
 export interface SimgridStudyResult {
   /** Wall time of the simulation run alone (the compile is cached and not counted). */
   wallMs: number;
+  /** User + system CPU time of the simulation process (from /usr/bin/time; null without it). */
+  cpuMs: number | null;
   /** Peak resident set of the simulation process. */
   rssMiB: number;
   /** VMs SimGrid created: every VM of the study, or only the migrating ones (`createdVms`). */
@@ -60,7 +62,7 @@ async function runBinary(
   const rssPath = join(workDir, 'max-rss-kib.txt');
   const useTime = existsSync(TIME_BINARY);
   const [command, args] = useTime
-    ? [TIME_BINARY, ['-f', '%M', '-o', rssPath, binaryPath, studyPath]]
+    ? [TIME_BINARY, ['-f', '%U %S\n%M', '-o', rssPath, binaryPath, studyPath]]
     : [binaryPath, [studyPath]];
 
   const startMs = performance.now();
@@ -72,11 +74,14 @@ async function runBinary(
     throw new SimgridPeerError('SIMGRID_RUN_FAILED', `${binaryPath} ${studyPath} failed (${status}):\n${result.stderr.trim()}`);
   }
   const output = parseOutput(result.stdout, binaryPath);
-  const rssKiB = useTime ? lastInteger(readFileSync(rssPath, 'utf8')) : selfReportedRssKiB(result.stderr);
+  const timeText = useTime ? readFileSync(rssPath, 'utf8') : '';
+  const rssKiB = useTime ? lastInteger(timeText) : selfReportedRssKiB(result.stderr);
+  const cpu = /^(\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/m.exec(timeText);
+  const cpuMs = cpu === null ? null : (Number(cpu[1]) + Number(cpu[2])) * 1000;
   if (rssKiB === undefined) {
     throw new SimgridPeerError('SIMGRID_BAD_OUTPUT', `no peak RSS reported for ${binaryPath}`);
   }
-  return { wallMs, rssMiB: rssKiB / 1024, ...output };
+  return { wallMs, cpuMs, rssMiB: rssKiB / 1024, ...output };
 }
 
 function parseOutput(

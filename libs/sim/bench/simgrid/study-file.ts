@@ -20,6 +20,11 @@ export interface SimgridStudy {
   bandwidthPerMigrationBytesPerSec: number;
   /** Default `all`. */
   createdVms?: SimgridCreatedVms;
+  /** At most this many migrations at once in the cluster, admitted in study order (default: no cluster cap). */
+  clusterCap?: number;
+  /** Racks with their top-of-rack uplink (bytes/s, each direction); hosts name theirs in `rackOf`. */
+  racks?: { name: string; uplinkBytesPerSec: number }[];
+  rackOf?: Record<string, string>;
 }
 
 const HEADER = 'migsim-simgrid-study 1';
@@ -42,6 +47,16 @@ export function validateSimgridStudy(study: SimgridStudy): void {
   checkPositive('linkBytesPerSec', study.linkBytesPerSec, false);
   checkPositive('maxOutboundPerHost', study.maxOutboundPerHost, true);
   checkPositive('bandwidthPerMigrationBytesPerSec', study.bandwidthPerMigrationBytesPerSec, false);
+  if (study.clusterCap !== undefined) checkPositive('clusterCap', study.clusterCap, true);
+  const rackNames = new Set<string>();
+  (study.racks ?? []).forEach((rack, index) => {
+    checkName(`racks[${index}].name`, rack.name);
+    checkPositive(`racks[${index}].uplinkBytesPerSec`, rack.uplinkBytesPerSec, false);
+    rackNames.add(rack.name);
+  });
+  for (const [host, rack] of Object.entries(study.rackOf ?? {})) {
+    if (!rackNames.has(rack)) problems.push(`rackOf.${host}: found ${JSON.stringify(rack)}, expected one of racks`);
+  }
   if (study.createdVms !== undefined && study.createdVms !== 'all' && study.createdVms !== 'migrating') {
     problems.push(`createdVms: found ${JSON.stringify(study.createdVms)}, expected 'all' or 'migrating'`);
   }
@@ -90,7 +105,9 @@ export function formatSimgridStudy(study: SimgridStudy): string {
     `max_outbound_per_host ${study.maxOutboundPerHost}`,
     `bandwidth_per_migration_bytes_per_sec ${study.bandwidthPerMigrationBytesPerSec}`,
     `created_vms ${study.createdVms ?? 'all'}`,
-    ...study.hosts.map((host) => `host ${host}`),
+    ...(study.clusterCap === undefined ? [] : [`cluster_cap ${study.clusterCap}`]),
+    ...(study.racks ?? []).map((rack) => `rack ${rack.name} ${rack.uplinkBytesPerSec}`),
+    ...study.hosts.map((host) => (study.rackOf?.[host] === undefined ? `host ${host}` : `host ${host} ${study.rackOf[host]}`)),
     ...study.vms.map(
       (vm) => `vm ${vm.name} ${vm.host} ${vm.memoryBytes} ${vm.dirtyRateBytesPerSec} ${vm.vcpus}`,
     ),

@@ -21,6 +21,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace sg4 = simgrid::s4u;
@@ -51,6 +52,11 @@ struct MigrationSpec {
   std::string to;
 };
 
+struct RackSpec {
+  std::string name;
+  double uplink_bytes_per_s;
+};
+
 struct Study {
   std::vector<std::string> hosts;
   double link_bytes_per_s = 0;
@@ -59,6 +65,13 @@ struct Study {
   // `created_vms migrating`: only the VMs named by a `migrate` line are
   // created; the others still size their hosts (see run()).
   bool create_migrating_vms_only = false;
+  // `cluster_cap N`: at most N migrations at once in the whole cluster; a
+  // dispatcher admits them in study order, as migsim's admission queue does.
+  int cluster_cap = 0;
+  // `rack NAME UPLINK` then `host NAME RACK`: hosts in racks whose top-of-rack
+  // uplink (split duplex) every migration between racks crosses.
+  std::vector<RackSpec> racks;
+  std::map<std::string, std::string> rack_of_host;
   std::vector<VmSpec> vms;
   std::vector<MigrationSpec> migrations;
 };
@@ -105,10 +118,21 @@ Study read_study(const std::string& path)
       if (!(fields >> which) || (which != "all" && which != "migrating"))
         fail(path, line_number, "expected 'created_vms all' or 'created_vms migrating'");
       study.create_migrating_vms_only = which == "migrating";
+    } else if (key == "cluster_cap") {
+      ok = static_cast<bool>(fields >> study.cluster_cap) && study.cluster_cap > 0;
+    } else if (key == "rack") {
+      RackSpec rack;
+      ok = (fields >> rack.name >> rack.uplink_bytes_per_s) && rack.uplink_bytes_per_s > 0;
+      study.racks.push_back(rack);
     } else if (key == "host") {
       std::string name;
       ok = static_cast<bool>(fields >> name);
       study.hosts.push_back(name);
+      std::string rack;
+      if (ok && (fields >> rack)) {
+        ok = std::any_of(study.racks.begin(), study.racks.end(), [&rack](const RackSpec& r) { return r.name == rack; });
+        study.rack_of_host[name] = rack;
+      }
     } else if (key == "vm") {
       VmSpec vm;
       ok = (fields >> vm.name >> vm.host >> vm.memory_bytes >> vm.dirty_rate_bytes_per_s >> vm.vcpus) &&
@@ -172,6 +196,77 @@ void migrate_one(sg4::VirtualMachine* vm, sg4::Host* destination, sg4::Semaphore
   sg_vm_migrate(vm, destination);
   finished_migrations.push_back({start_s, sg4::Engine::get_clock()});
   slots->release();
+}
+
+// The cluster in racks: a star zone per rack (each host with its own
+// split-duplex link, UP when sending, DOWN when receiving) whose gateway
+// reaches the core, a star zone of racks, through the rack's split-duplex
+// uplink; hosts outside every rack hang off the core with their own link.
+void build_racked_cluster(const Study& study, const std::map<std::string, int>& cores_by_host)
+{
+  auto* core = sg4::create_star_zone("core");
+  std::map<std::string, sg4::NetZone*> rack_zones;
+  for (const auto& rack : study.racks) {
+    auto* zone = sg4::create_star_zone(rack.name);
+    zone->set_parent(core);
+    auto* gateway = zone->create_router(rack.name + "_gw");
+    zone->add_route(gateway, nullptr, nullptr, nullptr, {}, true);
+    rack_zones[rack.name] = zone;
+    const sg4::Link* uplink = core->create_split_duplex_link(rack.name + "_uplink", rack.uplink_bytes_per_s)->seal();
+    core->add_route(zone->get_netpoint(), nullptr, gateway, nullptr, {{uplink, sg4::LinkInRoute::Direction::UP}}, true);
+  }
+  for (const auto& name : study.hosts) {
+    auto rack = study.rack_of_host.find(name);
+    sg4::NetZone* zone = rack == study.rack_of_host.end() ? core : rack_zones.at(rack->second);
+    sg4::Host* host = zone->create_host(name, kHostSpeedFlops)->set_core_count(cores_by_host.at(name))->seal();
+    const sg4::Link* link = zone->create_split_duplex_link(name + "_link", study.link_bytes_per_s)->set_latency(kLinkLatencyS)->seal();
+    zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {{link, sg4::LinkInRoute::Direction::UP}}, true);
+  }
+  for (auto& [name, zone] : rack_zones)
+    zone->seal();
+  core->seal();
+}
+
+struct Admission {
+  std::vector<std::tuple<sg4::VirtualMachine*, sg4::Host*, std::string>> queue; // vm, destination, source
+  std::map<std::string, int> running_from;
+  int running = 0;
+  sg4::SemaphorePtr ended; // created with the engine
+};
+Admission admission;
+
+void migrate_admitted(sg4::VirtualMachine* vm, sg4::Host* destination, std::string source)
+{
+  double start_s = sg4::Engine::get_clock();
+  sg_vm_migrate(vm, destination);
+  finished_migrations.push_back({start_s, sg4::Engine::get_clock()});
+  admission.running -= 1;
+  admission.running_from[source] -= 1;
+  admission.ended->release();
+}
+
+// The cluster cap: one dispatcher admits, in study order, every queued
+// migration the cluster and per-host caps allow, then waits for one to end
+// (migsim's PendingQueue.admitReady: no head-of-line blocking).
+void dispatch(int cluster_cap, int max_outbound)
+{
+  for (;;) {
+    auto& queue = admission.queue;
+    for (auto it = queue.begin(); it != queue.end() && admission.running < cluster_cap;) {
+      auto& [vm, destination, source] = *it;
+      if (admission.running_from[source] >= max_outbound) {
+        ++it;
+        continue;
+      }
+      admission.running += 1;
+      admission.running_from[source] += 1;
+      sg4::Actor::create("migrate:" + vm->get_name(), sg4::Host::by_name(source), migrate_admitted, vm, destination, source);
+      it = queue.erase(it);
+    }
+    if (queue.empty() && admission.running == 0)
+      return;
+    admission.ended->acquire();
+  }
 }
 
 // One actor per drained host: starts its VMs' migrations in study order,
@@ -257,7 +352,10 @@ int run(int argc, char** argv)
   for (auto& [host, cores] : cores_by_host)
     cores = std::max(cores, 1);
 
-  build_cluster(study, cores_by_host);
+  if (study.racks.empty())
+    build_cluster(study, cores_by_host);
+  else
+    build_racked_cluster(study, cores_by_host);
 
   std::map<std::string, sg4::VirtualMachine*> vms;
   for (const auto& spec : study.vms) {
@@ -277,6 +375,16 @@ int run(int argc, char** argv)
     if (spec.dirty_rate_bytes_per_s > 0)
       sg4::Actor::create("workload:" + spec.name, vm, vm_workload)->daemonize();
     vms[spec.name] = vm;
+  }
+
+  if (study.cluster_cap > 0) {
+    for (const auto& migration : study.migrations)
+      admission.queue.emplace_back(vms.at(migration.vm), sg4::Host::by_name(migration.to), vm_by_name.at(migration.vm)->host);
+    admission.ended = sg4::Semaphore::create(0);
+    sg4::Actor::create("dispatcher", sg4::Host::by_name(study.hosts.front()), dispatch, study.cluster_cap, study.max_outbound_per_host);
+    engine.run();
+    print_result(vms.size());
+    return 0;
   }
 
   std::map<std::string, std::vector<std::pair<sg4::VirtualMachine*, sg4::Host*>>> queue_by_source;
