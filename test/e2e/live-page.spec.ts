@@ -26,6 +26,9 @@ const FLAGSHIP = readFileSync(join(REPO_ROOT, 'scenarios', 'failed-migration-rec
 /** 360 s simulated in 36 s of wall time: round 1 of the 16 GiB pre-copy lasts about 14 s on screen, with slack for a loaded machine. */
 const SPEED = 10;
 const RECOVERING = 'recover-in-place';
+/** Every event kind the page subscribes to (its own list, served to it as /live/live-events.js). */
+const PAGE_EVENTS = (await import(new URL('../../apps/controller/public/live-events.js', import.meta.url).href)) as { RUN_EVENT_KINDS: string[]; ACTOR_EVENT_KINDS: string[] };
+const LISTENED_KINDS = [...PAGE_EVENTS.RUN_EVENT_KINDS, ...PAGE_EVENTS.ACTOR_EVENT_KINDS];
 
 const newStack = servicesStackPerTest();
 
@@ -141,6 +144,8 @@ describe('live page in headless Chromium', () => {
     for (const kind of ['run-progress', 'migration-progress', 'vm-samples', 'migration-queued', 'fault', 'migration-started', 'host-crashed', 'migration-failed', 'recovery-started', 'run-completed']) {
       expect([kind, kinds.has(kind)]).toEqual([kind, true]);
     }
+    // The page listens to every kind the run sent.
+    expect([...kinds].filter((kind) => !LISTENED_KINDS.includes(kind))).toEqual([]);
     // Every event of the report went out live, once, with its virtual time.
     const report = await stack.report(id);
     // At the report's precision (libs/report rounds times to the microsecond).

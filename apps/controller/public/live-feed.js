@@ -1,7 +1,8 @@
 // The run's newest events (faults first in colour) and the queue-health table.
+import { IMPORTANT_EVENT_KINDS } from './live-events.js';
 
 const FEED_LENGTH = 40;
-const IMPORTANT = new Set(['fault', 'migration-failed', 'migration-aborted', 'recovery-started', 'recovery-reached-95', 'vm-report-missing', 'redis-outage']);
+const IMPORTANT = new Set(IMPORTANT_EVENT_KINDS);
 
 function node(tag, className, text) {
   const element = document.createElement(tag);

@@ -5,18 +5,11 @@
 // controllers' records, so whatever changed in a window shows without the page knowing every event kind.
 import { askTokenWithDialog, createApi } from './live-api.js';
 import { renderCharts } from './live-charts.js';
+import { ACTOR_EVENT_KINDS, RUN_REFRESH_KINDS } from './live-events.js';
 import { renderFeed, renderQueues } from './live-feed.js';
 import { wireInjectForm } from './live-inject.js';
 import { renderLanes } from './live-lanes.js';
 
-/** The actors' event kinds (libs/cluster: the controllers' and the hosts'), and the run's own. */
-const EVENT_KINDS = [
-  'run-completed', 'run-failed', 'fault', 'fault-missed', 'migration-queued', 'migration-started', 'phase', 'destination-repicked',
-  'retry-scheduled', 'timeout-action', 'migration-aborting', 'migration-completed', 'migration-failed', 'migration-aborted',
-  'migration-cancelled', 'migration-unfinished', 'host-crashed', 'host-recovered', 'vm-lost', 'vm-resumed', 'dirty-logging-enabled',
-  'dirty-logging-disabled', 'recovery-started', 'recovery-reached-90', 'recovery-reached-95', 'recovery-reached-99', 'probe-started',
-  'probe-ended', 'probe-skipped', 'plan-started', 'plan-failed', 'check-failed', 'event-rejected',
-];
 const REFRESH_EVERY_MS = 250;
 const QUEUES_EVERY_MS = 1_000;
 const DRAW_EVERY_MS = 100;
@@ -182,7 +175,8 @@ function connect() {
       scheduleDraw(false);
     }),
   );
-  for (const kind of EVENT_KINDS) {
+  // Whatever an actor logged, a run's end and an injected fault: the snapshot has what changed.
+  for (const kind of [...ACTOR_EVENT_KINDS, ...RUN_REFRESH_KINDS]) {
     source.addEventListener(kind, ofRun(() => void refresh(false)));
   }
 }

@@ -9,7 +9,7 @@ import { QueueHealthService } from '../live/queue-health.service';
 /** The page's files (hand-written, no build step), served from apps/controller/public. */
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml' };
-const ASSETS = ['live.css', 'live.js', 'live-api.js', 'live-charts.js', 'live-lanes.js', 'live-feed.js', 'live-inject.js', 'favicon.svg'];
+const ASSETS = ['live.css', 'live.js', 'live-api.js', 'live-charts.js', 'live-lanes.js', 'live-feed.js', 'live-events.js', 'live-inject.js', 'favicon.svg'];
 /** Everything the page loads comes from the controller itself: it works offline, and nothing else may run in it. */
 const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'";
 
