@@ -261,9 +261,6 @@ export type KnownEventKind =
   | 'dirty-logging-enabled'
   | 'dirty-logging-disabled'
   | 'recovery-started'
-  | 'recovery-reached-90'
-  | 'recovery-reached-95'
-  | 'recovery-reached-99'
   | 'probe-started'
   | 'probe-ended'
   | 'check-failed';

@@ -1,5 +1,5 @@
 /** Stable codes for errors the engine raises at its caller. */
-export type EngineErrorCode = 'ENGINE_STALLED' | 'ENGINE_INVALID_OPTION';
+export type EngineErrorCode = 'ENGINE_INVALID_OPTION';
 
 export class EngineError extends Error {
   constructor(

@@ -17,7 +17,7 @@ export interface RunResult extends RunKey {
 }
 
 export interface RunError {
-  /** The error's stable code (`WORLD_LOOKAHEAD`, `ENGINE_STALLED`, ...), else its class name. */
+  /** The error's stable code (`WORLD_LOOKAHEAD`, `WORLD_STALLED`, `ENGINE_INVALID_OPTION`, ...), else its class name. */
   code: string;
   message: string;
 }
