@@ -25,6 +25,8 @@ export class RedisJournal implements Journal {
   constructor(options: RedisJournalOptions) {
     this.prefix = `${hashTagPrefix(options.namespace)}:journal:`;
     this.redis = new Redis(options.url, { maxRetriesPerRequest: null, retryStrategy: (attempt) => Math.min(attempt * 50, 500) });
+    // Connection errors while Redis is away: ioredis reconnects and the pending commands wait; the services' queue health reports the outage.
+    this.redis.on('error', () => {});
   }
 
   async append(key: string, entries: readonly JsonValue[]): Promise<void> {
