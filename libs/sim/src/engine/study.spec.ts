@@ -93,4 +93,18 @@ describe('a load study in the engine', () => {
     ]);
     expect(variant.events.find((event) => event.kind === 'plan-unplaced')?.subject).toBe('drain-h-1/db-3');
   });
+
+  it('progress follows the migrations, not only the horizon: 90 % once every migration of the drain ended, long before the horizon', () => {
+    const seen: number[] = [];
+    const scenario = study({ horizon: '1h' });
+    const report = simulate(scenario, { onProgress: (fraction) => seen.push(fraction) });
+    const lastEndMs = Math.max(...report.variants[0]!.migrations.map((m) => m.attempts.at(-1)!.endMs!));
+    expect(lastEndMs).toBeLessThan(0.05 * 3_600_000);
+    // By simulated time alone it would take 90 reports (one per 1 % of the horizon) to get there.
+    const first = seen.findIndex((fraction) => fraction >= 0.9);
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(30);
+    for (let i = 1; i < seen.length; i += 1) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+    expect(seen.at(-1)).toBe(1);
+  });
 });
