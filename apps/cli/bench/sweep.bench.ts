@@ -14,7 +14,9 @@
 //    each prints (from the first run dispatched to the last result, the
 //    threads' start-up included), and its process's wall time.
 // 3. The scaling efficiency: runs/s with every core / (cores x runs/s with 1).
-//    Target: >= 0.8. The two summaries must be byte-identical.
+//    Target: >= 0.8. The two summaries must be byte-identical. Also the CPU
+//    each spent per run (the process's, threads included): their ratio says
+//    whether more threads cost more work, whatever else runs on the machine.
 // 4. A run's cost inside the sweep (1 worker: its wall time / runs) against a
 //    run's cost in `migsim simulate` minus the start-up. Target: not more.
 // The last stdout line is JSON (`SweepBenchResult`).
@@ -40,6 +42,10 @@ interface SweepRun {
   sweepS: number;
   /** The whole process, Node's start-up and the planning included (s). */
   processS: number;
+  /** CPU the sweep's process (its threads included) spent on the runs, per run (ms). */
+  cpuPerRunMs: number;
+  /** Load average (1 min) when this sweep ended. */
+  loadAverage: number;
 }
 
 interface SweepBenchResult {
@@ -61,6 +67,12 @@ interface SweepBenchResult {
   oneWorker: SweepRun;
   allCores: SweepRun;
   scalingEfficiency: number;
+  /**
+   * CPU per run with 1 worker / CPU per run with every core: near 1 when the
+   * threads add no work of their own. On a machine other processes keep busy,
+   * wall-clock scaling measures them too; this does not.
+   */
+  cpuEfficiency: number;
   /** A run's cost inside the 1-worker sweep: its wall time / runs (ms). */
   sweepRunMs: number;
   summariesIdentical: boolean;
@@ -77,9 +89,18 @@ function timed(args: string[]): { ms: number; status: number | null; stdout: str
 function sweep(seeds: string, workers: number, out: string): SweepRun {
   const run = timed(['sweep', SCENARIO, '--seeds', seeds, '--variants', VARIANTS.join(','), '--workers', String(workers), '--out', out]);
   if (run.status !== 0 && run.status !== 1) throw new Error(`migsim sweep --workers ${workers} exited ${run.status}: ${run.stderr}`);
-  const match = /\n(\d+) runs in ([\d.]+) s \(([\d.]+) runs\/s\)/.exec(run.stdout);
+  const match = /\n(\d+) runs in ([\d.]+) s \(([\d.]+) runs\/s, ([\d.]+) CPU s here\)/.exec(run.stdout);
   if (match === null) throw new Error(`migsim sweep printed no timing line:\n${run.stdout}`);
-  return { workers, runs: Number(match[1]), runsPerSec: Number(match[3]), sweepS: Number(match[2]), processS: Math.round(run.ms) / 1000 };
+  const runs = Number(match[1]);
+  return {
+    workers,
+    runs,
+    runsPerSec: Number(match[3]),
+    sweepS: Number(match[2]),
+    processS: Math.round(run.ms) / 1000,
+    cpuPerRunMs: Math.round((Number(match[4]) * 1000 * 10) / runs) / 10,
+    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
+  };
 }
 
 function mean(values: readonly number[]): number {
@@ -113,11 +134,12 @@ function main(): void {
     log(`migsim simulate, one process per run: ${simulate.processMs.toFixed(0)} ms (start-up ${simulate.startupMs.toFixed(0)} ms, so ${simulate.runMs.toFixed(0)} ms a run), ${simulate.samples} runs`);
 
     const oneWorker = sweep(seeds, 1, join(work, 'one'));
-    log(`migsim sweep --workers 1: ${oneWorker.runs} runs, ${oneWorker.runsPerSec} runs/s (${oneWorker.sweepS} s; process ${oneWorker.processS} s)`);
+    log(`migsim sweep --workers 1: ${oneWorker.runs} runs, ${oneWorker.runsPerSec} runs/s (${oneWorker.sweepS} s; process ${oneWorker.processS} s; ${oneWorker.cpuPerRunMs} ms CPU a run; load ${oneWorker.loadAverage})`);
     const allCores = sweep(seeds, cores, join(work, 'all'));
-    log(`migsim sweep --workers ${cores}: ${allCores.runs} runs, ${allCores.runsPerSec} runs/s (${allCores.sweepS} s; process ${allCores.processS} s)`);
+    log(`migsim sweep --workers ${cores}: ${allCores.runs} runs, ${allCores.runsPerSec} runs/s (${allCores.sweepS} s; process ${allCores.processS} s; ${allCores.cpuPerRunMs} ms CPU a run; load ${allCores.loadAverage})`);
 
     const scalingEfficiency = Math.round((allCores.runsPerSec / (cores * oneWorker.runsPerSec)) * 1000) / 1000;
+    const cpuEfficiency = Math.round((oneWorker.cpuPerRunMs / allCores.cpuPerRunMs) * 1000) / 1000;
     const sweepRunMs = Math.round(((oneWorker.sweepS * 1000) / oneWorker.runs) * 10) / 10;
     const summariesIdentical = readFileSync(join(work, 'one', 'summary.json'), 'utf8') === readFileSync(join(work, 'all', 'summary.json'), 'utf8');
     const targets = { scalingEfficiency: TARGET_EFFICIENCY, sweepRunMsAtMost: Math.round(simulate.runMs * 10) / 10 };
@@ -134,6 +156,7 @@ function main(): void {
       oneWorker,
       allCores,
       scalingEfficiency,
+      cpuEfficiency,
       sweepRunMs,
       summariesIdentical,
       targets,

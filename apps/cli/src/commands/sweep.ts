@@ -91,12 +91,14 @@ export async function runSweep(ctx: CommandContext): Promise<number> {
   ctx.stderr.write(`migsim sweep: ${total} runs (${plan.seeds.length} seeds x ${plan.variants.length} variants${plan.cells.length > 1 ? ` x ${plan.cells.length} cells` : ''}) on ${where}\n`);
 
   const startedMs = performance.now();
+  const startedCpu = process.cpuUsage();
   const progress = new ProgressBar('sweeping', ctx.stderr);
   const onResult = (_result: RunResult, done: number) => progress.update(done / total, { done, total });
   let pool: ThreadPool | undefined;
   let results: RunResult[];
   let shrunk = new Map<string, string>();
   let runsS = 0;
+  let runsCpuS = 0;
   try {
     if (queue === undefined) {
       pool = new ThreadPool(Math.min(workers, total));
@@ -106,6 +108,8 @@ export async function runSweep(ctx: CommandContext): Promise<number> {
     }
     progress.done();
     runsS = (performance.now() - startedMs) / 1000;
+    const cpu = process.cpuUsage(startedCpu);
+    runsCpuS = (cpu.user + cpu.system) / 1e6;
     if (values.shrink) {
       pool ??= new ThreadPool(Math.min(workers, availableParallelism()));
       shrunk = await shrinkFailures(plan, results, pool, out, shrinkMax, shrinkBudget, ctx);
@@ -119,7 +123,8 @@ export async function runSweep(ctx: CommandContext): Promise<number> {
   writeOutputFile(join(out, 'runs.csv'), renderRunsCsv(plan, results));
   writeOutputFile(join(out, 'index.html'), renderSweepHtml(plan, summary, results));
   ctx.stdout.write(renderSummaryText(summary));
-  ctx.stdout.write(`\n${total} runs in ${runsS.toFixed(1)} s (${(total / runsS).toFixed(1)} runs/s); wrote ${join(out, 'summary.json')}, ${join(out, 'runs.csv')}, ${join(out, 'index.html')}\n`);
+  // CPU of this process, its threads included: with --queue the runs' CPU is the workers'.
+  ctx.stdout.write(`\n${total} runs in ${runsS.toFixed(1)} s (${(total / runsS).toFixed(1)} runs/s, ${runsCpuS.toFixed(1)} CPU s here); wrote ${join(out, 'summary.json')}, ${join(out, 'runs.csv')}, ${join(out, 'index.html')}\n`);
   return summary.failures.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
 }
 
