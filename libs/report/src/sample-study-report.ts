@@ -1,7 +1,7 @@
 import { buildReport } from './build-report';
 import type { MigrationReport, Report, VmReport } from './report-model';
 import type { TierUsage } from './study-model';
-import { sampleQueryMigrateInfo } from './testing';
+import type { QueryMigrateInfo } from '@migsim/migration';
 
 /**
  * A synthetic load study for the renderers' tests: `hosts` hosts in racks of
@@ -12,6 +12,31 @@ import { sampleQueryMigrateInfo } from './testing';
  * timeline for every VM, and link loads for every tier. **Synthetic
  * data**, not the engine's: it exists to exercise the study outputs.
  */
+/** A completed pre-copy's `query-migrate` reply (as `sampleQueryMigrateInfo` of testing.ts, which re-exports this file). */
+function studyInfo(overrides: Partial<QueryMigrateInfo>): QueryMigrateInfo {
+  return {
+    status: 'completed',
+    'total-time': 9120,
+    downtime: 212,
+    'setup-time': 40,
+    ram: {
+      transferred: 1_090_000_000,
+      remaining: 0,
+      total: 1024 ** 3,
+      duplicate: 32_768,
+      normal: 264_000,
+      'normal-bytes': 264_000 * 4096,
+      'dirty-pages-rate': 1200,
+      mbps: 953.7,
+      'dirty-sync-count': 4,
+      'precopy-bytes': 1_060_000_000,
+      'downtime-bytes': 30_000_000,
+      'postcopy-bytes': 0,
+    },
+    ...overrides,
+  };
+}
+
 export function sampleStudyReport(options: { migrations?: number; hosts?: number; failEvery?: number; unfinishedLast?: boolean } = {}): Report {
   const count = options.migrations ?? 40;
   const hostCount = options.hosts ?? 16;
@@ -28,11 +53,11 @@ export function sampleStudyReport(options: { migrations?: number; hosts?: number
     const startMs = 1000 + (k % 8) * 500 + Math.floor(k / 8) * 9000;
     const failed = k % failEvery === failEvery - 1;
     const unfinished = k === count - 1 && (options.unfinishedLast ?? true);
-    const info = sampleQueryMigrateInfo({
+    const info = studyInfo({
       status: failed ? 'failed' : unfinished ? 'active' : 'completed',
       'total-time': totalMs,
       ...(failed || unfinished ? { downtime: undefined, 'error-desc': failed ? 'destination crashed' : undefined } : { downtime: 20 + (k % 13) * 7 }),
-      ram: { ...sampleQueryMigrateInfo().ram, transferred: (k + 1) * 150_000_000, 'dirty-sync-count': 2 + (k % 5) },
+      ram: { ...studyInfo({}).ram, transferred: (k + 1) * 150_000_000, 'dirty-sync-count': 2 + (k % 5) },
     });
     migrations.push({
       id: `drain/vm-${k + 1}`,
