@@ -52,7 +52,7 @@ export class CoordinatorRuntime {
     /** The longest window allowed (pacing: a live view updates at least this often in virtual time). */
     private readonly maxWindowNs = Infinity,
   ) {
-    this.shardIds = worlds.shards.map((shard) => shard.id);
+    this.shardIds = worlds.activeShards.map((shard) => shard.id);
     worlds.worlds.forEach((world, variant) => {
       const slot = new ActorSlot<ClusterMessage>(CONTROLLER_ID, 0, (delivery) => this.route(variant, delivery));
       const actor = world.createController(slot);

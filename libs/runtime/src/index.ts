@@ -1,4 +1,5 @@
-export { RunWorlds, planShards } from './run-worlds';
+export { RunWorlds } from './run-worlds';
+export { planShards } from './shard-plan';
 export { ShardRuntime } from './shard-runtime';
 export { CoordinatorRuntime, type CoordinatorCommand, type WindowRecord } from './coordinator-runtime';
 export { runWindowsInProcess, type WindowsInProcessOptions } from './windows-in-process';

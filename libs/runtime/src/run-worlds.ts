@@ -13,6 +13,13 @@ export class RunWorlds {
   readonly worlds: readonly VariantWorld[];
   /** The smallest message latency of any variant: no window needs to be shorter. */
   readonly lookaheadNs: number;
+  /**
+   * The shards that serve at least one host: the only ones a run's windows
+   * involve, since a shard without hosts has nothing to run, send or
+   * receive (a drain study's hosts all hold VMs, so every one of them goes to
+   * a source shard and the destination shards get none).
+   */
+  readonly activeShards: readonly ShardAssignment[];
   private readonly shardOfHost = new Map<string, string>();
 
   constructor(
@@ -26,6 +33,8 @@ export class RunWorlds {
     this.worlds = this.scenario.variants.map((variant) => new VariantWorld(this.scenario, variant, seed, hooks));
     this.lookaheadNs = Math.min(...this.worlds.map((world) => world.lookaheadNs));
     for (const shard of shards) for (const host of shard.hosts) this.shardOfHost.set(host, shard.id);
+    const serving = shards.filter((shard) => shard.hosts.length > 0);
+    this.activeShards = serving.length > 0 ? serving : shards;
     for (const world of this.worlds) {
       for (const host of world.variant.hosts) {
         if (!this.shardOfHost.has(host.name)) throw new Error(`host ${host.name} of variant ${world.variant.name} is in no shard`);
@@ -46,28 +55,4 @@ export class RunWorlds {
   hostsOf(shard: string): string[] {
     return this.shards.find((candidate) => candidate.id === shard)?.hosts ?? [];
   }
-}
-
-/**
- * Spreads a scenario's hosts over shards: hosts that hold VMs at time 0 go to
- * the `source` shards, the others to the `destination` shards, round robin in
- * the scenario's order (either list may be empty: then every host goes to
- * the other). The plan changes which process steps which host, never what
- * happens: a run's report does not depend on it.
- */
-export function planShards(scenario: Scenario, sourceShards: readonly string[], destinationShards: readonly string[]): ShardAssignment[] {
-  const all = [...sourceShards, ...destinationShards];
-  if (all.length === 0) throw new Error('a run needs at least one shard');
-  const holding = new Set(scenario.variants.flatMap((variant) => variant.vms.map((vm) => vm.host)));
-  const hosts = [...new Set(scenario.variants.flatMap((variant) => variant.hosts.map((host) => host.name)))];
-  const assignments = new Map(all.map((id) => [id, [] as string[]]));
-  let nextSource = 0;
-  let nextDestination = 0;
-  for (const host of hosts) {
-    const toSource = sourceShards.length > 0 && (holding.has(host) || destinationShards.length === 0);
-    const list = toSource ? sourceShards : destinationShards.length > 0 ? destinationShards : sourceShards;
-    const index = toSource ? nextSource++ : nextDestination++;
-    assignments.get(list[index % list.length]!)!.push(host);
-  }
-  return all.map((id) => ({ id, hosts: assignments.get(id)! }));
 }

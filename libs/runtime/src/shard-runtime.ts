@@ -6,6 +6,8 @@ interface LocalHost {
   variant: number;
   actor: HostActor;
   slot: ActorSlot<ClusterMessage>;
+  /** Whether the live news last said the host is up (a live view takes a host it has no news of as up). */
+  reportedUp: boolean;
 }
 
 /**
@@ -39,7 +41,7 @@ export class ShardRuntime {
         const slot = new ActorSlot<ClusterMessage>(id, world.rankOf(id), (delivery) => this.route(variant, delivery));
         const actor = world.createHost(spec.name, slot);
         slot.attach(actor);
-        const local = { variant, actor, slot };
+        const local = { variant, actor, slot, reportedUp: true };
         this.hosts.set(key(variant, spec.name), local);
         this.ordered.push(local);
       }
@@ -67,9 +69,14 @@ export class ShardRuntime {
     }
     const mail: MailBag[] = [...this.outgoing].map(([to, items]) => ({ to, items }));
     const live = new Map<number, HostLive[]>();
-    for (const host of this.ordered) {
+    // Without a request for news, the hosts keep them (events and samples since their cursors) for a later window.
+    for (const host of open.live === false ? [] : this.ordered) {
+      const news = host.actor.drainLive();
+      // Only hosts with something new: most of a large run's hosts have nothing to say in most windows.
+      if (news.migrations.length === 0 && news.samples.length === 0 && news.events.length === 0 && news.up === host.reportedUp) continue;
+      host.reportedUp = news.up;
       const list = live.get(host.variant) ?? [];
-      list.push(host.actor.drainLive());
+      list.push(news);
       live.set(host.variant, list);
     }
     const done: WindowDoneV1 = {

@@ -4,7 +4,7 @@ import { renderJson } from '@migsim/report';
 import { loadScenario } from '@migsim/scenario';
 import { simulate } from '@migsim/sim';
 import { describe, expect, it } from 'vitest';
-import { planShards } from './run-worlds';
+import { planShards } from './shard-plan';
 import { runWindowsInProcess } from './windows-in-process';
 import { runServicesInProcess } from './services/services-in-process';
 

@@ -17,20 +17,17 @@
 // migsim runs; a configuration's median wall time counts. Every run must give
 // the same makespan; `pass` judges the ratio to the faster configuration. The
 // last stdout line is JSON, described field by field by `EngineBenchResult`
-// below.
+// below. The study is built by `drainStudyDocument` (src/drain-study.ts),
+// which bench:services runs through the services too.
 import { planDrain } from '@migsim/orchestration';
 import { parseScenarioObject } from '@migsim/scenario';
-import { Rng, simulate } from '../src/index';
+import { simulate } from '../src/index';
+import { buildDrainStudy, DRAIN_STUDY, drainStudyDocument, type DrainStudy } from '../src/testing';
 import { runSimgridStudy, type SimgridStudy, type SimgridStudyResult } from './simgrid/simgrid-peer';
 
-const SEED = 20240601;
-const HOSTS = 200;
-const VMS_PER_HOST = 10;
+const HOSTS = DRAIN_STUDY.hosts;
 const GIB = 2 ** 30;
 const MB = 1e6;
-const LINK_BYTES_PER_SEC = 1.25e9;
-const BANDWIDTH_PER_MIGRATION = 125 * MB;
-const MAX_OUTBOUND = 2;
 const TARGET_RATIO = 2;
 const TARGET_RSS_MIB = 1024;
 /**
@@ -40,63 +37,8 @@ const TARGET_RSS_MIB = 1024;
  */
 const SIMGRID_RUNS = 3;
 
-interface BenchVm {
-  name: string;
-  host: string;
-  memoryGiB: number;
-  dirtyRateMB: number;
-  vcpus: number;
-}
-
-function buildStudy(): { hosts: string[]; vms: BenchVm[]; drained: string[] } {
-  const rng = new Rng(SEED);
-  const hosts = Array.from({ length: HOSTS }, (_, i) => `host-${String(i).padStart(3, '0')}`);
-  const vms = hosts.flatMap((host, h) =>
-    Array.from({ length: VMS_PER_HOST }, (_, i) => ({
-      name: `vm-${String(h * VMS_PER_HOST + i).padStart(4, '0')}`,
-      host,
-      memoryGiB: rng.int(2, 16),
-      dirtyRateMB: rng.int(1, 20),
-      vcpus: rng.int(1, 4),
-    })),
-  );
-  return { hosts, vms, drained: hosts.filter((_, i) => i % 10 === 0) };
-}
-
-function scenarioDocument(study: ReturnType<typeof buildStudy>): Record<string, unknown> {
-  const receivers = study.hosts.filter((host) => !study.drained.includes(host));
-  return {
-    name: 'engine-bench',
-    description: '200 hosts, 2,000 VMs, 20 hosts drained at once',
-    seed: SEED,
-    horizon: '1500s',
-    sampling: { interval: '60s' },
-    // 50 us per host access link, as SimGrid's peer: a path crosses two (100 us one way).
-    hosts: study.hosts.map((name) => ({ name, link: `${LINK_BYTES_PER_SEC * 8}bps`, latency: '0.05ms', memory: '512GiB', vcpus: 64 })),
-    vms: study.vms.map((vm) => ({
-      name: vm.name,
-      host: vm.host,
-      memory: `${vm.memoryGiB}GiB`,
-      vcpus: vm.vcpus,
-      backing: 'thp',
-      workload: {
-        pattern: 'sequential',
-        workingSet: workingSetBytes(vm.memoryGiB),
-        writeWorkingSet: workingSetBytes(vm.memoryGiB),
-        dirtyRate: `${vm.dirtyRateMB}MB/s`,
-      },
-    })),
-    policy: {
-      parallelMigrationsPerCluster: study.drained.length * MAX_OUTBOUND,
-      parallelOutboundMigrationsPerNode: MAX_OUTBOUND,
-      bandwidthPerMigration: `${BANDWIDTH_PER_MIGRATION / MB}MB/s`,
-    },
-    plans: study.drained.map((host) => ({ drain: host, at: '0s', order: 'name', to: receivers })),
-  };
-}
-
 /** The same moves for SimGrid: the drain rule of @migsim/orchestration over the same hosts and VMs. */
-function simgridStudy(study: ReturnType<typeof buildStudy>): SimgridStudy {
+function simgridStudy(study: DrainStudy): SimgridStudy {
   const moves = planDrain(
     study.drained,
     study.hosts.map((name) => ({ name, memoryBytes: 512 * GIB, up: true })),
@@ -105,17 +47,12 @@ function simgridStudy(study: ReturnType<typeof buildStudy>): SimgridStudy {
   );
   return {
     hosts: study.hosts,
-    linkBytesPerSec: LINK_BYTES_PER_SEC,
+    linkBytesPerSec: DRAIN_STUDY.linkBytesPerSec,
     vms: study.vms.map((vm) => ({ name: vm.name, host: vm.host, memoryBytes: vm.memoryGiB * GIB, dirtyRateBytesPerSec: vm.dirtyRateMB * MB, vcpus: vm.vcpus })),
     migrations: moves.map((move) => ({ vm: move.vmName, to: move.destinationHost })),
-    maxOutboundPerHost: MAX_OUTBOUND,
-    bandwidthPerMigrationBytesPerSec: BANDWIDTH_PER_MIGRATION,
+    maxOutboundPerHost: DRAIN_STUDY.maxOutboundPerHost,
+    bandwidthPerMigrationBytesPerSec: DRAIN_STUDY.bandwidthPerMigrationBytesPerSec,
   };
-}
-
-/** 90 % of memory, whole 4 KiB pages (SimGrid's working set is 90 % of RAM). */
-function workingSetBytes(memoryGiB: number): number {
-  return Math.floor((memoryGiB * GIB * 0.9) / 4096) * 4096;
 }
 
 function rssMiB(): number {
@@ -232,8 +169,8 @@ function simgridFigures(runs: SimgridStudyResult[], migsimWallMs: number): Simgr
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
-  const study = buildStudy();
-  const scenario = parseScenarioObject(scenarioDocument(study), 'engine-bench');
+  const study = buildDrainStudy();
+  const scenario = parseScenarioObject(drainStudyDocument(study), 'engine-bench');
 
   // SimGrid first: its processes then run on a machine that migsim's
   // garbage collector is not still working on.

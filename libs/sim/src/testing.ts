@@ -64,3 +64,4 @@ export function peakConcurrency(variant: VariantReport): { cluster: number; outb
   }
   return { cluster: peak, outbound: outPeak, inbound: inPeak };
 }
+export { buildDrainStudy, drainStudyDocument, drainStudyWorkingSetBytes, DRAIN_STUDY, type DrainStudy, type DrainStudyVm } from './drain-study';

@@ -29,8 +29,17 @@ export function processCpuSeconds(pid: number): number | null {
 
 /** Resident set size of a live process in MiB (Linux /proc), or null where there is no /proc. */
 export function processRssMiB(pid: number): number | null {
+  return statusMiB(pid, 'VmRSS');
+}
+
+/** The largest resident set a live process has had since it started, in MiB (Linux /proc `VmHWM`), or null where there is no /proc. */
+export function processPeakRssMiB(pid: number): number | null {
+  return statusMiB(pid, 'VmHWM');
+}
+
+function statusMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
   try {
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match === null ? null : Math.round(Number(match[1]) / 1024);
   } catch {
     return null;

@@ -57,6 +57,7 @@ export const windowOpenCodecV1 = defineCodec<WindowOpenV1>('migsim.window-open',
   boundNs: nonNegativeFinite,
   final: boolean,
   mail: mailItems,
+  live: checks.optional(boolean),
 });
 
 export const windowDoneCodecV1 = defineCodec<WindowDoneV1>('migsim.window-done', 1, {

@@ -40,6 +40,8 @@ export interface WindowOpenV1 extends Envelope<'migsim.window-open', 1> {
   readonly boundNs: number;
   readonly final: boolean;
   readonly mail: readonly MailItem[];
+  /** Whether the done report carries the hosts' live news (absent: it does). Never changes what is simulated. */
+  readonly live?: boolean;
 }
 
 /** Messages a shard sent in a window, for one recipient (another shard, or `coordinator`). */
@@ -64,7 +66,7 @@ export interface WindowDoneV1 extends Envelope<'migsim.window-done', 1> {
   readonly steps: number;
   readonly sent: number;
   readonly mail: readonly MailBag[];
-  /** For a live view (never read by the simulation): each host's news since the last window, per variant. */
+  /** For a live view (never read by the simulation): news since the last window of each host that has any (or whose up/down state changed), per variant. */
   readonly live: readonly { variant: number; hosts: HostLive[] }[];
 }
 

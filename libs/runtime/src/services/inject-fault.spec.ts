@@ -6,7 +6,7 @@ import { loadScenario, parseDuration, ScenarioError } from '@migsim/scenario';
 import { simulate } from '@migsim/sim';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { planShards } from '../run-worlds';
+import { planShards } from '../shard-plan';
 import { runServicesInProcess } from './services-in-process';
 
 const scenariosDir = fileURLToPath(new URL('../../../../scenarios/', import.meta.url));

@@ -24,6 +24,14 @@ export interface RunSpec {
 /** How long one window may be in wall time when paced, so a watcher sees virtual time move smoothly. */
 const PACED_WINDOW_WALL_MS = 200;
 
+/**
+ * An unpaced run asks its shards for their hosts' live news at most this
+ * often in wall time (and in its last window): a study runs windows by the
+ * hundred per second, and every running migration's `query-migrate` reply in
+ * each of them would cost more than the window. A paced run asks every window.
+ */
+const UNPACED_LIVE_NEWS_WALL_MS = 250;
+
 export interface RunProgress {
   run: string;
   window: number;
@@ -49,6 +57,8 @@ interface ActiveRun {
   spec: RunSpec;
   runtime: CoordinatorRuntime;
   startedWallMs: number;
+  /** When the run last asked its shards for live news (wall time). */
+  liveNewsWallMs: number;
   /** Inputs of a run are taken one at a time, in the order they are journaled (a reply and an injection may race). */
   lock: Promise<void>;
 }
@@ -93,7 +103,7 @@ export class RunCoordinator {
   async start(spec: RunSpec): Promise<void> {
     await this.deps.journal.append(coordinatorJournalKey(spec.run), [spec as unknown as JsonValue]);
     const active = this.activate(spec);
-    for (const shard of spec.shards) {
+    for (const shard of active.runtime.worlds.activeShards) {
       this.deps.send(
         shardQueue(shard.id),
         { v: 1, type: 'migsim.run-start', run: spec.run, shard: shard.id, scenarioText: spec.scenarioText, scenarioFile: spec.scenarioFile, seed: spec.seed, shards: spec.shards },
@@ -162,9 +172,16 @@ export class RunCoordinator {
       if (message.window !== active.runtime.currentWindow) return; // a re-sent report of a window already closed
       // Validated at the edge: every delivery against its message kind (libs/protocol), before it is journaled.
       for (const [bag, { items }] of message.mail.entries()) items.forEach((item, index) => decodeDelivery(item.delivery, `$.mail[${bag}].items[${index}].delivery`));
-      await this.deps.journal.append(coordinatorJournalKey(message.run), [message as unknown as JsonValue]);
-      this.deps.onLive?.(message.run, message);
-      const command = active.runtime.onDone(message);
+      // A replay never reads the live news, so the journal leaves it out. The window is worked out while the
+      // entry is on its way to Redis; what it decided goes out only once the entry is in.
+      const journaled = this.deps.journal.append(coordinatorJournalKey(message.run), [{ ...message, live: [] } as unknown as JsonValue]);
+      let command: CoordinatorCommand | undefined;
+      try {
+        this.deps.onLive?.(message.run, message);
+        command = active.runtime.onDone(message);
+      } finally {
+        await journaled;
+      }
       if (command !== undefined) this.dispatch(active, command);
       return;
     }
@@ -198,7 +215,7 @@ export class RunCoordinator {
   private activate(spec: RunSpec): ActiveRun {
     const worlds = new RunWorlds(spec.scenarioText, spec.scenarioFile, spec.seed, spec.shards, this.deps.hooks);
     const maxWindowNs = spec.speed === null ? Infinity : spec.speed * PACED_WINDOW_WALL_MS * 1e6;
-    const active: ActiveRun = { spec, runtime: new CoordinatorRuntime(spec.run, worlds, maxWindowNs), startedWallMs: this.deps.nowMs(), lock: Promise.resolve() };
+    const active: ActiveRun = { spec, runtime: new CoordinatorRuntime(spec.run, worlds, maxWindowNs), startedWallMs: this.deps.nowMs(), liveNewsWallMs: -Infinity, lock: Promise.resolve() };
     this.runs.set(spec.run, active);
     return active;
   }
@@ -207,7 +224,8 @@ export class RunCoordinator {
   private dispatch(active: ActiveRun, command: CoordinatorCommand): void {
     const send = () => {
       if (command.kind === 'open') {
-        for (const open of command.messages) this.deps.send(shardQueue(open.shard), open, openJobId(open.run, open.window, open.shard));
+        const live = this.wantsLiveNews(active, command.messages[0]?.final ?? true);
+        for (const open of command.messages) this.deps.send(shardQueue(open.shard), live ? open : { ...open, live: false }, openJobId(open.run, open.window, open.shard));
         this.deps.onProgress?.({ run: active.spec.run, window: active.runtime.currentWindow, reachedNs: active.runtime.reachedNs });
       } else {
         for (const finish of command.messages) this.deps.send(shardQueue(finish.shard), finish, finishJobId(finish.run, finish.shard));
@@ -222,6 +240,13 @@ export class RunCoordinator {
     const delayMs = dueWallMs - this.deps.nowMs();
     if (delayMs <= 0) send();
     else this.deps.later(send, delayMs);
+  }
+
+  private wantsLiveNews(active: ActiveRun, final: boolean): boolean {
+    const nowMs = this.deps.nowMs();
+    if (active.spec.speed === null && !final && nowMs - active.liveNewsWallMs < UNPACED_LIVE_NEWS_WALL_MS) return false;
+    active.liveNewsWallMs = nowMs;
+    return true;
   }
 
   /** A reported run needs its journals no more. */

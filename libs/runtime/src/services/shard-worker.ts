@@ -55,8 +55,14 @@ export class ShardWorker {
         const runtime = await this.runtime(message.run);
         // Only the next window is an input to keep: the last one is answered again from what it sent, and any
         // other is refused by runWindow. A refused open in the journal would stop every later rebuild of the shard.
-        if (message.window === runtime.lastWindow + 1) await this.deps.journal.append(shardJournalKey(message.run, this.deps.shard), [message as unknown as JsonValue]);
-        const done = runtime.runWindow(message);
+        // The window runs while its entry is on its way to Redis; its answer leaves only once the entry is in.
+        const journaled = message.window === runtime.lastWindow + 1 ? this.deps.journal.append(shardJournalKey(message.run, this.deps.shard), [message as unknown as JsonValue]) : undefined;
+        let done: WindowDoneV1;
+        try {
+          done = runtime.runWindow(message);
+        } finally {
+          await journaled;
+        }
         await this.deps.deliver(coordinatorQueue(), done, doneJobId(message.run, done.window, this.deps.shard));
         return;
       }
