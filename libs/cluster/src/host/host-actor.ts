@@ -1,19 +1,16 @@
 import type { OperationReport } from '@migsim/mmu';
 import type { HostSpec, Scenario, ScenarioVariant, VmSpec } from '@migsim/scenario';
 import { GUEST_STEP_NS } from '../constants';
-import { emptyQueryMigrateInfo } from '../empty-info';
 import { EventQueue } from '../core/event-queue';
 import type { Rng } from '../core/rng';
-import type { ClusterMessage, HostToController, MigrationStart } from '../messages/messages';
+import type { ClusterMessage, HostToController } from '../messages/messages';
 import { CONTROLLER_ID, hostActorId, type Actor, type ActorId, type Outbound } from '../world/actor';
 import type { ClusterTestHooks } from '../world/test-hooks';
-import { DirtyRateProbe } from './dirty-rate-probe';
 import { HostRecords } from './host-records';
 import type { HostFacts, HostLive } from './host-facts';
 import type { HostPort, RecoveryTrigger } from './host-port';
 import { HostedVm } from './hosted-vm';
-import { IncomingMigration } from './incoming-migration';
-import { OutgoingMigration } from './outgoing-migration';
+import { HostMigrations } from './host-migrations';
 import { RecoveryRun } from './recovery-run';
 import { TimelineSampler } from './timeline-sampler';
 import { keepsTimeline } from './timeline-selection';
@@ -63,9 +60,7 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
   readonly controlLatencyNs: number;
   up = true;
   private readonly vms = new Map<string, HostedVm>();
-  private readonly outgoing = new Map<string, OutgoingMigration>();
-  private readonly incoming = new Map<string, IncomingMigration>();
-  private readonly probes = new Map<string, DirtyRateProbe>();
+  private readonly migrations = new HostMigrations(this, () => this.nextWakeNs());
   private readonly timers = new EventQueue<HostTimer>();
   private readonly stepVersions = new Map<HostedVm, number>();
   private readonly sampler: TimelineSampler;
@@ -105,7 +100,7 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
 
   applyLazy(message: ClusterMessage): void {
     if (message.kind !== 'stream.batch') throw new Error(`${this.id}: ${message.kind} cannot be lazy`);
-    this.incoming.get(message.attemptId)?.applyLazyBatch(message.batch);
+    this.migrations.applyLazyBatch(message.attemptId, message.batch);
   }
 
   advanceTo(nowNs: number): void {
@@ -117,69 +112,27 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
         this.fire(this.timers.pop()!.payload);
         continue;
       }
-      const migration = this.dueMigration(nowNs);
-      if (migration === undefined) break;
-      migration.pendingWakeNs = undefined;
-      migration.process();
-      if (migration.ended) this.outgoing.delete(migration.attemptId);
+      if (!this.migrations.wakeDue(nowNs)) break;
     }
     this.afterStep();
   }
 
-  /** The outgoing migration whose wake is earliest and due by `nowNs` (ties: the one started first). */
-  private dueMigration(nowNs: number): OutgoingMigration | undefined {
-    let due: OutgoingMigration | undefined;
-    for (const migration of this.outgoing.values()) {
-      const wake = migration.pendingWakeNs;
-      if (wake !== undefined && wake <= nowNs && (due === undefined || wake < due.pendingWakeNs!)) due = migration;
-    }
-    return due;
-  }
-
   nextWakeNs(): number {
-    let next = this.timers.peekTimeNs() ?? Infinity;
-    for (const migration of this.outgoing.values()) {
-      const wake = migration.pendingWakeNs;
-      if (wake !== undefined && wake < next) next = wake;
-    }
-    return next;
+    return this.migrations.nextWakeNs(this.timers.peekTimeNs() ?? Infinity);
   }
 
   nextOutputNs(): number {
-    // The usual host: nothing of its own will ever send (asked after every step).
-    if (this.outgoing.size === 0 && this.probes.size === 0 && this.incoming.size === 0) return Infinity;
-    let next = Infinity;
-    for (const migration of this.outgoing.values()) {
-      const bound = migration.nextOutputNs();
-      if (bound < next) next = bound;
-    }
-    for (const probe of this.probes.values()) if (probe.request.reportRate && probe.endNs < next) next = probe.endNs;
-    // A post-copy guest running here sends page requests from its steps.
-    for (const migration of this.incoming.values()) {
-      if (!migration.runningPostcopy) continue;
-      const vm = this.vms.get(migration.vmName);
-      if (vm !== undefined) next = Math.min(next, vm.guestTimeNs + GUEST_STEP_NS, this.nextWakeNs());
-    }
-    return next;
+    return this.migrations.nextOutputNs();
   }
 
   // ---- messages -----------------------------------------------------------------
 
   private handle(message: ClusterMessage): void {
     if (!this.up && message.kind !== 'host.recover') {
-      this.whileDown(message);
+      this.migrations.receiveWhileDown(message);
       return;
     }
     switch (message.kind) {
-      case 'migration.start':
-        this.startMigration(message);
-        return;
-      case 'migration.rate':
-        this.outgoing.get(message.attemptId)?.setRate(message.rateBytesPerSec, message.burstRateBytesPerSec, message.latencyNs, message.pathUp);
-        return;
-      case 'migration.cancel':
-        this.outgoing.get(message.attemptId)?.cancel(message.reason);
-        return;
       case 'host.crash':
         this.crash(message.reason);
         return;
@@ -187,104 +140,15 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
         this.up = true;
         this.event('host-recovered', this.name, 'back up, empty');
         return;
-      case 'probe.start': {
-        const probe = DirtyRateProbe.start(this, message);
-        if (probe === undefined) return;
-        this.probes.set(probe.vm.name, probe);
-        this.at(probe.endNs, () => this.endProbe(probe));
-        return;
-      }
-      case 'stream.prepare':
-        this.incoming.set(message.attemptId, new IncomingMigration(this, message));
-        return;
-      case 'stream.batch':
-        this.incoming.get(message.attemptId)?.receiveBatch(message.batch);
-        return;
-      case 'stream.resume':
-        this.incoming.get(message.attemptId)?.resume(message.check);
-        return;
-      case 'stream.complete':
-        this.incoming.get(message.attemptId)?.complete(message.check);
-        return;
-      case 'stream.discard':
-        this.incoming.get(message.attemptId)?.discard(message.reason);
-        this.incoming.delete(message.attemptId);
-        return;
-      case 'stream.rate':
-        this.incoming.get(message.attemptId)?.setRate(message.rateBytesPerSec, message.latencyNs);
-        return;
-      case 'stream.resumed':
-      case 'stream.completed':
-        this.outgoing.get(message.attemptId)?.answer(message);
-        return;
-      case 'stream.page-request':
-        this.outgoing.get(message.attemptId)?.command({ type: 'page-request', atNs: 0, gfns: message.gfns });
-        return;
-      case 'stream.peer-lost':
-        this.outgoing.get(message.attemptId)?.peerLost(message.reason);
-        return;
       default:
-        throw new Error(`${this.id} does not handle ${message.kind}`);
+        if (!this.migrations.receive(message)) throw new Error(`${this.id} does not handle ${message.kind}`);
     }
-  }
-
-  /** A crashed host answers nothing; a migration start it gets fails at once (the controller's refusal path). */
-  private whileDown(message: ClusterMessage): void {
-    if (message.kind === 'migration.start') this.refuse(message, `source host ${this.name} is down`);
-    if (message.kind === 'stream.prepare') {
-      this.toHost(message.source, { kind: 'stream.peer-lost', attemptId: message.attemptId, reason: `destination ${this.name} is down` }, message.latencyNs);
-    }
-    if (message.kind === 'probe.start' && message.reportRate) this.toController({ kind: 'probe.ended', probe: message.probe, vm: message.vm, rateBytesPerSec: null });
-  }
-
-  private startMigration(start: MigrationStart): void {
-    const vm = this.vms.get(start.vm);
-    const refusal =
-      vm === undefined || !vm.resident
-        ? `VM ${start.vm} is not on ${this.name}`
-        : vm.state !== 'running'
-          ? `VM ${start.vm} is ${vm.state}`
-          : vm.outgoing !== undefined || vm.postcopyIncoming !== undefined
-            ? `VM ${start.vm} is already migrating`
-            : undefined;
-    if (refusal !== undefined) {
-      this.refuse(start, refusal);
-      return;
-    }
-    const probe = this.probes.get(vm!.name);
-    if (probe !== undefined) this.endProbe(probe);
-    const migration = new OutgoingMigration(this, start, vm!, (m, atNs) => this.wakeAttempt(m, atNs));
-    this.outgoing.set(start.attemptId, migration);
-    migration.begin();
-    if (migration.ended) this.outgoing.delete(start.attemptId);
-  }
-
-  private refuse(start: MigrationStart, reason: string): void {
-    this.event('migration-failed', start.migration, `attempt ${start.attempt}: ${reason}`);
-    this.toController({
-      kind: 'migration.ended',
-      migration: start.migration,
-      attempt: start.attempt,
-      vm: start.vm,
-      outcome: 'failed',
-      reason,
-      startNs: this.now,
-      endNs: this.now,
-      phases: [],
-      info: emptyQueryMigrateInfo(reason),
-      vmAfter: 'on-source',
-    });
   }
 
   /** The host goes down: its VMs with it, migrations out of it are lost, migrations into it fail. */
   private crash(reason: string): void {
     this.up = false;
-    for (const migration of [...this.outgoing.values()]) migration.abandon(`source host crashed: ${reason}`);
-    this.outgoing.clear();
-    for (const migration of this.incoming.values()) migration.crash(reason);
-    this.incoming.clear();
-    for (const probe of this.probes.values()) probe.finish();
-    this.probes.clear();
+    this.migrations.crash(reason);
     for (const vm of this.vms.values()) {
       if (!vm.resident) continue;
       vm.advanceGuest(this.now);
@@ -294,11 +158,6 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
       this.highlight(vm);
     }
     this.event('host-crashed', this.name, reason);
-  }
-
-  private endProbe(probe: DirtyRateProbe): void {
-    if (this.probes.get(probe.vm.name) === probe) this.probes.delete(probe.vm.name);
-    probe.finish();
   }
 
   // ---- timers -------------------------------------------------------------------
@@ -319,10 +178,6 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
         this.sample();
         return;
     }
-  }
-
-  private wakeAttempt(migration: OutgoingMigration, atNs: number): void {
-    migration.pendingWakeNs = atNs;
   }
 
   private armSampling(): void {
@@ -463,12 +318,7 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
    * replies and phases, new timeline points per VM, new events.
    */
   drainLive(): HostLive {
-    const migrations: HostLive['migrations'] = [];
-    for (const migration of this.outgoing.values()) {
-      if (migration.ended) continue;
-      const phase = migration.machine.phase();
-      migrations.push({ migration: migration.migration, attempt: migration.attempt, vm: migration.vm.name, destination: migration.destination, phase: phase.name, round: phase.round, info: migration.machine.info() });
-    }
+    const migrations = this.migrations.live();
     const samples: HostLive['samples'] = [];
     for (const vm of this.records.allVms()) {
       const from = this.liveCursor.get(vm) ?? 0;
@@ -483,9 +333,7 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
   /** At the horizon: guests brought up to it, recoveries closed, unfinished attempts and every fact handed over. */
   finish(horizonNs: number): HostFacts {
     this.now = horizonNs;
-    const running = [...this.outgoing.values()].filter((m) => !m.ended);
-    const unfinished = running.map((m) => ({ migration: m.migration, attempt: m.unfinished(horizonNs) }));
-    for (const m of running) this.recordTransfer({ attemptId: m.attemptId, destination: m.destination, startNs: m.startNs, endNs: horizonNs });
+    const unfinished = this.migrations.unfinished(horizonNs);
     for (const vm of this.vms.values()) {
       if (vm.active) vm.advanceGuest(horizonNs);
       vm.closeRecovery();

@@ -1,18 +1,17 @@
-import { createMigration, vcpuStallOfNs, type MigrationAction, type MigrationEvent, type MigrationMachine, type PageBatch, type QueryMigrateInfo, type TerminalAction } from '@migsim/migration';
-import { MigrationWatchdog } from '@migsim/orchestration';
-import type { PhaseInterval, PhaseKind, MigrationAttempt as AttemptReport } from '@migsim/report';
+import { createMigration, vcpuStallOfNs, type MigrationAction, type MigrationEvent, type MigrationMachine, type PageBatch, type TerminalAction } from '@migsim/migration';
+import type { MigrationAttempt as AttemptReport } from '@migsim/report';
 import { toMigrationParameters } from '@migsim/scenario';
-import { NS_PER_MS } from '../constants';
-import type { MigrationStart, StreamAnswer, VmAfterAttempt } from '../messages/messages';
+import type { MigrationStart, StreamAnswer } from '../messages/messages';
 import { WorldError } from '../world/world-error';
 import { AttemptLink } from './attempt-link';
-import { attemptOutcome, settleVmOnSource, type EndedOutcome } from './attempt-outcome';
-import { downtimeSchedule } from './downtime-schedule';
+import { attemptOutcome, settleVmOnSource } from './attempt-outcome';
+import { AttemptRecord } from './attempt-record';
 import type { HostPort } from './host-port';
 import type { HostedVm } from './hosted-vm';
+import { ParameterSchedule } from './parameter-schedule';
+import { SourceWatchdog } from './source-watchdog';
 import { lazySourceVm } from './vm-model';
 
-const REPORTED_PHASES = new Set<string>(['setup', 'round', 'stop-and-copy', 'postcopy']);
 const UNCAPPED_PHASES = new Set<string>(['stop-and-copy', 'postcopy']);
 const MAX_SPINS_AT_ONE_INSTANT = 10_000;
 
@@ -42,12 +41,13 @@ export class OutgoingMigration {
   readonly startNs: number;
   readonly machine: MigrationMachine;
   readonly link: AttemptLink;
-  readonly watchdog: MigrationWatchdog;
-  readonly phases: PhaseInterval[] = [];
+  readonly watchdog: SourceWatchdog;
+  /** Its phases, lost work and end record, for the report. */
+  private readonly record: AttemptRecord;
+  private readonly schedule: ParameterSchedule;
   ended = false;
   /** When the host must next run `process()` (undefined: only an input moves it on). */
   pendingWakeNs: number | undefined;
-  private abortReason: string | undefined;
   private rateBytesPerSec: number;
   private burstRateBytesPerSec: number;
   private latencyNs: number;
@@ -56,10 +56,6 @@ export class OutgoingMigration {
   private uncapped = false;
   private spins = 0;
   private lastWakeNs = -1;
-  /** The VM's lost work when the attempt started (what the attempt cost it is the growth since). */
-  private readonly lostWorkAtStartNs: number;
-  /** Parameter changes and post-copy triggers still to come (their times bound the lookahead). */
-  private readonly timers: number[] = [];
 
   constructor(
     private readonly host: HostPort,
@@ -81,14 +77,15 @@ export class OutgoingMigration {
     if (wasStepping) vm.advanceGuest(now);
     else vm.guestTimeNs = Math.max(vm.guestTimeNs, now);
     vm.closeRecovery();
-    this.lostWorkAtStartNs = vm.lostWorkUpToNs(now);
+    this.record = new AttemptRecord(host, start, vm, now);
+    this.schedule = new ParameterSchedule(host, start, now, vm.spec.memoryBytes, (event) => this.command(event));
     this.machine = createMigration({
       id: start.attemptId,
       vm: lazySourceVm(model.guest, () => vm.advanceGuest(host.nowNs())),
       params: toMigrationParameters(start.params),
     });
     this.link = new AttemptLink(start.rateBytesPerSec, start.latencyNs, now);
-    this.watchdog = new MigrationWatchdog(start.watchdog, vm.spec.memoryBytes, now);
+    this.watchdog = new SourceWatchdog(host, start, vm, now);
     vm.outgoing = start.attemptId;
     host.highlight(vm);
   }
@@ -98,27 +95,8 @@ export class OutgoingMigration {
     const host = this.host;
     host.event('migration-started', this.migration, `attempt ${this.attempt}: VM ${this.vm.name} ${host.name} -> ${this.destination}`);
     this.feed({ type: 'start', atNs: host.nowNs(), linkBytesPerSec: this.link.bytesPerSec });
-    this.scheduleParameterChanges();
+    this.schedule.begin();
     if (!this.ended) this.reschedule();
-  }
-
-  private scheduleParameterChanges(): void {
-    const trigger = this.start.params.postcopyAfter;
-    if (trigger?.type === 'elapsed') this.after(trigger.afterNs, () => this.command({ type: 'start-postcopy', atNs: 0 }));
-    const steps = this.start.downtimeSteps;
-    if (steps === null) return;
-    for (const step of downtimeSchedule(steps, this.vm.spec.memoryBytes)) {
-      this.after(step.afterNs, () => this.command({ type: 'set-parameters', atNs: 0, params: { 'downtime-limit': step.downtimeLimitMs } }));
-    }
-  }
-
-  private after(delayNs: number, run: () => void): void {
-    const atNs = this.startNs + delayNs;
-    this.timers.push(atNs);
-    this.host.at(atNs, () => {
-      this.timers.splice(this.timers.indexOf(atNs), 1);
-      run();
-    });
   }
 
   // ---- inputs -------------------------------------------------------------
@@ -241,35 +219,8 @@ export class OutgoingMigration {
   }
 
   private observeWatchdog(): void {
-    if (this.abortReason !== undefined) return;
-    const host = this.host;
-    const machine = this.machine;
-    const remaining = machine.ramRemainingBytes !== undefined ? machine.ramRemainingBytes() : machine.info().ram.remaining;
-    const verdict = this.watchdog.observe(host.nowNs(), remaining);
-    switch (verdict.action) {
-      case 'continue':
-        return;
-      case 'abort':
-        this.abortReason = verdict.message;
-        host.event('migration-aborting', this.migration, verdict.message);
-        this.feed({ type: 'cancel', atNs: host.nowNs() });
-        return;
-      case 'switch-to-postcopy':
-        host.event('timeout-action', this.migration, verdict.message);
-        this.feed({ type: 'start-postcopy', atNs: host.nowNs() });
-        return;
-      case 'force-complete':
-        host.event('timeout-action', this.migration, verdict.message);
-        if (this.start.params.postcopyRam) {
-          this.feed({ type: 'start-postcopy', atNs: host.nowNs() });
-        } else {
-          // Nova force_complete without post-copy: suspend the guest so pre-copy converges.
-          this.vm.advanceGuest(host.nowNs());
-          this.vm.forcePaused = true;
-          host.highlight(this.vm);
-        }
-        return;
-    }
+    const event = this.watchdog.observe(this.machine);
+    if (event !== undefined) this.feed(event);
   }
 
   // ---- the machine's actions --------------------------------------------------
@@ -347,24 +298,17 @@ export class OutgoingMigration {
 
   private onPhase(phase: string, round: number | null): void {
     const host = this.host;
-    const now = host.nowNs();
-    if (REPORTED_PHASES.has(phase)) {
-      this.closePhase(now);
-      this.phases.push({ phase: phase as PhaseKind, round: phase === 'round' ? round : null, startMs: now / NS_PER_MS, endMs: -1 });
-      host.event('phase', this.migration, phase === 'round' ? `round ${round}` : phase);
-    }
+    const reported = AttemptRecord.reports(phase);
+    if (reported) this.record.openPhase(phase, round);
     if (phase === 'postcopy') this.watchdog.enteredPostcopy();
     if (UNCAPPED_PHASES.has(phase) && !this.uncapped) {
       this.uncapped = true;
       this.applyLinkRate();
     }
-    if (this.start.reportPhases && REPORTED_PHASES.has(phase)) {
+    if (this.start.reportPhases && reported) {
       host.toController({ kind: 'migration.phase', migration: this.migration, attempt: this.attempt, vm: this.vm.name, phase, round });
     }
-    const trigger = this.start.params.postcopyAfter;
-    if (trigger?.type === 'round' && phase === 'round' && round === trigger.round + 1) {
-      host.at(now, () => this.command({ type: 'start-postcopy', atNs: 0 }));
-    }
+    this.schedule.phaseChanged(phase, round);
   }
 
   /** The link's rate for the stage: the flow's share, or what the path has left once QEMU stops limiting. */
@@ -388,75 +332,38 @@ export class OutgoingMigration {
   // ---- the end ------------------------------------------------------------------
 
   private end(terminal: TerminalAction): void {
-    const ended = attemptOutcome(terminal, this.abortReason, this.cancelReason);
-    const lostWorkVcpuNs = this.lostWork();
+    const ended = attemptOutcome(terminal, this.watchdog.abortReason, this.cancelReason);
+    const lostWorkVcpuNs = this.record.lostWork();
     this.detach();
     this.host.event(`migration-${ended.outcome}`, this.migration, `attempt ${this.attempt}: ${ended.reason}`);
     const vmAfter = settleVmOnSource(this.host, this.vm, this.migration, terminal, ended, () => this.resumeOnSource());
-    this.report(ended.outcome, ended.reason, terminal.info, vmAfter, lostWorkVcpuNs);
-  }
-
-  /** Work the VM lost on this host since the attempt started (its stop-and-copy pause included). */
-  private lostWork(): number {
-    return Math.max(0, this.vm.lostWorkUpToNs(this.host.nowNs()) - this.lostWorkAtStartNs);
+    this.record.report(ended.outcome, ended.reason, terminal.info, vmAfter, lostWorkVcpuNs);
   }
 
   /** The source host crashed under the attempt: nothing is left to clean up on it. */
   abandon(reason: string): void {
     if (this.ended) return;
     const info = { ...this.machine.info(), status: 'failed' as const, 'error-desc': reason };
-    const lostWorkVcpuNs = this.lostWork();
+    const lostWorkVcpuNs = this.record.lostWork();
     this.detach();
     this.host.toHost(this.destination, { kind: 'stream.discard', attemptId: this.attemptId, reason }, this.latencyNs);
     this.host.event('migration-failed', this.migration, `attempt ${this.attempt}: ${reason}`);
-    this.report('failed', reason, info, 'down', lostWorkVcpuNs);
-  }
-
-  /** The attempt's whole record, to the controller. */
-  private report(outcome: EndedOutcome, reason: string, info: QueryMigrateInfo, vmAfter: VmAfterAttempt, lostWorkVcpuNs: number): void {
-    this.host.toController({
-      kind: 'migration.ended',
-      migration: this.migration,
-      attempt: this.attempt,
-      vm: this.vm.name,
-      outcome,
-      reason,
-      startNs: this.startNs,
-      endNs: this.host.nowNs(),
-      phases: this.phases,
-      info,
-      vmAfter,
-      lostWorkVcpuNs,
-    });
+    this.record.report('failed', reason, info, 'down', lostWorkVcpuNs);
   }
 
   /** At the horizon, still running: its record as it stands. */
   unfinished(horizonNs: number): AttemptReport {
-    this.closePhase(horizonNs);
-    return {
-      attempt: this.attempt,
-      startMs: this.startNs / NS_PER_MS,
-      endMs: null,
-      outcome: 'unfinished',
-      phases: this.phases.map((phase) => ({ ...phase })),
-      info: this.machine.info(),
-      lostWorkVcpuSeconds: this.lostWork() / 1e9,
-    };
+    return this.record.unfinished(horizonNs, this.machine.info());
   }
 
   private detach(): void {
     const now = this.host.nowNs();
     this.ended = true;
-    this.closePhase(now);
+    this.record.closePhase(now);
     this.link.clear();
     this.vm.outgoing = undefined;
     this.host.recordTransfer({ attemptId: this.attemptId, destination: this.destination, startNs: this.startNs, endNs: now });
     this.host.touch(this.vm);
-  }
-
-  private closePhase(atNs: number): void {
-    const open = this.phases[this.phases.length - 1];
-    if (open !== undefined && open.endMs < 0) open.endMs = atNs / NS_PER_MS;
   }
 
   // ---- lookahead ----------------------------------------------------------------
@@ -480,8 +387,6 @@ export class OutgoingMigration {
     if (bound === undefined || bound === null) return wake;
     // The watchdog fires at any wake later than lastProgress + timeout; its deadline (one ns past that) is
     // where it wakes to fire, not a bound: simulated times are not whole nanoseconds.
-    let next = Math.min(bound, this.watchdog.nextDeadlineNs() - 1);
-    for (const atNs of this.timers) if (atNs < next) next = atNs;
-    return next;
+    return this.schedule.earliestBefore(Math.min(bound, this.watchdog.nextDeadlineNs() - 1));
   }
 }
