@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { HostLive, WindowDoneV1 } from '@migsim/protocol';
+import type { HostLive } from '@migsim/cluster';
+import type { WindowDoneV1 } from '@migsim/protocol';
 import { loadScenario } from '@migsim/scenario';
 import { describe, expect, it } from 'vitest';
 import { CoordinatorRuntime, type CoordinatorCommand } from './coordinator-runtime';
