@@ -25,7 +25,8 @@ const results = {};
 let pass = true;
 for (const name of names) {
   console.error(`== bench ${name}`);
-  const run = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', BENCHES[name], '--json'], {
+  // bench:engine runs simulate() in its own process: the migsim CLI's young generation (apps/cli/bin/migsim.mjs).
+  const run = spawnSync(process.execPath, ['--max-semi-space-size=128', '--conditions=development', '--import', 'tsx', BENCHES[name], '--json'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

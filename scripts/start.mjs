@@ -175,8 +175,8 @@ function parseArgs(args) {
 
 function startService(app, args, env, children) {
   // The services step the same actors as `migsim simulate`, so they get its
-  // 64 MiB young generation (apps/cli/bin/migsim.mjs says why).
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--conditions=development', '--import', 'tsx', 'src/main.ts', ...args], {
+  // 128 MiB young generation (apps/cli/bin/migsim.mjs says why).
+  const child = spawn(process.execPath, ['--max-semi-space-size=128', '--conditions=development', '--import', 'tsx', 'src/main.ts', ...args], {
     cwd: join(root, 'apps', app),
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

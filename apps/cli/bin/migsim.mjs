@@ -11,11 +11,16 @@ const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const tsxLoader = require.resolve('tsx');
 
 // A simulation allocates many short-lived objects per event (page batches,
-// messages): a 64 MiB young generation (V8's semi-space, 16 MiB by default)
+// messages): a 128 MiB young generation (V8's semi-space, 16 MiB by default)
 // lets them die there instead of being promoted and collected by full GCs.
-// On the 1,000-host drain study (1,000 page-accurate migrations) it took the
-// run from 28-30 s of CPU to 18 s (see the Load studies section of README.md).
-const NODE_FLAGS = ['--max-semi-space-size=64'];
+// On the 1,000-host drain study (1,000 page-accurate migrations) 64 MiB took
+// the run from 28-30 s of CPU to 18 s; on the 2,000-host one (2,000
+// migrations, 100 at once, a heap of 200+ MiB whose scavenges cost 20-45 ms
+// each at 64 MiB) 128 MiB took it from 76 s of CPU to 53 s, GC from 7.7 s to
+// 3.3 s, with a lower peak RSS; 256 MiB gained nothing more (see the Load
+// studies section of README.md). Every node process that steps actors gets
+// the same flag: bench:study's and bench:engine's, the services'.
+const NODE_FLAGS = ['--max-semi-space-size=128'];
 
 const child = spawn(
   process.execPath,

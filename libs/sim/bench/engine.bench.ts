@@ -2,7 +2,7 @@
 // engine and by SimGrid's VM live-migration plugin, on this machine, in this
 // run.
 //
-//   npx tsx --conditions=development libs/sim/bench/engine.bench.ts [--json]
+//   npm run bench:engine   (or: node --max-semi-space-size=128 --import tsx --conditions=development libs/sim/bench/engine.bench.ts [--json]: the CLI's young generation)
 //
 // Study: 200 hosts (10 Gbps NICs, 50 us access links), 2,000 VMs of 2-16 GiB (whole GiB, uniform),
 // 1-4 vCPUs, each writing 1-20 MB/s sequentially over 90 % of its memory (all

@@ -7,6 +7,7 @@
 // 20 drained, 200 migrations) to see how the wall time grows.
 //
 //   npm run bench:study            (or: npx tsx --conditions=development libs/sim/bench/study.bench.ts [--json] [--small-only])
+// (each migsim child gets the CLI's node flags: a 128 MiB young generation)
 //
 // Each migsim run is a child process of its own (run-migsim.ts), so its peak
 // resident set is its own; SimGrid runs three times per size (median wall),
@@ -104,8 +105,8 @@ function round(value: number, decimals: number): number {
 }
 
 async function runMigsim(size: StudySize): Promise<MigsimRun> {
-  // The flags the migsim CLI starts node with (apps/cli/bin/migsim.mjs): a 64 MiB young generation.
-  const result = await runProcess(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', '--conditions=development', RUNNER, size]);
+  // The flags the migsim CLI starts node with (apps/cli/bin/migsim.mjs): a 128 MiB young generation.
+  const result = await runProcess(process.execPath, ['--max-semi-space-size=128', '--import', 'tsx', '--conditions=development', RUNNER, size]);
   if (result.exitCode !== 0) throw new Error(`migsim ${size} study failed (exit ${result.exitCode}):\n${result.stderr.trim()}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as MigsimRun;
 }

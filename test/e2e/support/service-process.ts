@@ -23,8 +23,8 @@ export class ServiceProcess {
   ) {
     // MIGSIM_CPU_PROFILE_DIR=<dir>: each service writes a V8 CPU profile there when it exits (bench diagnosis).
     const profile = process.env.MIGSIM_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MIGSIM_CPU_PROFILE_DIR}`, `--cpu-prof-name=${app}.cpuprofile`] : [];
-    // The node flags of scripts/start.mjs and the Dockerfiles: a 64 MiB young generation, as `migsim simulate` has.
-    this.child = spawn(process.execPath, [...profile, '--max-semi-space-size=64', '--conditions=development', '--import', 'tsx', 'src/main.ts', ...args], {
+    // The node flags of scripts/start.mjs and the Dockerfiles: a 128 MiB young generation, as `migsim simulate` has.
+    this.child = spawn(process.execPath, [...profile, '--max-semi-space-size=128', '--conditions=development', '--import', 'tsx', 'src/main.ts', ...args], {
       cwd: `${APPS_DIR}${app}`,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
