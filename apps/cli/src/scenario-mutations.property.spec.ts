@@ -19,7 +19,8 @@ import { applyMutation, mutationArbitrary } from './testing/scenario-mutations';
  * kernel stops it past the bound, however loaded the machine is) and a
  * wall-clock one as a safety net.
  *
- * MIGSIM_PROPERTY_SEED replays a failure (fast-check prints the seed).
+ * MIGSIM_PROPERTY_SEED replays a failure (fast-check prints the seed);
+ * MIGSIM_PROPERTY_RUNS sets how many files to try (18 by default).
  */
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const main = join(repoRoot, 'apps', 'cli', 'src', 'main.ts');
@@ -31,7 +32,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const RUN_CPU_SECONDS = 20;
 /** Wall-clock safety net for a machine so loaded that CPU time hardly accrues. */
 const RUN_WALL_MS = 180_000;
-const RUNS = 18;
+const RUNS = Number(process.env.MIGSIM_PROPERTY_RUNS ?? 18);
 /** What the children may give their models: far below a CI machine's memory, so a test never takes the machine down. */
 const MODEL_MEMORY_LIMIT = '1GiB';
 

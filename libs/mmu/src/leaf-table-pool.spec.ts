@@ -25,6 +25,35 @@ describe('leaf-table pool', () => {
     expect(moved).not.toContain(fresh);
   });
 
+  it('reserving one table at a time grows geometrically (a region-by-region split stays linear)', () => {
+    const pool = new LeafTablePool();
+    const tables = 20_000;
+    let reallocations = 0;
+    let arrays = pool.present;
+    for (let k = 0; k < tables; k++) {
+      pool.reserve(1, 32_768);
+      pool.alloc(32_768);
+      if (pool.present !== arrays) {
+        reallocations++;
+        arrays = pool.present;
+      }
+    }
+    // 64, then 1.5x each time: about 15 reallocations for 20,000 tables (an exact growth made 20,000).
+    expect(reallocations).toBeLessThan(20);
+    expect(pool.capacity).toBeLessThanOrEqual(32_768);
+    expect(pool.capacity).toBeGreaterThanOrEqual(tables);
+  });
+
+  it('a large reservation gets exactly the room it asks for, a small one beyond it 1.5x up to what the VM can need', () => {
+    const pool = new LeafTablePool();
+    pool.reserve(20_000, 40_000);
+    expect(pool.capacity).toBe(20_000);
+    pool.reserve(20_010, 40_000);
+    expect(pool.capacity).toBe(30_000);
+    pool.reserve(30_010, 32_768);
+    expect(pool.capacity).toBe(32_768);
+  });
+
   it('growth never goes beyond the number of tables the VM can need', () => {
     const pool = new LeafTablePool();
     for (let k = 0; k < 100; k++) pool.alloc(100);

@@ -56,10 +56,19 @@ export class LeafTablePool {
     this.freeStack[this.freeTop++] = t;
   }
 
-  /** Make room for `extra` more tables without growing on each allocation. */
+  /**
+   * Make room for `extra` more tables without growing on each allocation. A
+   * reservation of at least half the current capacity gets exactly the room
+   * it asks for (a whole-slot eager split knows its size); a smaller one grows
+   * by 1.5x like an allocation, so splitting region by region (an
+   * initially-set clear reaching huge leaves) costs linear copying, not
+   * quadratic.
+   */
   reserve(extra: number, maxTables: number): void {
     const free = this.freeTop + (this.capacity - this.highWater);
-    if (free < extra) this.grow(this.capacity + (extra - free), maxTables, true);
+    if (free >= extra) return;
+    const missing = extra - free;
+    this.grow(this.capacity + missing, maxTables, missing * 2 >= this.capacity);
   }
 
   bytes(): number {
