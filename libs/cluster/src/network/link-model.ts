@@ -1,5 +1,6 @@
 import type { NetworkSpec } from '@migsim/scenario';
 import { MaxMinSolver } from './max-min';
+import { TierCapacities } from './tier-capacity';
 import { Topology, type LinkTier } from './topology';
 
 /**
@@ -74,6 +75,10 @@ export class LinkModel {
   private pathStart = new Int32Array(1);
   private pathResources = new Int32Array(0);
   private readonly solver = new MaxMinSolver();
+  /** Each tier's links of finite capacity and their total capacity (made with the structure). */
+  private tierCapacities: TierCapacities | undefined;
+  /** The links the flows cross, in resource order (null: to recompute after the flows changed). */
+  private crossed: Int32Array | null = null;
   private structureDirty = true;
   private flowsDirty = true;
   private dirty = true;
@@ -106,9 +111,20 @@ export class LinkModel {
   /** Changes a host's NIC rate (a bandwidth-drop fault on a host): the NIC migrations use. */
   setHostNicRate(name: string, nicBytesPerSec: number): void {
     const h = this.requireHost(name);
-    if (this.network?.migrationNetwork) this.migrationNicBytesPerSec.set(h, nicBytesPerSec);
+    const dedicated = Boolean(this.network?.migrationNetwork);
+    if (dedicated) this.migrationNicBytesPerSec.set(h, nicBytesPerSec);
     else this.nicBytesPerSec[h] = nicBytesPerSec;
-    this.structureDirty = true;
+    if (this.structureDirty || this.topology === undefined) {
+      this.structureDirty = true;
+      return;
+    }
+    // Only the host's two NIC links change (the values rebuildStructure would
+    // give them): rebuilding the fabric would cost every host of the cluster
+    // at each drop and restore.
+    this.capacity[2 * h] = this.capacity[2 * h + 1] = dedicated ? nicBytesPerSec : nicBytesPerSec * this.topology.availableShare;
+    this.tierCapacities?.changed(2 * h);
+    this.tierCapacities?.changed(2 * h + 1);
+    this.dirty = true;
   }
 
   /** The rate of the NIC migrations use (the dedicated network's, when there is one). */
@@ -251,30 +267,25 @@ export class LinkModel {
   tierLoads(): TierLoad[] {
     this.refresh();
     const topology = this.topologyNow();
-    const totals = new Map<LinkTier, { links: number; used: number; capacity: number; max: number; busy: number }>();
-    for (let r = 0; r < topology.resourceCount; r++) {
-      const tier = topology.tier[r]!;
+    const totals = this.tierCapacities!.totals();
+    const loads = new Map<LinkTier, { used: number; max: number; busy: number }>(totals.map((total) => [total.tier, { used: 0, max: 0, busy: 0 }]));
+    // Only the links a flow crosses carry load. Summed in resource order they
+    // give the same sums as every link would (the others add exactly 0), at a
+    // cost that follows the flows, not the cluster's size.
+    this.crossed ??= Int32Array.from(new Set(this.pathResources)).sort();
+    for (const r of this.crossed) {
       const capacity = this.capacity[r]!;
-      if (!Number.isFinite(capacity)) continue;
-      let total = totals.get(tier);
-      if (total === undefined) totals.set(tier, (total = { links: 0, used: 0, capacity: 0, max: 0, busy: 0 }));
       const used = this.load[r]!;
-      total.links += 1;
-      total.used += used;
-      total.capacity += capacity;
-      if (used > 0) {
-        total.busy += 1;
-        if (capacity > 0) total.max = Math.max(total.max, used / capacity);
-      }
+      if (!Number.isFinite(capacity) || !(used > 0)) continue;
+      const load = loads.get(topology.tier[r]!)!;
+      load.used += used;
+      load.busy += 1;
+      if (capacity > 0) load.max = Math.max(load.max, used / capacity);
     }
-    return [...totals.entries()].map(([tier, total]) => ({
-      tier,
-      links: total.links,
-      capacityBytesPerSec: total.capacity,
-      meanFraction: total.capacity > 0 ? total.used / total.capacity : 0,
-      maxFraction: total.max,
-      busyLinks: total.busy,
-    }));
+    return totals.map(({ tier, links, capacity }) => {
+      const load = loads.get(tier)!;
+      return { tier, links, capacityBytesPerSec: capacity, meanFraction: capacity > 0 ? load.used / capacity : 0, maxFraction: load.max, busyLinks: load.busy };
+    });
   }
 
   /** Max-min fair allocation (progressive filling over every link each path crosses). */
@@ -308,6 +319,7 @@ export class LinkModel {
     for (const [h, rate] of this.migrationNicBytesPerSec) capacity[2 * h] = capacity[2 * h + 1] = rate;
     this.topology = topology;
     this.capacity = capacity;
+    this.tierCapacities = new TierCapacities(topology, capacity);
     if (this.load.length !== topology.resourceCount) this.load = new Float64Array(topology.resourceCount);
     this.structureDirty = false;
     this.flowsDirty = true;
@@ -328,6 +340,7 @@ export class LinkModel {
     starts[count] = resources.length;
     this.pathStart = starts;
     this.pathResources = Int32Array.from(resources);
+    this.crossed = null;
     if (this.caps.length < count) {
       this.caps = new Float64Array(count * 2);
       this.rates = new Float64Array(count * 2);

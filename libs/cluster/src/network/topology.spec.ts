@@ -116,3 +116,36 @@ describe('LinkModel over racks: every link a path crosses is shared max-min', ()
     );
   });
 });
+
+describe('LinkModel: a bandwidth drop changes two NIC links in place', () => {
+  it('gives the same rates and tier loads as a model built with the new NIC rates, over racks, background traffic and a migration network', () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.constantFrom(0, 0.25),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 600 })), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 100 })), { minLength: 1, maxLength: 20 }),
+        (dedicated, background, flows, drops) => {
+          // 600 hosts: the NIC tier spans several blocks of the per-tier capacity sums.
+          const network = { uplink: 40 * GBPS, backgroundFraction: background, migrationNetwork: dedicated ? { linkBytesPerSec: 25 * GBPS, coreBytesPerSec: null } : null };
+          const changed = racked(600, 40, network);
+          const started = flows.filter(([from, to]) => from !== to);
+          started.forEach(([from, to], i) => flow(changed, `m${i}`, from, to));
+          changed.tierLoads();
+          const finalRate = new Map<number, number>();
+          for (const [host, mbps] of drops) {
+            changed.setHostNicRate(`h-${host}`, mbps * 1_000_000);
+            finalRate.set(host, mbps * 1_000_000);
+            changed.tierLoads();
+          }
+          const built = racked(600, 40, network);
+          for (const [host, rate] of finalRate) built.setHostNicRate(`h-${host}`, rate);
+          started.forEach(([from, to], i) => flow(built, `m${i}`, from, to));
+          expect(changed.allRates()).toEqual(built.allRates());
+          expect(changed.tierLoads()).toEqual(built.tierLoads());
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
