@@ -1,6 +1,6 @@
 import { migrationParameters, QEMU_PARAMETER_RANGES } from '@migsim/migration';
 import { describe, expect, it } from 'vitest';
-import { LINK_RATE_MIN } from './limits/limit-options';
+import { LINK_RATE_MAX, LINK_RATE_MIN } from './limits/limit-options';
 import { SCENARIO_LIMITS } from './limits/scenario-limits';
 import { toMigrationParameters } from './model/migration-parameters';
 import { minimalScenarioDocument, problemLinesOf, problemLinesOfText, scenarioFrom } from './testing';
@@ -59,6 +59,22 @@ describe('the slowest link', () => {
     expect(problemLinesOf(hostsWith('1Mbps'))).toEqual([]);
     const drop = { faults: [{ kind: 'bandwidth-drop', host: 'dst-1', bandwidth: '999kbps', at: '1s' }] };
     expect(problemLinesOf(drop)[0]).toMatch(/faults\[0\]\.bandwidth: found "999kbps", expected a rate of at least 1Mbps/);
+  });
+});
+
+describe('the fastest link', () => {
+  it('10Tbps, as written in messages, is the limit', () => {
+    expect(parseRate(LINK_RATE_MAX.written)).toEqual({ ok: true, value: SCENARIO_LIMITS.maxLinkBytesPerSec });
+  });
+
+  it('a NIC, a bandwidth-drop or a chaos drop above 10 Tbps is refused with the reason', () => {
+    const why = 'a 4 KiB page must take a few nanoseconds on the wire: the migrations are stepped on a nanosecond clock';
+    expect(problemLinesOf(hostsWith('125TB/s'))).toEqual([`test.yaml: hosts[0].link: found "125TB/s", expected a rate of at most 10Tbps (${why})`]);
+    expect(problemLinesOf(hostsWith('10Tbps'))).toEqual([]);
+    const drop = { faults: [{ kind: 'bandwidth-drop', host: 'dst-1', bandwidth: '100TB/s', at: '1s' }] };
+    expect(problemLinesOf(drop)[0]).toMatch(/faults\[0\]\.bandwidth: found "100TB\/s", expected a rate of at most 10Tbps/);
+    const chaos = { chaos: { 'bandwidth-drop': { perHostHour: 1, bandwidth: { min: '1Gbps', max: '20Tbps' }, duration: '10s' } } };
+    expect(problemLinesOf(chaos).join('\n')).toMatch(/chaos\.bandwidth-drop\.bandwidth.*expected .*at most 10Tbps/);
   });
 });
 

@@ -2,6 +2,8 @@ import type { ChaosKindName, ChaosKindSpec, ChaosTargets, Distribution } from '.
 import type { ChaosKindContext } from '../normalize/chaos-kind-context';
 import { field, s } from '../schema/builders';
 import type { Fields, ObjectValue } from '../schema/object-schema';
+import type { RateOptions } from '../units/rate';
+import { LINK_RATE_MAX, LINK_RATE_MIN } from '../limits/limit-options';
 
 /**
  * The `chaos:` section: rates and probabilities per fault kind, from which
@@ -30,13 +32,13 @@ function durationDistribution(allowZero = false) {
 const DURATION_DISTRIBUTION = durationDistribution();
 const DELAY_DISTRIBUTION = durationDistribution(true);
 
-function rateRange() {
+function rateRange(options: RateOptions = {}) {
   return s.either(
-    s.rate(),
+    s.rate(options),
     s.object(
       {
-        min: field.required(s.rate(), 'Smallest value.'),
-        max: field.required(s.rate(), 'Largest value.'),
+        min: field.required(s.rate(options), 'Smallest value.'),
+        max: field.required(s.rate(options), 'Largest value.'),
       },
       { noun: 'a rate range such as { min: 10MB/s, max: 50MB/s } (uniform)' },
     ),
@@ -156,7 +158,7 @@ export const CHAOS_KINDS = {
     description: `The link's capacity drops for a while. ${linkNote}`,
     fields: {
       ...timeAndRoundFields,
-      bandwidth: field.required(rateRange(), 'Capacity while the drop lasts.'),
+      bandwidth: field.required(rateRange({ min: LINK_RATE_MIN, max: LINK_RATE_MAX }), 'Capacity while the drop lasts, 1Mbps to 10Tbps.'),
       duration: field.defaulted(DURATION_DISTRIBUTION, { min: '5s', max: '1m' }, 'How long the drop lasts.'),
     },
     normalize: (entry, context) => {

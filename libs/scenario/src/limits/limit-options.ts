@@ -8,6 +8,13 @@ export const LINK_RATE_MIN = {
   why: 'below it the 4 MiB socket buffer QEMU writes into holds over 30 s of traffic; use link-down for a link that carries nothing',
 } as const;
 
+/** The link maximum as the rate schema takes it (limits.spec.ts checks that `written` parses to the limit). */
+export const LINK_RATE_MAX = {
+  bytesPerSec: SCENARIO_LIMITS.maxLinkBytesPerSec,
+  written: '10Tbps',
+  why: 'a 4 KiB page must take a few nanoseconds on the wire: the migrations are stepped on a nanosecond clock',
+} as const;
+
 /** QEMU's smallest max-bandwidth (a whole number of bytes per second; 0 is unlimited) as the rate schema takes it. */
 export const MAX_BANDWIDTH_MIN = {
   bytesPerSec: QEMU_PARAMETER_RANGES['max-bandwidth'].min,

@@ -34,6 +34,13 @@ export const SCENARIO_LIMITS = Object.freeze({
    * little about the link. A link that carries nothing is a link-down.
    */
   minLinkBytesPerSec: 125_000,
+  /**
+   * Fastest NIC, and fastest bandwidth a bandwidth-drop leaves: 10 Tbps
+   * (today's fastest NICs run at 800 Gbps). A 4 KiB page then takes 3.3 ns
+   * on the wire; at 1 Pbps it took 0.03 ns, below the nanosecond clock the
+   * migrations are stepped on, and a migration could stop making progress.
+   */
+  maxLinkBytesPerSec: 1_250_000_000_000,
   /** QEMU's downtime-limit range (migrate_params_check), in ns. */
   downtimeLimitMaxNs: QEMU_PARAMETER_RANGES['downtime-limit'].max * 1_000_000,
 });

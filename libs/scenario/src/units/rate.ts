@@ -55,6 +55,8 @@ export interface RateOptions {
   allowZero?: boolean;
   /** Slowest rate accepted (0 aside, when allowed), as written in messages, and why. */
   min?: { bytesPerSec: number; written: string; why: string };
+  /** Fastest rate accepted, as written in messages, and why. */
+  max?: { bytesPerSec: number; written: string; why: string };
 }
 
 export function parseRate(input: unknown, options: RateOptions = {}): UnitResult<number> {
@@ -78,6 +80,9 @@ export function parseRate(input: unknown, options: RateOptions = {}): UnitResult
   if (bytesPerSec > MAX_BYTES_PER_SEC) return unitError(`${RATE_EXPECTATION} of at most 1Pbps`);
   if (options.min !== undefined && bytesPerSec > 0 && bytesPerSec < options.min.bytesPerSec) {
     return unitError(`a rate of at least ${options.min.written} (${options.min.why})`);
+  }
+  if (options.max !== undefined && bytesPerSec > options.max.bytesPerSec) {
+    return unitError(`a rate of at most ${options.max.written} (${options.max.why})`);
   }
   return unitOk(bytesPerSec);
 }
