@@ -110,9 +110,11 @@ function setAt(document: Json, path: Path, value: Json): Json {
 }
 
 /** Paths of the entries of a list at the top level (`hosts`, `vms`...). */
+/** The entries of a top-level list that are still mappings (an earlier mutation may have retyped the list or an entry). */
 function entriesOf(document: Json, list: string): Path[] {
   const items = (document as Record<string, Json>)[list];
-  return Array.isArray(items) ? items.map((_, index) => [list, index]) : [];
+  if (!Array.isArray(items)) return [];
+  return items.flatMap((item, index) => (item !== null && typeof item === 'object' && !Array.isArray(item) ? [[list, index] as Path] : []));
 }
 
 /** Applies one mutation to a copy of `document`. */
@@ -149,6 +151,7 @@ export function applyMutation(document: Json, mutation: Mutation): Json {
     }
     case 'count': {
       const entries = [...entriesOf(copy, 'hosts'), ...entriesOf(copy, 'vms')];
+      if (entries.length === 0) return copy;
       const entry = valueAt(copy, entries[mutation.at % entries.length]!) as Record<string, Json>;
       entry['count'] = mutation.count;
       return copy;
@@ -179,11 +182,12 @@ export function applyMutation(document: Json, mutation: Mutation): Json {
     case 'big-vm': {
       // A VM as large as written, on a host a little larger: the shape and the references stay valid.
       const vms = entriesOf(copy, 'vms');
+      if (vms.length === 0) return copy;
       const vm = valueAt(copy, vms[mutation.at % vms.length]!) as Record<string, Json>;
       vm['memory'] = mutation.memory;
       delete vm['count'];
-      const workload = vm['workload'] as Record<string, Json> | undefined;
-      if (workload !== undefined) delete workload['workingSet'];
+      const workload = vm['workload'];
+      if (workload !== null && typeof workload === 'object' && !Array.isArray(workload)) delete (workload as Record<string, Json>)['workingSet'];
       for (const host of entriesOf(copy, 'hosts')) (valueAt(copy, host) as Record<string, Json>)['memory'] = '8000TiB';
       return copy;
     }
