@@ -5,7 +5,7 @@ import type { Scenario, ScenarioVariant } from './model/scenario';
 import { normalizeSetup } from './normalize/normalize-setup';
 import { applyVariant } from './normalize/variants';
 import { normalizeVmSampling } from './normalize/vm-sampling';
-import { checkReportSize, checkVariantSetups } from './normalize/run-size';
+import { checkReportSize, checkVariantSetups, checkZipfWrites } from './normalize/run-size';
 import { SCENARIO_LIMITS } from './limits/scenario-limits';
 import { formatPath, isMapping, Issues, type Issue, type Path } from './schema/issues';
 import { INVALID } from './schema/schema';
@@ -104,6 +104,7 @@ function parseScenarioUnsafe(raw: unknown, fileName: string, locate: Locate): Sc
   if (problems.length === 0) {
     const sizeIssues = new Issues();
     checkReportSize(parsed, sampledVms, variants.length > 0 ? variants : [base], sizeIssues);
+    checkZipfWrites(parsed, variants.length > 0 ? variants : [base], sizeIssues);
     for (const issue of sizeIssues.list) problems.push(problemOf(issue, locate));
   }
   if (problems.length > 0) throw invalid(fileName, dedupe(problems));
