@@ -19,8 +19,11 @@ import { applyMutation, mutationArbitrary } from './testing/scenario-mutations';
  * kernel stops it past the bound, however loaded the machine is) and a
  * wall-clock one as a safety net.
  *
- * MIGSIM_PROPERTY_SEED replays a failure (fast-check prints the seed);
- * MIGSIM_PROPERTY_RUNS sets how many files to try (18 by default).
+ * The files come from a fixed seed, so `npm test` tries the same 18 files
+ * on every machine and a failure reproduces (as Hypothesis derandomizes in
+ * CI). MIGSIM_PROPERTY_SEED=random tries new ones (fast-check prints the
+ * seed of a failure), MIGSIM_PROPERTY_SEED=<n> replays one, and
+ * MIGSIM_PROPERTY_RUNS sets how many files to try.
  */
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const main = join(repoRoot, 'apps', 'cli', 'src', 'main.ts');
@@ -38,6 +41,8 @@ const RUN_CPU_SECONDS = 30;
 /** Wall-clock safety net for a machine so loaded that CPU time hardly accrues. */
 const RUN_WALL_MS = 180_000;
 const RUNS = Number(process.env.MIGSIM_PROPERTY_RUNS ?? 18);
+/** The seed `npm test` uses (see above). */
+const FIXED_SEED = 20_261_206;
 /** What the children may give their models: far below a CI machine's memory, so a test never takes the machine down. */
 const MODEL_MEMORY_LIMIT = '1GiB';
 
@@ -106,7 +111,7 @@ describe('migsim validate and simulate on mutated shipped scenarios', () => {
         }
         if (validate.code === 2) expect(simulate.stderr, message).toBe(validate.stderr);
       }),
-      { numRuns: RUNS, endOnFailure: true, ...(seedText ? { seed: Number(seedText) } : {}) },
+      { numRuns: RUNS, endOnFailure: true, ...(seedText === 'random' ? {} : { seed: seedText ? Number(seedText) : FIXED_SEED }) },
     );
   }, RUNS * RUN_WALL_MS);
 });
