@@ -109,12 +109,15 @@ function setAt(document: Json, path: Path, value: Json): Json {
   return document;
 }
 
-/** Paths of the entries of a list at the top level (`hosts`, `vms`...). */
-/** The entries of a top-level list that are still mappings (an earlier mutation may have retyped the list or an entry). */
+function isMapping(value: Json): value is Record<string, Json> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Paths of the entries of a top-level list (`hosts`, `vms`...) that are still mappings (an earlier mutation may have retyped the list or an entry). */
 function entriesOf(document: Json, list: string): Path[] {
   const items = (document as Record<string, Json>)[list];
   if (!Array.isArray(items)) return [];
-  return items.flatMap((item, index) => (item !== null && typeof item === 'object' && !Array.isArray(item) ? [[list, index] as Path] : []));
+  return items.flatMap((item: Json, index) => (isMapping(item) ? [[list, index] as Path] : []));
 }
 
 /** Applies one mutation to a copy of `document`. */
@@ -187,7 +190,7 @@ export function applyMutation(document: Json, mutation: Mutation): Json {
       vm['memory'] = mutation.memory;
       delete vm['count'];
       const workload = vm['workload'];
-      if (workload !== null && typeof workload === 'object' && !Array.isArray(workload)) delete (workload as Record<string, Json>)['workingSet'];
+      if (isMapping(workload)) delete workload['workingSet'];
       for (const host of entriesOf(copy, 'hosts')) (valueAt(copy, host) as Record<string, Json>)['memory'] = '8000TiB';
       return copy;
     }

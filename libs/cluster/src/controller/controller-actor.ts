@@ -68,8 +68,8 @@ export class ControllerActor implements Actor<ClusterMessage>, ControllerPort {
   /** Operators' faults, in the order they came (numbered after the variant's own). */
   readonly injected: InjectedFault[] = [];
   private faultWakeNs: number | undefined;
-  /** Fault descriptions by id (`faultDescription`), built on first use. */
-  private descriptions: Map<string, string> | undefined;
+  /** Fault descriptions by id (`faultDescription`): a chaos schedule can hold thousands of faults, each described as it fires. */
+  private readonly descriptions = new Map<string, string>();
   private now = 0;
   private lastEventNs = -1;
   private eventSeq = 0;
@@ -84,6 +84,7 @@ export class ControllerActor implements Actor<ClusterMessage>, ControllerPort {
     this.network = new NetworkBroker(options.variant.hosts, options.variant.network);
     this.policy = toMigrationPolicy(options.variant.policy);
     this.schedule = new FaultSchedule(options.variant.faults.map(faultOf));
+    for (const fault of options.variant.faults) this.describe(fault);
     this.migrations = new MigrationQueue(this, {
       records: this.records,
       policy: this.policy,
@@ -216,7 +217,7 @@ export class ControllerActor implements Actor<ClusterMessage>, ControllerPort {
   inject(entry: FaultEntry, atNs: number): void {
     const injected = this.normalizeInjection(entry, atNs);
     this.injected.push(injected);
-    if (this.descriptions !== undefined) this.describe(injected.fault);
+    this.describe(injected.fault);
     this.schedule.add(faultOf(injected.fault), injected.fault.trigger.type === 'at' ? injected.fault.trigger.atNs : atNs);
     this.armFaults();
   }
@@ -231,19 +232,13 @@ export class ControllerActor implements Actor<ClusterMessage>, ControllerPort {
 
   /** The description of a fault by its id (`faults[3]`), the file's own or an injected one. */
   faultDescription(id: string): string {
-    if (this.descriptions === undefined) {
-      // Built once: a chaos schedule can hold thousands of faults, each described as it fires.
-      this.descriptions = new Map();
-      for (const fault of this.variant.faults) this.describe(fault);
-      for (const injected of this.injected) this.describe(injected.fault);
-    }
     return this.descriptions.get(id) ?? '';
   }
 
   /** The first fault with an id names it (the file's own come before injected ones). */
   private describe(fault: ScenarioFault): void {
     const id = `faults[${fault.index}]`;
-    if (!this.descriptions!.has(id)) this.descriptions!.set(id, fault.description);
+    if (!this.descriptions.has(id)) this.descriptions.set(id, fault.description);
   }
 
   /** Its events so far (read-only: a live view). */

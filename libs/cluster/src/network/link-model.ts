@@ -75,7 +75,7 @@ export class LinkModel {
   private pathStart = new Int32Array(1);
   private pathResources = new Int32Array(0);
   private readonly solver = new MaxMinSolver();
-  /** Each tier's links of finite capacity and their total capacity (made with the structure). */
+  /** Each tier's links of finite capacity and their total capacity (made with the topology). */
   private tierCapacities: TierCapacities | undefined;
   /** The links the flows cross, in resource order (null: to recompute after the flows changed). */
   private crossed: Int32Array | null = null;
@@ -122,8 +122,7 @@ export class LinkModel {
     // give them): rebuilding the fabric would cost every host of the cluster
     // at each drop and restore.
     this.capacity[2 * h] = this.capacity[2 * h + 1] = dedicated ? nicBytesPerSec : nicBytesPerSec * this.topology.availableShare;
-    this.tierCapacities?.changed(2 * h);
-    this.tierCapacities?.changed(2 * h + 1);
+    this.tierCapacities!.changed(2 * h, 2 * h + 2);
     this.dirty = true;
   }
 

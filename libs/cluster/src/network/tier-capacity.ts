@@ -51,10 +51,12 @@ export class TierCapacities {
     for (const range of this.ranges) for (let b = 0; b < range.blocks; b++) this.sumBlock(range, b);
   }
 
-  /** After `capacity[r]` changed. */
-  changed(r: number): void {
-    const range = this.ranges.find((candidate) => r >= candidate.from && r < candidate.to);
-    if (range !== undefined) this.sumBlock(range, Math.floor((r - range.from) / BLOCK));
+  /** After `capacity[from]` to `capacity[to - 1]` changed (one tier's links). */
+  changed(from: number, to: number): void {
+    const range = this.ranges.find((candidate) => from >= candidate.from && from < candidate.to);
+    if (range === undefined) return;
+    const last = Math.floor((to - 1 - range.from) / BLOCK);
+    for (let b = Math.floor((from - range.from) / BLOCK); b <= last; b++) this.sumBlock(range, b);
   }
 
   /** Per tier with a link of finite capacity, in the order NICs, uplinks, core. */

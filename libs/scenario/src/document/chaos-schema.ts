@@ -3,7 +3,7 @@ import type { ChaosKindContext } from '../normalize/chaos-kind-context';
 import { field, s } from '../schema/builders';
 import type { Fields, ObjectValue } from '../schema/object-schema';
 import type { RateOptions } from '../units/rate';
-import { LINK_RATE_MAX, LINK_RATE_MIN } from '../limits/limit-options';
+import { LINK_RATE } from '../limits/limit-options';
 
 /**
  * The `chaos:` section: rates and probabilities per fault kind, from which
@@ -158,7 +158,7 @@ export const CHAOS_KINDS = {
     description: `The link's capacity drops for a while. ${linkNote}`,
     fields: {
       ...timeAndRoundFields,
-      bandwidth: field.required(rateRange({ min: LINK_RATE_MIN, max: LINK_RATE_MAX }), 'Capacity while the drop lasts, 1Mbps to 10Tbps.'),
+      bandwidth: field.required(rateRange(LINK_RATE), 'Capacity while the drop lasts, 1Mbps to 10Tbps.'),
       duration: field.defaulted(DURATION_DISTRIBUTION, { min: '5s', max: '1m' }, 'How long the drop lasts.'),
     },
     normalize: (entry, context) => {

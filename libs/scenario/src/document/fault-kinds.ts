@@ -2,7 +2,7 @@ import type { FaultSpec } from '../model/scenario';
 import type { FaultContext } from '../normalize/fault-context';
 import { field, s } from '../schema/builders';
 import { ObjectSchema, type Fields, type ObjectValue } from '../schema/object-schema';
-import { LINK_RATE_MAX, LINK_RATE_MIN } from '../limits/limit-options';
+import { LINK_RATE } from '../limits/limit-options';
 
 /**
  * Every fault kind in one table: its description, its own keys (besides the
@@ -92,7 +92,7 @@ export const FAULT_KINDS = {
     description: `The link's capacity drops. ${linkDefaultNote}`,
     fields: {
       ...linkFields,
-      bandwidth: field.required(s.rate({ min: LINK_RATE_MIN, max: LINK_RATE_MAX }), 'Capacity while the fault lasts, 1Mbps to 10Tbps (use link-down for none).'),
+      bandwidth: field.required(s.rate(LINK_RATE), 'Capacity while the fault lasts, 1Mbps to 10Tbps (use link-down for none).'),
       duration: durationField,
     },
     normalize: (fault, context) => {

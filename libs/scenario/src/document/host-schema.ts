@@ -1,7 +1,7 @@
 import { DEFAULT_TLB_PROFILE, TLB_PROFILES } from '@migsim/guest';
 import { field, s } from '../schema/builders';
 import { describePreset, HUGE_WRITE_BEHAVIOURS, KERNEL_PRESET_NAMES, MMU_KINDS, RECOVERY_STRATEGIES } from '../model/kernel';
-import { LINK_RATE_MAX, LINK_RATE_MIN } from '../limits/limit-options';
+import { LINK_RATE } from '../limits/limit-options';
 
 /** Hardware TLB profiles: those of @migsim/guest's TLB_PROFILES. */
 export const TLB_PROFILE_NAMES: readonly string[] = Object.keys(TLB_PROFILES);
@@ -44,7 +44,7 @@ export const hostSchema = s.object(
   {
     name: field.required(s.nameTemplate(), 'Host name (with count: a template where {i} becomes 1..count).'),
     count: field.optional(s.integer({ min: 1, max: 100_000 }), 'Declare this many identical hosts, named from the template.', '1'),
-    link: field.required(s.rate({ min: LINK_RATE_MIN, max: LINK_RATE_MAX }), 'NIC rate, each direction (1Mbps to 10Tbps).'),
+    link: field.required(s.rate(LINK_RATE), 'NIC rate, each direction (1Mbps to 10Tbps).'),
     latency: field.defaulted(s.duration({ allowZero: true }), '0.1ms', 'One-way network latency.'),
     memory: field.defaulted(s.size(), '1TiB', 'Host memory available to VMs.'),
     vcpus: field.defaulted(s.integer({ min: 1, max: 100_000 }), 64, 'Host CPUs.'),

@@ -1,5 +1,5 @@
 import { field, s } from '../schema/builders';
-import { LINK_RATE_MAX, LINK_RATE_MIN } from '../limits/limit-options';
+import { LINK_RATE } from '../limits/limit-options';
 import { nameSetSchema } from './distribution-schemas';
 
 /** Racks generated from the host list: `size` hosts each, in file order. */
@@ -31,7 +31,7 @@ const latencySchema = s.object(
 
 const migrationNetworkSchema = s.object(
   {
-    link: field.required(s.rate({ min: LINK_RATE_MIN, max: LINK_RATE_MAX }), "Each host's NIC on the migration network, each direction (1Mbps to 10Tbps)."),
+    link: field.required(s.rate(LINK_RATE), "Each host's NIC on the migration network, each direction (1Mbps to 10Tbps)."),
     oversubscription: field.defaulted(s.number({ min: 1, max: 1000 }), 1, 'Its racks\' uplinks: the sum of their migration NICs divided by this.'),
     core: field.optional(s.rate(), 'Capacity of its core, each direction, shared by every migration between racks.', 'unlimited'),
   },

@@ -15,6 +15,9 @@ export const LINK_RATE_MAX = {
   why: 'a 4 KiB page must take a few nanoseconds on the wire: the migrations are stepped on a nanosecond clock',
 } as const;
 
+/** A NIC's range (hosts, the migration network, bandwidth drops): 1 Mbps to 10 Tbps. */
+export const LINK_RATE = { min: LINK_RATE_MIN, max: LINK_RATE_MAX } as const;
+
 /** QEMU's smallest max-bandwidth (a whole number of bytes per second; 0 is unlimited) as the rate schema takes it. */
 export const MAX_BANDWIDTH_MIN = {
   bytesPerSec: QEMU_PARAMETER_RANGES['max-bandwidth'].min,
