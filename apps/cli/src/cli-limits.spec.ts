@@ -55,6 +55,19 @@ describe('validate and simulate agree on what runs', () => {
     expect(run.code).toBe(0);
   });
 
+  it('a 100 TB/s zipf writer runs: its steps draw the pages they hit, not each write', () => {
+    const evacuate = readFileSync(join(repoRoot, 'scenarios', 'evacuate-host.yaml'), 'utf8');
+    const fast = evacuate.replace('pattern: zipf, writeWorkingSet: 4GiB, dirtyRate: 80MB/s', 'pattern: zipf, writeWorkingSet: 4GiB, dirtyRate: 100TB/s');
+    expect(fast).not.toBe(evacuate);
+    const file = scenarioFile('zipf-100TBps.yaml', fast);
+    expect(migsim(['validate', file])).toMatchObject({ code: 0, stderr: '' });
+    const run = migsim(['simulate', file]);
+    expect(run.stderr).toBe('');
+    // The eight 100 TB/s databases never converge: the drain's check fails (exit 1), the run ends.
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/Live migration stuck for 150 sec and has been aborted/);
+  });
+
   it('downtime-limit beyond QEMU\'s 2000 s is bad input for both, naming the path', () => {
     const file = scenarioFile('downtime.yaml', converging.replace('downtime-limit: 300ms', 'downtime-limit: 1h'));
     const expected = `${file}: migrations[0].params.downtime-limit: found "1h", expected a duration of at most 2000s (QEMU's downtime-limit range is 0 to 2000 s)\n`;

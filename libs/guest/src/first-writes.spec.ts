@@ -3,23 +3,11 @@ import { FIRST_WRITES_MIN_WRITES, GuestVm } from './guest-vm';
 import { FirstWritePart } from './first-writes';
 import type { RandomSource } from './random-source';
 import { seededRandom } from './seeded-random';
-import { guestTestbed } from './testing';
+import { countingRandom, guestTestbed } from './testing';
 
 const MiB = 2 ** 20;
 const MS = 1_000_000;
 const PAGE = 4096;
-
-function countingRandom(seed: number): RandomSource & { draws: number } {
-  const inner = seededRandom(seed);
-  const source = {
-    draws: 0,
-    next(): number {
-      source.draws += 1;
-      return inner.next();
-    },
-  };
-  return source;
-}
 
 /** Emits `writes` writes per step for `steps` steps; returns how often each page came out. */
 function run(part: FirstWritePart, writes: number, steps: number, rng: RandomSource): Uint32Array {

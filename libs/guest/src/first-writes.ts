@@ -23,14 +23,24 @@ export class FirstWritePart {
   /** Unwritten pages (indexes in the part), once they are few enough to list. */
   private unwritten: Int32Array | null = null;
   private unwrittenLength = 0;
+  /** Per-write probability of the part's coldest page. */
+  private readonly lowestProbability: number;
 
   constructor(
     readonly first: number,
     readonly pages: number,
-    /** Probability that one write of the step lands on a given page of the part. */
+    /** Probability that one write of the step lands on a given page of the part (the highest, when pages differ). */
     readonly hitProbability: number,
+    /**
+     * Per-write probability of page `at` of the part, when pages differ (at
+     * most `hitProbability`): candidates drawn at `hitProbability` are then
+     * kept with the ratio of the two hit chances, and a page not kept stays
+     * unwritten (zipf-blocks.ts).
+     */
+    private readonly probabilityAt?: (at: number) => number,
   ) {
     this.written = new Uint32Array(Math.ceil(pages / 32));
+    this.lowestProbability = probabilityAt === undefined ? hitProbability : probabilityAt(pages - 1);
   }
 
   /** Every page unwritten again (the MMU changed under the guest). */
@@ -50,15 +60,26 @@ export class FirstWritePart {
     if (writes <= 0 || this.writtenCount === this.pages) return 0;
     const pageHit = -Math.expm1(writes * Math.log1p(-this.hitProbability));
     if (this.unwritten === null && this.unwrittenPages * 8 <= this.pages) this.listUnwritten();
-    return this.unwritten === null ? this.emitOverPart(pageHit, rng, sink) : this.emitOverList(pageHit, rng, sink);
+    const chances = { writes, pageHit, coldHit: -Math.expm1(writes * Math.log1p(-this.lowestProbability)) };
+    return this.unwritten === null ? this.emitOverPart(chances, rng, sink) : this.emitOverList(chances, rng, sink);
   }
 
-  private emitOverPart(pageHit: number, rng: RandomSource, sink: PageRunSink): number {
+  /** Whether candidate page `at`, drawn at `pageHit`, is kept (always, when every page has the same chance). */
+  private keeps(at: number, chances: StepChances, rng: RandomSource): boolean {
+    const probabilityAt = this.probabilityAt;
+    if (probabilityAt === undefined) return true;
+    const u = rng.next() * chances.pageHit;
+    // Below the coldest page's hit chance a candidate is kept without computing its own.
+    return u < chances.coldHit || u < -Math.expm1(chances.writes * Math.log1p(-probabilityAt(at)));
+  }
+
+  private emitOverPart(chances: StepChances, rng: RandomSource, sink: PageRunSink): number {
+    const { pageHit } = chances;
     let emitted = 0;
     let runStart = -1;
     let runEnd = -1;
     for (let page = geometric(rng, pageHit); page < this.pages; page += 1 + geometric(rng, pageHit)) {
-      if (this.isWritten(page)) continue;
+      if (this.isWritten(page) || !this.keeps(page, chances, rng)) continue;
       this.markWritten(page);
       emitted++;
       if (page === runEnd) {
@@ -73,11 +94,14 @@ export class FirstWritePart {
     return emitted;
   }
 
-  private emitOverList(pageHit: number, rng: RandomSource, sink: PageRunSink): number {
+  private emitOverList(chances: StepChances, rng: RandomSource, sink: PageRunSink): number {
+    const { pageHit } = chances;
     const list = this.unwritten!;
     const chosen: number[] = [];
-    for (let at = geometric(rng, pageHit); at < this.unwrittenLength; at += 1 + geometric(rng, pageHit)) chosen.push(at);
-    // Highest position first, so the last entry swapped into a chosen slot is never itself chosen.
+    for (let at = geometric(rng, pageHit); at < this.unwrittenLength; at += 1 + geometric(rng, pageHit)) {
+      if (this.keeps(list[at]!, chances, rng)) chosen.push(at);
+    }
+    // Highest position first, so an entry swapped into a chosen slot has been dealt with: taken, or not chosen at all.
     for (let k = chosen.length - 1; k >= 0; k--) {
       const at = chosen[k]!;
       const page = list[at]!;
@@ -109,6 +133,13 @@ export class FirstWritePart {
   modelBytes(): number {
     return this.written.byteLength + (this.unwritten?.byteLength ?? 0);
   }
+}
+
+/** A step's writes, the chance they hit the part's hottest page and its coldest. */
+interface StepChances {
+  writes: number;
+  pageHit: number;
+  coldHit: number;
 }
 
 /** Failures before the first success of probability `p`: a geometric draw (inversion); Infinity when p is 0. */

@@ -79,7 +79,9 @@ describe('guest VM: writes through the MMU', () => {
       let pagesWritten = 0;
       for (let i = 0; i < 5; i++) pagesWritten += guest.step(100 * MS).pagesWritten;
       const dirty = setBits(mmu.getDirtyLog(slotId).bitmap);
-      expect(reported).toBe(pagesWritten);
+      // Zipf steps this large report the pages each step hits, once each (zipf-blocks.ts); the others, every write.
+      if (pattern === 'zipf') expect(reported).toBeLessThan(pagesWritten);
+      else expect(reported).toBe(pagesWritten);
       expect(pagesWritten).toBe(8192); // 64 MiB/s x 0.5 s
       expect(dirty).toEqual([...written].sort((a, b) => a - b));
       expect(dirty[dirty.length - 1]).toBeLessThan(writeSetPages);

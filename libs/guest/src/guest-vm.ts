@@ -168,7 +168,7 @@ export class GuestVm {
     this.writeCarry = Math.max(0, wanted - pagesWritten);
     this.stepCostNs = 0;
     // With no listener, a write to a page written since the MMU last changed under the guest is a no-op.
-    if (this.listeners.length === 0 && this.repeatWritesFree && pagesWritten >= FIRST_WRITES_MIN_WRITES && this.writes.drawsFirstWrites) {
+    if (this.listeners.length === 0 && this.repeatWritesFree && pagesWritten >= FIRST_WRITES_MIN_WRITES) {
       this.writes.emitFirstWrites(pagesWritten, this.mmu.kernelChangeCount(), this.writeRun);
     } else {
       this.writes.emit(pagesWritten, this.writeRun);

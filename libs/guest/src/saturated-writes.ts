@@ -57,51 +57,6 @@ export function emitUniformHits(first: number, pages: number, writes: number, rn
   if (runStart >= 0) sink(first + runStart, runEnd - runStart);
 }
 
-/** A hit probability this close to 1 is 1 in a double: no draw is needed. */
-const CERTAIN_EXPECTED_HITS = 40;
-
-/**
- * Zipf writes: rank r (1 = hottest) is written with probability
- * q_r = r^-s / H(W, s) and sits on page ((r - 1) * stride) mod W. Pages are
- * walked in page order (the rank of the next page is the previous one plus
- * stride^-1 mod W), so hit pages come out as runs; ranks hot enough to be
- * hit for certain (N q_r >= 40) cost no draw. O(W) per step.
- */
-export function emitZipfHits(
-  pages: number,
-  writes: number,
-  exponent: number,
-  stride: number,
-  rng: RandomSource,
-  sink: PageRunSink,
-): void {
-  const harmonic = generalizedHarmonic(pages, exponent);
-  const certainRanks = Math.floor(Math.pow((writes / harmonic) / CERTAIN_EXPECTED_HITS, 1 / exponent));
-  if (certainRanks >= pages) {
-    sink(0, pages);
-    return;
-  }
-  const rankStep = modularInverse(stride % pages, pages);
-  let rankMinusOne = 0; // page 0 holds rank 1
-  let runStart = -1;
-  for (let page = 0; page < pages; page++) {
-    const rank = rankMinusOne + 1;
-    let hit = rank <= certainRanks;
-    if (!hit) {
-      const q = Math.pow(rank, -exponent) / harmonic;
-      hit = rng.next() < -Math.expm1(writes * Math.log1p(-q));
-    }
-    if (hit && runStart < 0) runStart = page;
-    else if (!hit && runStart >= 0) {
-      sink(runStart, page - runStart);
-      runStart = -1;
-    }
-    rankMinusOne += rankStep;
-    if (rankMinusOne >= pages) rankMinusOne -= pages;
-  }
-  if (runStart >= 0) sink(runStart, pages - runStart);
-}
-
 /** Exact terms before the Euler-Maclaurin tail of the harmonic sum. */
 const HARMONIC_EXACT_TERMS = 1000;
 
@@ -120,17 +75,4 @@ export function generalizedHarmonic(n: number, s: number): number {
   const derivative = (x: number) => -s * Math.pow(x, -s - 1);
   const integral = s === 1 ? Math.log(n / a) : (Math.pow(n, 1 - s) - Math.pow(a, 1 - s)) / (1 - s);
   return sum + integral + (f(a) + f(n)) / 2 + (derivative(n) - derivative(a)) / 12;
-}
-
-/** x with (a * x) mod m = 1, for a coprime with m (extended Euclid). */
-export function modularInverse(a: number, m: number): number {
-  if (m === 1) return 0;
-  let [oldR, r] = [a, m];
-  let [oldS, s] = [1, 0];
-  while (r !== 0) {
-    const quotient = Math.floor(oldR / r);
-    [oldR, r] = [r, oldR - quotient * r];
-    [oldS, s] = [s, oldS - quotient * s];
-  }
-  return ((oldS % m) + m) % m;
 }

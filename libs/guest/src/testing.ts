@@ -8,6 +8,7 @@ import {
   type KernelProfile,
 } from '@migsim/mmu';
 import { GuestVm } from './guest-vm';
+import type { RandomSource } from './random-source';
 import { seededRandom } from './seeded-random';
 import type { TlbProfile } from './tlb-profile';
 import { GUEST_PAGE_BYTES, workloadSpec, type WorkloadSpec } from './workload-spec';
@@ -55,3 +56,16 @@ export function guestTestbed(options: GuestTestbedOptions): GuestTestbed {
 }
 
 export { seededRandom };
+
+/** A seeded source that counts its draws: the work a step did. */
+export function countingRandom(seed: number): RandomSource & { draws: number } {
+  const inner = seededRandom(seed);
+  const source = {
+    draws: 0,
+    next(): number {
+      source.draws += 1;
+      return inner.next();
+    },
+  };
+  return source;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from './seeded-random';
-import { WriteStream, type WriteStreamOptions } from './write-stream';
+import { WriteStream, ZIPF_HITS_MIN_WRITES, type WriteStreamOptions } from './write-stream';
 import { ZipfSampler } from './zipf-sampler';
 
 function stream(overrides: Partial<WriteStreamOptions> & Pick<WriteStreamOptions, 'pattern' | 'writeSetPages'>): WriteStream {
@@ -9,13 +9,14 @@ function stream(overrides: Partial<WriteStreamOptions> & Pick<WriteStreamOptions
 
 /**
  * Runs `writes` writes and returns the per-page write counts. The writes go
- * in steps of fewer writes than pages, so each one is drawn on its own (a
- * saturated step would report each page it hits once).
+ * in steps small enough that each one is drawn on its own (a saturated step,
+ * or a large zipf step, reports each page it hits once).
  */
 function histogram(s: WriteStream, pages: number, writes: number): Uint32Array {
   const counts = new Uint32Array(pages);
-  for (let left = writes; left > 0; left -= pages - 1) {
-    s.emit(Math.min(left, pages - 1), (first, n) => {
+  const perStep = Math.min(pages, ZIPF_HITS_MIN_WRITES) - 1;
+  for (let left = writes; left > 0; left -= perStep) {
+    s.emit(Math.min(left, perStep), (first, n) => {
       for (let p = first; p < first + n; p++) counts[p]++;
     });
   }

@@ -1,11 +1,20 @@
 import { FirstWritePart } from './first-writes';
 import type { RandomSource } from './random-source';
 import type { PageRunSink } from './page-run-sink';
-import { emitUniformHits, emitZipfHits } from './saturated-writes';
+import { emitUniformHits } from './saturated-writes';
 import type { AccessPattern } from './workload-spec';
+import { ZipfPageHits, ZipfRankBlocks } from './zipf-blocks';
 import { ZipfSampler } from './zipf-sampler';
 
 export type { PageRunSink } from './page-run-sink';
+
+/**
+ * A zipf step of at least this many writes (and fewer than the write set
+ * has pages) draws the pages it hits, once each, block by block
+ * (zipf-blocks.ts) instead of drawing every write: hot ranks are hit many
+ * times a step, and a repeat in one step dirties nothing new.
+ */
+export const ZIPF_HITS_MIN_WRITES = 512;
 
 export interface WriteStreamOptions {
   pattern: AccessPattern;
@@ -33,6 +42,8 @@ export class WriteStream {
   /** Next page of the sequential sweep. */
   private sweepPage = 0;
   private readonly zipf: ZipfSampler | null;
+  private zipfBlocks: ZipfRankBlocks | null = null;
+  private zipfPageHits: ZipfPageHits | null = null;
   /** Stride that scatters zipf ranks over the write set (coprime with its size). */
   readonly zipfStride: number;
   /** Pages [0, hotPages) form the hot set of `hot-cold`. */
@@ -78,6 +89,10 @@ export class WriteStream {
         for (let i = 0; i < writeCount; i++) sink(Math.floor(rng.next() * writeSetPages), 1);
         return;
       case 'zipf': {
+        if (writeCount >= ZIPF_HITS_MIN_WRITES) {
+          this.rankBlocks().emitHits(writeCount, rng, this.rankSink(sink));
+          return;
+        }
         const zipf = this.zipf as ZipfSampler;
         for (let i = 0; i < writeCount; i++) sink(this.pageOfRank(zipf.sample(rng)), 1);
         return;
@@ -93,11 +108,6 @@ export class WriteStream {
         return;
       }
     }
-  }
-
-  /** Whether `emitFirstWrites` serves this pattern (zipf's pages each have their own probability: it draws every write). */
-  get drawsFirstWrites(): boolean {
-    return this.options.pattern !== 'zipf';
   }
 
   /**
@@ -122,15 +132,25 @@ export class WriteStream {
       }
       return;
     }
-    if (pattern === 'zipf') {
-      this.emit(writeCount, sink);
-      return;
-    }
-    for (const part of (this.firstWriteParts ??= this.makeFirstWriteParts())) part.emit(writeCount, rng, sink);
+    const parts = (this.firstWriteParts ??= this.makeFirstWriteParts());
+    const partSink = pattern === 'zipf' ? this.rankSink(sink) : sink;
+    for (const part of parts) part.emit(writeCount, rng, partSink);
+  }
+
+  /** A sink of 0-based zipf ranks that passes their pages to `sink`, one at a time. */
+  private rankSink(sink: PageRunSink): PageRunSink {
+    return (rankIndex, count) => {
+      for (let r = rankIndex; r < rankIndex + count; r++) sink(this.pageOfRank(r + 1), 1);
+    };
+  }
+
+  private rankBlocks(): ZipfRankBlocks {
+    return (this.zipfBlocks ??= new ZipfRankBlocks(this.options.writeSetPages, this.options.zipfExponent));
   }
 
   private makeFirstWriteParts(): FirstWritePart[] {
     const pages = this.options.writeSetPages;
+    if (this.options.pattern === 'zipf') return this.rankBlocks().firstWriteParts();
     if (this.options.pattern === 'uniform') return [new FirstWritePart(0, pages, 1 / pages)];
     const hot = this.hotPages;
     const cold = pages - hot;
@@ -160,7 +180,7 @@ export class WriteStream {
         emitUniformHits(0, writeSetPages, writeCount, rng, sink);
         return;
       case 'zipf':
-        emitZipfHits(writeSetPages, writeCount, this.options.zipfExponent, this.zipfStride, rng, sink);
+        (this.zipfPageHits ??= new ZipfPageHits(this.rankBlocks(), this.zipfStride)).emit(writeCount, rng, sink);
         return;
       case 'hot-cold': {
         // So many writes that the binomial split between the parts is its mean, to within a fraction of a percent.

@@ -79,21 +79,13 @@ describe('the fastest link', () => {
 });
 
 describe('zipf writes', () => {
-  const zipfAt = (dirtyRate: string, migrated = true) => ({
-    horizon: '300s',
-    vms: [{ name: 'vm-1', host: 'src-1', memory: '8GiB', vcpus: 2, workload: { pattern: 'zipf', writeWorkingSet: '4GiB', dirtyRate } }],
-    ...(migrated ? {} : { migrations: [] }),
-  });
-
-  it('a run draws at most a billion: each write of a zipf writer the run may model is drawn, so the cost follows the rate', () => {
-    expect(problemLinesOf(zipfAt('10GB/s'))).toEqual([]);
-    expect(problemLinesOf(zipfAt('14GB/s'))).toEqual([
-      'test.yaml: vms: found 1 zipf writer (over every variant) drawing 1,025,390,625 page writes in 300 s (the fastest, vm-1, at 14,000 MB/s), expected at most 1,000,000,000 zipf page writes in a run (each is drawn): a lower dirtyRate, a shorter horizon, or another pattern',
-    ]);
-  });
-
-  it('a zipf writer that nothing migrates, probes or drains has no model and draws nothing', () => {
-    expect(problemLinesOf(zipfAt('1TB/s', false))).toEqual([]);
+  it('any dirty rate is accepted: a zipf step draws the pages it hits, not each write, so no write budget applies', () => {
+    const zipfAt = (dirtyRate: string) => ({
+      horizon: '300s',
+      vms: [{ name: 'vm-1', host: 'src-1', memory: '8GiB', vcpus: 2, workload: { pattern: 'zipf', writeWorkingSet: '4GiB', dirtyRate } }],
+    });
+    expect(problemLinesOf(zipfAt('14GB/s'))).toEqual([]);
+    expect(problemLinesOf(zipfAt('100TB/s'))).toEqual([]);
   });
 });
 

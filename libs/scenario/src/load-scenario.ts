@@ -1,4 +1,5 @@
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { parseJsonText } from './document/json-text';
 import { scenarioSchema, type ScenarioDocument } from './document/scenario-schema';
 import { ScenarioError, ScenarioErrorCode, type Problem } from './errors/scenario-error';
 import type { Scenario, ScenarioVariant } from './model/scenario';
@@ -6,7 +7,7 @@ import { normalizeSetup } from './normalize/normalize-setup';
 import { applyVariant } from './normalize/variants';
 import { normalizeVmSampling } from './normalize/vm-sampling';
 import { vmsWithModels } from './model/vms-with-models';
-import { checkReportSize, checkVariantSetups, checkZipfWrites } from './normalize/run-size';
+import { checkReportSize, checkVariantSetups } from './normalize/run-size';
 import { SCENARIO_LIMITS } from './limits/scenario-limits';
 import { formatPath, isMapping, Issues, type Issue, type Path } from './schema/issues';
 import { INVALID } from './schema/schema';
@@ -19,7 +20,8 @@ const MAX_ALIAS_COUNT = 1000;
 
 /**
  * Loads a scenario from the text of a YAML (or JSON) file. `fileName` is only
- * used in messages. Throws a ScenarioError listing every problem at once, and
+ * used in messages. A valid JSON text takes `JSON.parse` (document/json-text.ts),
+ * with the same result. Throws a ScenarioError listing every problem at once, and
  * nothing else, whatever the text.
  */
 export function loadScenario(text: string, fileName: string): Scenario {
@@ -30,6 +32,15 @@ export function loadScenario(text: string, fileName: string): Scenario {
     throw invalid(fileName, [problemOf({ path: [], found, expected })]);
   }
   if (text.trim() === '') throw invalid(fileName, [problemOf({ path: [], found: 'an empty file', expected: 'a scenario (a mapping)' })]);
+  const json = parseJsonText(text);
+  if (json !== undefined) {
+    try {
+      return parseScenarioObject(json.value, fileName);
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      // Told again below by the YAML parser, which knows where each problem is.
+    }
+  }
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'silent' });
   const firstError = document.errors[0];
@@ -107,7 +118,6 @@ function parseScenarioUnsafe(raw: unknown, fileName: string, locate: Locate): Sc
     // The VMs each variant may build models for (vmsWithModels), one list per variant.
     const modelled = (variants.length > 0 ? variants : [base]).map((setup) => vmsWithModels(setup));
     checkReportSize(parsed, sampledVms, modelled, sizeIssues);
-    checkZipfWrites(parsed, modelled, sizeIssues);
     for (const issue of sizeIssues.list) problems.push(problemOf(issue, locate));
   }
   if (problems.length > 0) throw invalid(fileName, dedupe(problems));

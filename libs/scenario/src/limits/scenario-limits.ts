@@ -22,13 +22,6 @@ export const SCENARIO_LIMITS = Object.freeze({
   probes: 10_000,
   faults: 10_000,
   checks: 10_000,
-  /**
-   * Page writes of zipf workloads over a run (every variant, every VM the run
-   * may build a model for, at its dirty rate until the horizon): a zipf
-   * writer's pages each have their own probability, so each write is drawn
-   * (about 15 ns each; 600 million took 8 s on a 2-core machine).
-   */
-  zipfPageWrites: 1_000_000_000,
   /** Timeline points of a report (about 200 bytes of JSON each: 200 MB at most). */
   reportTimelinePoints: 1_000_000,
   /** Timelines a report keeps with `sampling.vms: interesting` (the report's INTERESTING_VM_COUNT, 12). */

@@ -4,7 +4,6 @@ import type { VmSampling, VmSpec } from '../model/scenario';
 import type { Issues } from '../schema/issues';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
-const PAGE_BYTES = 4096;
 
 /**
  * Each variant is a complete setup of its own: their hosts and VMs together
@@ -45,33 +44,6 @@ export function checkReportSize(document: ScenarioDocument, sampledVms: VmSampli
     ['sampling'],
     `${fmt(perTimeline)} points per timeline x ${fmt(timelines)} timelines (VMs migrated, probed or planned that sampling.vms keeps, over ${modelled.length} variant${modelled.length === 1 ? '' : 's'}) = ${fmt(points)} points`,
     `at most ${fmt(SCENARIO_LIMITS.reportTimelinePoints)} timeline points in a report: a maxPoints of at most ${fmt(most)}, or a longer interval`,
-  );
-}
-
-/**
- * A zipf writer's writes are drawn one by one (its pages each have their own
- * probability), so the run's cost follows its write rate: their sum over the
- * run, at most `SCENARIO_LIMITS.zipfPageWrites`, keeps every accepted file
- * runnable in bounded time.
- */
-export function checkZipfWrites(document: ScenarioDocument, modelled: readonly (readonly VmSpec[])[], issues: Issues): void {
-  const seconds = document.horizon / 1e9;
-  let writes = 0;
-  let writers = 0;
-  let fastest: { name: string; bytesPerSec: number } | undefined;
-  for (const vms of modelled) {
-    for (const vm of vms) {
-      if (vm.workload.pattern !== 'zipf') continue;
-      writers += 1;
-      writes += (vm.workload.dirtyRateBytesPerSec / PAGE_BYTES) * seconds;
-      if (fastest === undefined || vm.workload.dirtyRateBytesPerSec > fastest.bytesPerSec) fastest = { name: vm.name, bytesPerSec: vm.workload.dirtyRateBytesPerSec };
-    }
-  }
-  if (writes <= SCENARIO_LIMITS.zipfPageWrites || fastest === undefined) return;
-  issues.add(
-    ['vms'],
-    `${writers} zipf writer${writers === 1 ? '' : 's'} (over every variant) drawing ${fmt(Math.round(writes))} page writes in ${fmt(seconds)} s (the fastest, ${fastest.name}, at ${fmt(Math.round(fastest.bytesPerSec / 1e6))} MB/s)`,
-    `at most ${fmt(SCENARIO_LIMITS.zipfPageWrites)} zipf page writes in a run (each is drawn): a lower dirtyRate, a shorter horizon, or another pattern`,
   );
 }
 
