@@ -58,9 +58,9 @@ export class FirstWritePart {
   /** Emits the pages `writes` writes write for the first time; returns how many. */
   emit(writes: number, rng: RandomSource, sink: PageRunSink): number {
     if (writes <= 0 || this.writtenCount === this.pages) return 0;
-    const pageHit = -Math.expm1(writes * Math.log1p(-this.hitProbability));
+    const pageHit = hitProbability(writes, this.hitProbability);
     if (this.unwritten === null && this.unwrittenPages * 8 <= this.pages) this.listUnwritten();
-    const chances = { writes, pageHit, coldHit: -Math.expm1(writes * Math.log1p(-this.lowestProbability)) };
+    const chances = { writes, pageHit, coldHit: hitProbability(writes, this.lowestProbability) };
     return this.unwritten === null ? this.emitOverPart(chances, rng, sink) : this.emitOverList(chances, rng, sink);
   }
 
@@ -70,7 +70,7 @@ export class FirstWritePart {
     if (probabilityAt === undefined) return true;
     const u = rng.next() * chances.pageHit;
     // Below the coldest page's hit chance a candidate is kept without computing its own.
-    return u < chances.coldHit || u < -Math.expm1(chances.writes * Math.log1p(-probabilityAt(at)));
+    return u < chances.coldHit || u < hitProbability(chances.writes, probabilityAt(at));
   }
 
   private emitOverPart(chances: StepChances, rng: RandomSource, sink: PageRunSink): number {
@@ -140,6 +140,16 @@ interface StepChances {
   writes: number;
   pageHit: number;
   coldHit: number;
+}
+
+/** 1 - (1 - q)^N: the chance that N writes of per-write probability q hit a page. */
+export function hitProbability(writes: number, q: number): number {
+  return -Math.expm1(writes * Math.log1p(-q));
+}
+
+/** (1 - q)^N: the chance that N writes of per-write probability q all miss a page. */
+export function missProbability(writes: number, q: number): number {
+  return Math.exp(writes * Math.log1p(-q));
 }
 
 /** Failures before the first success of probability `p`: a geometric draw (inversion); Infinity when p is 0. */

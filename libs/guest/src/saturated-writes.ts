@@ -1,4 +1,4 @@
-import { geometric } from './first-writes';
+import { geometric, hitProbability, missProbability } from './first-writes';
 import type { PageRunSink } from './page-run-sink';
 import type { RandomSource } from './random-source';
 
@@ -25,7 +25,7 @@ import type { RandomSource } from './random-source';
  */
 export function emitUniformHits(first: number, pages: number, writes: number, rng: RandomSource, sink: PageRunSink): void {
   if (pages <= 0 || writes <= 0) return;
-  const missProbability = Math.exp(writes * Math.log1p(-1 / pages));
+  const pageMiss = missProbability(writes, 1 / pages);
   let runStart = -1;
   let runEnd = -1;
   const hit = (page: number) => {
@@ -37,11 +37,11 @@ export function emitUniformHits(first: number, pages: number, writes: number, rn
     runStart = page;
     runEnd = page + 1;
   };
-  if (missProbability < 0.5) {
+  if (pageMiss < 0.5) {
     // Walk the misses: the pages between two of them are all hit.
     let page = 0;
     while (page < pages) {
-      const hits = Math.min(missProbability === 0 ? pages : geometric(rng, missProbability), pages - page);
+      const hits = Math.min(pageMiss === 0 ? pages : geometric(rng, pageMiss), pages - page);
       if (hits > 0) {
         if (runStart >= 0) sink(first + runStart, runEnd - runStart);
         runStart = page;
@@ -51,8 +51,8 @@ export function emitUniformHits(first: number, pages: number, writes: number, rn
     }
   } else {
     // Walk the hits.
-    const hitProbability = -Math.expm1(writes * Math.log1p(-1 / pages));
-    for (let page = geometric(rng, hitProbability); page < pages; page += 1 + geometric(rng, hitProbability)) hit(page);
+    const pageHit = hitProbability(writes, 1 / pages);
+    for (let page = geometric(rng, pageHit); page < pages; page += 1 + geometric(rng, pageHit)) hit(page);
   }
   if (runStart >= 0) sink(first + runStart, runEnd - runStart);
 }

@@ -3,7 +3,8 @@ import type { RandomSource } from './random-source';
 import { seededRandom } from './seeded-random';
 import { WriteStream } from './write-stream';
 import { countingRandom } from './testing';
-import { hitProbability, ZipfPageHits, ZipfRankBlocks } from './zipf-blocks';
+import { hitProbability } from './first-writes';
+import { ZipfPageHits, ZipfRankBlocks } from './zipf-blocks';
 
 /** Expected distinct ranks that `writes` writes hit: the sum of each rank's hit chance. */
 function expectedHits(blocks: ZipfRankBlocks, writes: number): number {

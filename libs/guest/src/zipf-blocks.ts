@@ -1,4 +1,4 @@
-import { FirstWritePart, geometric } from './first-writes';
+import { FirstWritePart, geometric, hitProbability, missProbability } from './first-writes';
 import type { PageRunSink } from './page-run-sink';
 import type { RandomSource } from './random-source';
 import { generalizedHarmonic } from './saturated-writes';
@@ -77,19 +77,9 @@ export class ZipfRankBlocks {
   }
 }
 
-/** 1 - (1 - q)^N: the chance that N writes of per-write probability q hit a page. */
-export function hitProbability(writes: number, q: number): number {
-  return -Math.expm1(writes * Math.log1p(-q));
-}
-
 /** Zero bits below the lowest set bit of a non-zero 32-bit word. */
 function trailingZeros(word: number): number {
   return 31 - Math.clz32(word & -word);
-}
-
-/** (1 - q)^N: the chance that N writes of per-write probability q all miss a page. */
-function missProbability(writes: number, q: number): number {
-  return Math.exp(writes * Math.log1p(-q));
 }
 
 /**

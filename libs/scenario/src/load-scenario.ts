@@ -6,7 +6,6 @@ import type { Scenario, ScenarioVariant } from './model/scenario';
 import { normalizeSetup } from './normalize/normalize-setup';
 import { applyVariant } from './normalize/variants';
 import { normalizeVmSampling } from './normalize/vm-sampling';
-import { vmsWithModels } from './model/vms-with-models';
 import { checkReportSize, checkVariantSetups } from './normalize/run-size';
 import { SCENARIO_LIMITS } from './limits/scenario-limits';
 import { formatPath, isMapping, Issues, type Issue, type Path } from './schema/issues';
@@ -115,9 +114,7 @@ function parseScenarioUnsafe(raw: unknown, fileName: string, locate: Locate): Sc
   });
   if (problems.length === 0) {
     const sizeIssues = new Issues();
-    // The VMs each variant may build models for (vmsWithModels), one list per variant.
-    const modelled = (variants.length > 0 ? variants : [base]).map((setup) => vmsWithModels(setup));
-    checkReportSize(parsed, sampledVms, modelled, sizeIssues);
+    checkReportSize(parsed, sampledVms, variants.length > 0 ? variants : [base], sizeIssues);
     for (const issue of sizeIssues.list) problems.push(problemOf(issue, locate));
   }
   if (problems.length > 0) throw invalid(fileName, dedupe(problems));

@@ -1,6 +1,7 @@
 import type { ScenarioDocument } from '../document/scenario-schema';
 import { SCENARIO_LIMITS } from '../limits/scenario-limits';
-import type { VmSampling, VmSpec } from '../model/scenario';
+import type { ScenarioSetup, VmSampling } from '../model/scenario';
+import { vmsWithModels } from '../model/vms-with-models';
 import type { Issues } from '../schema/issues';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -31,18 +32,18 @@ export function checkVariantSetups(document: ScenarioDocument, issues: Issues): 
  * report beyond `SCENARIO_LIMITS.reportTimelinePoints` would not fit in one
  * JSON text, so the sampling is refused, with what it would take.
  */
-export function checkReportSize(document: ScenarioDocument, sampledVms: VmSampling, modelled: readonly (readonly VmSpec[])[], issues: Issues): void {
+export function checkReportSize(document: ScenarioDocument, sampledVms: VmSampling, setups: readonly ScenarioSetup[], issues: Issues): void {
   const { interval, maxPoints } = document.sampling;
   // As the engine samples: on a grid of max(interval, horizon / maxPoints), from 0 to the horizon.
   const gridNs = Math.max(interval, Math.ceil(document.horizon / Math.max(1, maxPoints)));
   const perTimeline = Math.floor(document.horizon / gridNs) + 1;
-  const timelines = modelled.reduce((sum, vms) => sum + keptTimelines(vms.map((vm) => vm.name), sampledVms), 0);
+  const timelines = setups.reduce((sum, setup) => sum + keptTimelines(vmsWithModels(setup).map((vm) => vm.name), sampledVms), 0);
   const points = perTimeline * timelines;
   if (points <= SCENARIO_LIMITS.reportTimelinePoints) return;
   const most = Math.max(1, Math.floor(SCENARIO_LIMITS.reportTimelinePoints / timelines) - 1);
   issues.add(
     ['sampling'],
-    `${fmt(perTimeline)} points per timeline x ${fmt(timelines)} timelines (VMs migrated, probed or planned that sampling.vms keeps, over ${modelled.length} variant${modelled.length === 1 ? '' : 's'}) = ${fmt(points)} points`,
+    `${fmt(perTimeline)} points per timeline x ${fmt(timelines)} timelines (VMs migrated, probed or planned that sampling.vms keeps, over ${setups.length} variant${setups.length === 1 ? '' : 's'}) = ${fmt(points)} points`,
     `at most ${fmt(SCENARIO_LIMITS.reportTimelinePoints)} timeline points in a report: a maxPoints of at most ${fmt(most)}, or a longer interval`,
   );
 }
