@@ -19,11 +19,17 @@
  * - `MIN_PATH_LATENCY_NS` (1 µs): the floor of a host-to-host message's
  *   latency (a scenario may give hosts a 0 access latency; a message still
  *   takes time).
+ * - `LAZY_FLUSH_NS` (100 ms): how often a runtime applies the page data
+ *   already delivered to actors that did not step since (a destination steps
+ *   only at a migration's start and switchover), so the batches are freed
+ *   young instead of piling up for the length of a migration. Where it is
+ *   applied never changes what happens (see `Actor`'s lazy messages).
  */
 export const GUEST_STEP_NS = 10_000_000;
 export const PLAN_PROBE_DURATION_NS = 1_000_000_000;
 export const DEFAULT_CONTROL_LATENCY_NS = 5_000_000;
 export const MIN_PATH_LATENCY_NS = 1_000;
+export const LAZY_FLUSH_NS = 100_000_000;
 
 /** Guest RAM of every VM is one memslot at gfn 0, backed from this 1 GiB-aligned host virtual page. */
 export const GUEST_RAM_HVA_PAGE = 1 << 18;

@@ -4,6 +4,13 @@ import type { RunWorlds } from './run-worlds';
 import { finiteOrNull } from './shard-runtime';
 import { COORDINATOR, type MailItem, type RunFactsV1, type RunFinishV1, type WindowDoneV1, type WindowOpenV1 } from '@migsim/protocol';
 
+/** The earliest delivery of a counted message among `items` (Infinity: none). */
+function earliestCounted(items: readonly MailItem[] | undefined): number {
+  let earliest = Infinity;
+  for (const item of items ?? []) if (!item.delivery.lazy && item.delivery.deliverNs < earliest) earliest = item.delivery.deliverNs;
+  return earliest;
+}
+
 /** What the coordinator asks its IO to send next. */
 export type CoordinatorCommand = { kind: 'open'; messages: WindowOpenV1[] } | { kind: 'finish'; messages: RunFinishV1[] };
 
@@ -15,14 +22,17 @@ export interface WindowRecord {
 
 /**
  * The run's global clock (DESIGN.md section 2): it advances virtual time in
- * conservative windows, YAWNS-style. Window k runs every actor's steps before
- * its bound B_k; the next bound is the earliest time any actor may send a
- * counted message (its lookahead promise, or a counted message waiting in
- * its inbox) plus the smallest message latency, so nothing sent in a window
- * can arrive inside it. The next window opens once every shard reported the
- * current one done — their mail, forwarded with the next open, is then in
- * every recipient's inbox. The controllers of the run's variants run here,
- * window by window like the shards' hosts.
+ * conservative windows. In each window every party — each shard, and the
+ * variants' controllers, which run here — runs up to its own bound: the
+ * earliest time anything from another party could reach it, that is the
+ * earliest any other party may send a counted message (its lookahead
+ * promise, or a counted message waiting for it) plus the smallest message
+ * latency. A party stops sooner once it sent a counted message out, at the
+ * time an answer could come back. So windows follow the messages the
+ * parties actually exchange; a shard runs past the times its own migrations
+ * might switch over, and only the other parties' promises hold it. The next
+ * window opens once every shard reported the current one done — their mail,
+ * forwarded with the next open, is then in every recipient's inbox.
  *
  * Pure and deterministic, like the shards: `begin` and the same done
  * messages give the same opens, so a restarted coordinator rebuilds itself
@@ -33,14 +43,19 @@ export class CoordinatorRuntime {
   private readonly controllers: { actor: ControllerActor; slot: ActorSlot<ClusterMessage> }[] = [];
   private readonly shardIds: readonly string[];
   private window = -1;
+  /** The furthest bound of the current window (pacing holds it back to wall time). */
   private boundNs = 0;
-  private previousBoundNs = 0;
+  /** Every party ran every step before this time. */
+  private reachedAllNs = 0;
   private final = false;
   private readonly done = new Map<string, WindowDoneV1>();
   private readonly facts = new Map<string, RunFactsV1>();
   private outgoing = new Map<string, MailItem[]>();
   private controllerMail: MailItem[] = [];
-  private countedMinNs = Infinity;
+  /** Where the controllers' current run stops: their bound, or sooner once they sent something. */
+  private controllerLimitNs = 0;
+  private controllersReachedNs = 0;
+  private readonly roundTripNs: number;
   /** Every window run so far (for the journal and the execution summary). */
   readonly history: WindowRecord[] = [];
   messages = 0;
@@ -53,6 +68,7 @@ export class CoordinatorRuntime {
     private readonly maxWindowNs = Infinity,
   ) {
     this.shardIds = worlds.activeShards.map((shard) => shard.id);
+    this.roundTripNs = 2 * worlds.lookaheadNs;
     worlds.worlds.forEach((world, variant) => {
       const slot = new ActorSlot<ClusterMessage>(CONTROLLER_ID, 0, (delivery) => this.route(variant, delivery));
       const actor = world.createController(slot);
@@ -74,23 +90,21 @@ export class CoordinatorRuntime {
     return this.boundNs;
   }
 
-  /** Virtual time every actor has run up to: the start of the current window. */
+  /** Virtual time every actor has run up to: the start of the current window for the party furthest behind. */
   get reachedNs(): number {
-    return this.previousBoundNs;
+    return this.reachedAllNs;
   }
 
-  /** The current window is the last one (it runs to the horizon). */
+  /** The current window is the last one (every party runs to the horizon). */
   get inLastWindow(): boolean {
     return this.final;
   }
 
-  get finished(): boolean {
-    return this.final && this.done.size === this.shardIds.length;
-  }
-
   /** Opens window 0 (nothing runs; every shard reports its first lookahead). */
   begin(): CoordinatorCommand {
-    return this.open(0, false, []);
+    this.window = 0;
+    this.history.push({ window: 0, boundNs: 0, final: false });
+    return { kind: 'open', messages: this.shardIds.map((shard) => this.openMessage(shard, 0, false, [])) };
   }
 
   /** A shard finished a window. Returns the next command once every shard did (undefined until then). */
@@ -102,53 +116,92 @@ export class CoordinatorRuntime {
       else this.mailTo(bag.to).push(...bag.items);
     }
     if (this.done.size < this.shardIds.length) return undefined;
-    if (this.final) return { kind: 'finish', messages: this.shardIds.map((shard) => ({ v: 1, type: 'migsim.run-finish', run: this.run, shard })) };
+    if (this.final && this.everyPartyThrough()) return { kind: 'finish', messages: this.shardIds.map((shard) => ({ v: 1, type: 'migsim.run-finish', run: this.run, shard })) };
     return this.next();
   }
 
-  /** Every shard's report of the last window is in: compute the next bound and open it. */
-  private next(): CoordinatorCommand {
-    let earliest = this.countedMinNs;
-    for (const done of this.done.values()) {
-      if (done.earliestOutputNs !== null && done.earliestOutputNs < earliest) earliest = done.earliestOutputNs;
-      if (done.countedMinNs !== null && done.countedMinNs < earliest) earliest = done.countedMinNs;
-    }
-    for (const { slot } of this.controllers) earliest = Math.min(earliest, Math.max(slot.earliestOutputNs(), slot.nextStepNs()));
+  /** Every party ran through the horizon (none stopped early for a message it sent). */
+  private everyPartyThrough(): boolean {
     const horizon = this.worlds.horizonNs;
-    const safe = earliest + this.worlds.lookaheadNs;
-    const bound = Math.min(safe, this.boundNs + this.maxWindowNs);
-    const mail = this.controllerMail;
-    this.controllerMail = [];
-    if (!(bound <= horizon)) return this.open(horizon, true, mail);
-    return this.open(bound, false, mail);
+    if (this.controllersReachedNs <= horizon) return false;
+    for (const done of this.done.values()) if (done.reachedNs <= horizon) return false;
+    return true;
   }
 
-  private open(boundNs: number, final: boolean, controllerMail: MailItem[]): CoordinatorCommand {
+  /**
+   * Every shard's report of the last window is in: the controllers take
+   * their mail and run to their bound, then each shard's bound is worked out
+   * from everyone else's promise and the window opens.
+   */
+  private next(): CoordinatorCommand {
+    const horizon = this.worlds.horizonNs;
+    const lookahead = this.worlds.lookaheadNs;
+    const cap = this.boundNs + this.maxWindowNs;
+    // Each shard's promise, lowered by the counted mail on its way to it.
+    const promise = new Map<string, number>();
+    let reachedAll = Infinity;
+    for (const [shard, done] of this.done) {
+      promise.set(shard, Math.min(done.earliestOutputNs ?? Infinity, earliestCounted(this.outgoing.get(shard))));
+      reachedAll = Math.min(reachedAll, done.reachedNs);
+    }
+    // The controllers: the shards' messages in, then a run to the earliest any shard could reach them.
+    const mail = this.controllerMail;
+    this.controllerMail = [];
+    for (const item of mail) this.controllers[item.variant]!.slot.deliver(item.delivery);
+    let shardsEarliest = Infinity;
+    for (const value of promise.values()) shardsEarliest = Math.min(shardsEarliest, value);
+    const controllerBound = Math.min(shardsEarliest + lookahead, cap);
+    this.runControllers(controllerBound > horizon ? horizon + 1 : controllerBound);
+    reachedAll = Math.min(reachedAll, this.controllersReachedNs);
+    let controllersPromise = Infinity;
+    for (const { slot } of this.controllers) controllersPromise = Math.min(controllersPromise, Math.max(slot.earliestOutputNs(), slot.nextStepNs()));
+    // What the controllers just sent a shard may make it answer at once, to anyone.
+    for (const shard of promise.keys()) promise.set(shard, Math.min(promise.get(shard)!, earliestCounted(this.outgoing.get(shard))));
+    // Each shard: the earliest promise of every other party, plus the smallest latency.
+    const opens: WindowOpenV1[] = [];
+    let furthest = this.controllerLimitNs > horizon ? horizon : this.controllerLimitNs;
+    let final = this.controllerLimitNs > horizon;
+    for (const shard of this.shardIds) {
+      let others = controllersPromise;
+      for (const [other, value] of promise) if (other !== shard && value < others) others = value;
+      const bound = Math.min(others + lookahead, cap);
+      const through = !(bound <= horizon);
+      final &&= through;
+      furthest = Math.max(furthest, through ? horizon : bound);
+      opens.push(this.openMessage(shard, through ? horizon : bound, through, []));
+    }
+    this.reachedAllNs = reachedAll;
+    return this.open(opens, furthest, final);
+  }
+
+  /** Runs every controller to `boundNs`, or until one of its messages could have been answered. */
+  private runControllers(boundNs: number): void {
+    let reached = Infinity;
+    for (const { slot } of this.controllers) {
+      this.controllerLimitNs = boundNs;
+      for (let next = slot.nextStepNs(); next < this.controllerLimitNs; next = slot.nextStepNs()) {
+        slot.stepAt(next);
+        this.steps += 1;
+      }
+      reached = Math.min(reached, this.controllerLimitNs);
+    }
+    this.controllerLimitNs = reached;
+    this.controllersReachedNs = reached;
+  }
+
+  private open(opens: WindowOpenV1[], boundNs: number, final: boolean): CoordinatorCommand {
     this.window += 1;
-    this.previousBoundNs = this.boundNs;
     this.boundNs = boundNs;
     this.final = final;
     this.done.clear();
-    this.countedMinNs = Infinity;
     this.history.push({ window: this.window, boundNs, final });
-    for (const item of controllerMail) this.controllers[item.variant]!.slot.deliver(item.delivery);
-    const limit = final ? boundNs + 1 : boundNs;
-    for (const { slot } of this.controllers) this.steps += slot.runUntil(limit);
     const outgoing = this.outgoing;
     this.outgoing = new Map();
-    return {
-      kind: 'open',
-      messages: this.shardIds.map((shard) => ({
-        v: 1,
-        type: 'migsim.window-open',
-        run: this.run,
-        shard,
-        window: this.window,
-        boundNs,
-        final,
-        mail: outgoing.get(shard) ?? [],
-      })),
-    };
+    return { kind: 'open', messages: opens.map((open) => ({ ...open, window: this.window, mail: outgoing.get(open.shard) ?? [] })) };
+  }
+
+  private openMessage(shard: string, boundNs: number, final: boolean, mail: MailItem[]): WindowOpenV1 {
+    return { v: 1, type: 'migsim.window-open', run: this.run, shard, window: this.window, boundNs, final, mail };
   }
 
   /**
@@ -198,9 +251,10 @@ export class CoordinatorRuntime {
 
   private route(variant: number, delivery: Delivery<ClusterMessage>): void {
     this.messages += 1;
-    if (!delivery.lazy && delivery.deliverNs < this.countedMinNs) this.countedMinNs = delivery.deliverNs;
     const host = hostOfActor(delivery.to);
     if (host === undefined) throw new Error(`a controller sent ${delivery.message.kind} to ${delivery.to}`);
+    // Every message of a controller goes out: an answer may come back one round trip later.
+    if (!delivery.lazy) this.controllerLimitNs = Math.min(this.controllerLimitNs, delivery.sentNs + this.roundTripNs);
     this.mailTo(this.worlds.shardOf(host)).push({ variant, delivery });
   }
 

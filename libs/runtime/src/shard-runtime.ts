@@ -1,4 +1,4 @@
-import { ActorSlot, hostActorId, hostOfActor, type ClusterMessage, type Delivery, type HostActor, type HostFacts, type HostLive } from '@migsim/cluster';
+import { ActorSlot, hostActorId, hostOfActor, IndexedMinHeap, LAZY_FLUSH_NS, type ClusterMessage, type Delivery, type HostActor, type HostFacts, type HostLive } from '@migsim/cluster';
 import type { RunWorlds } from './run-worlds';
 import { COORDINATOR, type MailBag, type MailItem, type RunFactsV1, type WindowDoneV1, type WindowOpenV1 } from '@migsim/protocol';
 
@@ -8,22 +8,48 @@ interface LocalHost {
   slot: ActorSlot<ClusterMessage>;
   /** Whether the live news last said the host is up (a live view takes a host it has no news of as up). */
   reportedUp: boolean;
+  /** Its place in the shard's order (and in the heap of due hosts). */
+  index: number;
+  /** Its output bound, `max(earliestOutputNs(), nextStepNs())`, as of its last step or counted input. */
+  outputNs: number;
 }
 
 /**
  * The hosts one shard serves in one run, stepped window by window. Pure and
  * deterministic: the same sequence of window-open messages gives the same
  * window-done messages, which is how a replacement process rebuilds a
- * shard from its journal. Messages between two hosts of the shard go
- * straight into the recipient's inbox; all others leave in the window's
- * done message, grouped by recipient.
+ * shard from its journal.
+ *
+ * Within a window the shard is a small engine: it steps its hosts in time
+ * order (the one with the earliest work first, as libs/sim does), and a
+ * message between two of its hosts goes straight into the recipient's inbox,
+ * to be taken at its delivery time, however far into the window that is.
+ * It runs until the window's bound (the earliest time anything from outside
+ * could reach it) or, once it sent a counted message out (to the
+ * coordinator or another shard), until that message could have been
+ * answered: its send time plus two of the smallest latency. Everything sent
+ * out leaves in the window's done message, grouped by recipient. So a shard
+ * synchronises at what it actually sends out, not at each time one of its
+ * migrations might switch over.
  */
 export class ShardRuntime {
   private readonly hosts = new Map<string, LocalHost>();
   private readonly ordered: LocalHost[] = [];
+  /** Hosts by their next step (the slot's `nextStepNs()`). */
+  private readonly due: IndexedMinHeap;
+  /** Hosts whose output bound must be read again (they stepped or took a counted message). */
+  private readonly touched = new Set<LocalHost>();
+  /** Hosts with page data waiting, and when it is next applied (`LAZY_FLUSH_NS`). */
+  private readonly lazyPending = new Set<LocalHost>();
+  private flushNs = 0;
   private outgoing = new Map<string, MailItem[]>();
-  private countedMinNs = Infinity;
   private sent = 0;
+  /** Where the running window stops: its bound, or sooner once a counted message went out. */
+  private limitNs = 0;
+  /** Every step before this time is done. */
+  private reachedNs = 0;
+  /** The smallest latency there and back: the earliest answer to a message sent out. */
+  private readonly roundTripNs: number;
   /** The last window run, and what it answered (a re-delivered open gets the same answer). */
   lastWindow = -1;
   lastDone: WindowDoneV1 | undefined;
@@ -33,6 +59,7 @@ export class ShardRuntime {
     readonly shard: string,
     readonly worlds: RunWorlds,
   ) {
+    this.roundTripNs = 2 * worlds.lookaheadNs;
     const hostNames = new Set(worlds.hostsOf(shard));
     worlds.worlds.forEach((world, variant) => {
       for (const spec of world.variant.hosts) {
@@ -41,11 +68,13 @@ export class ShardRuntime {
         const slot = new ActorSlot<ClusterMessage>(id, world.rankOf(id), (delivery) => this.route(variant, delivery));
         const actor = world.createHost(spec.name, slot);
         slot.attach(actor);
-        const local = { variant, actor, slot, reportedUp: true };
+        const local: LocalHost = { variant, actor, slot, reportedUp: true, index: this.ordered.length, outputNs: 0 };
         this.hosts.set(key(variant, spec.name), local);
         this.ordered.push(local);
+        this.touched.add(local);
       }
     });
+    this.due = new IndexedMinHeap(this.ordered.length);
   }
 
   /** Runs one window; deterministic in the open message. */
@@ -55,18 +84,28 @@ export class ShardRuntime {
       throw new Error(`shard ${this.shard} of run ${this.run}: window ${open.window} is older than ${this.lastWindow}`);
     }
     if (open.window !== this.lastWindow + 1) throw new Error(`shard ${this.shard} of run ${this.run}: window ${open.window} after ${this.lastWindow}`);
+    const bound = open.final ? open.boundNs + 1 : open.boundNs;
+    if (bound < this.reachedNs) throw new Error(`shard ${this.shard} of run ${this.run}: window ${open.window} ends at ${bound} ns, before the ${this.reachedNs} ns the shard reached`);
+    this.limitNs = bound;
     for (const item of open.mail) this.deliverLocal(item.variant, item.delivery);
-    const limit = open.final ? open.boundNs + 1 : open.boundNs;
+    this.rekeyTouched();
     let steps = 0;
-    for (const host of this.ordered) steps += host.slot.runUntil(limit);
-    let earliest = Infinity;
-    let nextStep = Infinity;
-    for (const host of this.ordered) {
-      const output = Math.max(host.slot.earliestOutputNs(), host.slot.nextStepNs());
-      if (output < earliest) earliest = output;
-      const step = host.slot.nextStepNs();
-      if (step < nextStep) nextStep = step;
+    for (let index = this.due.peek(); index >= 0; index = this.due.peek()) {
+      const timeNs = this.due.keyOf(index);
+      if (timeNs >= this.limitNs) break;
+      if (timeNs >= this.flushNs && this.lazyPending.size > 0) {
+        this.flushLazy(timeNs);
+        this.flushNs = timeNs + LAZY_FLUSH_NS;
+      }
+      const host = this.ordered[index]!;
+      host.slot.stepAt(timeNs);
+      steps += 1;
+      this.touched.add(host);
+      this.rekeyTouched();
     }
+    this.reachedNs = this.limitNs;
+    let earliest = Infinity;
+    for (const host of this.ordered) if (host.outputNs < earliest) earliest = host.outputNs;
     const mail: MailBag[] = [...this.outgoing].map(([to, items]) => ({ to, items }));
     const live = new Map<number, HostLive[]>();
     // Without a request for news, the hosts keep them (events and samples since their cursors) for a later window.
@@ -85,16 +124,14 @@ export class ShardRuntime {
       run: this.run,
       shard: this.shard,
       window: open.window,
+      reachedNs: this.reachedNs,
       earliestOutputNs: finiteOrNull(earliest),
-      countedMinNs: finiteOrNull(this.countedMinNs),
-      nextStepNs: finiteOrNull(nextStep),
       steps,
       sent: this.sent,
       mail,
       live: [...live].map(([variant, hosts]) => ({ variant, hosts })),
     };
     this.outgoing = new Map();
-    this.countedMinNs = Infinity;
     this.sent = 0;
     this.lastWindow = open.window;
     this.lastDone = done;
@@ -122,13 +159,14 @@ export class ShardRuntime {
 
   private route(variant: number, delivery: Delivery<ClusterMessage>): void {
     this.sent += 1;
-    if (!delivery.lazy && delivery.deliverNs < this.countedMinNs) this.countedMinNs = delivery.deliverNs;
     const host = hostOfActor(delivery.to);
     const target = host === undefined ? COORDINATOR : this.worlds.shardOf(host);
     if (target === this.shard) {
       this.deliverLocal(variant, delivery);
       return;
     }
+    // Sent out: an answer may come back one round trip later, so the window stops there at the latest.
+    if (!delivery.lazy) this.limitNs = Math.min(this.limitNs, delivery.sentNs + this.roundTripNs);
     let items = this.outgoing.get(target);
     if (items === undefined) {
       items = [];
@@ -142,6 +180,27 @@ export class ShardRuntime {
     const local = host === undefined ? undefined : this.hosts.get(key(variant, host));
     if (local === undefined) throw new Error(`shard ${this.shard} got mail for ${delivery.to} of variant ${variant}, which it does not serve`);
     local.slot.deliver(delivery);
+    // Page data (lazy) changes neither when the host steps nor what it promises.
+    if (delivery.lazy) this.lazyPending.add(local);
+    else this.touched.add(local);
+  }
+
+  /** Applies the page data delivered by `nowNs` (every host with work before it has stepped, as in libs/sim's engine). */
+  private flushLazy(nowNs: number): void {
+    for (const host of this.lazyPending) {
+      host.slot.applyLazyUpTo(nowNs);
+      if (host.slot.pendingLazyCount === 0) this.lazyPending.delete(host);
+    }
+  }
+
+  /** Re-files the hosts that stepped or took a counted message under their next step, and reads their output bound again. */
+  private rekeyTouched(): void {
+    for (const host of this.touched) {
+      const stepNs = host.slot.nextStepNs();
+      this.due.update(host.index, stepNs);
+      host.outputNs = Math.max(host.slot.earliestOutputNs(), stepNs);
+    }
+    this.touched.clear();
   }
 }
 

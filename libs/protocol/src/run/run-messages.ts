@@ -31,7 +31,9 @@ export interface RunStartV1 extends Envelope<'migsim.run-start', 1> {
 /**
  * coordinator -> shard: run your actors' steps before `boundNs` (up to and
  * including it when `final`: the horizon), after taking in `mail` (every
- * message sent to your actors in the previous window).
+ * message sent to your actors in the previous window), and stop sooner once
+ * a message you sent out could have been answered. Each shard gets its own
+ * bound: the earliest time anything from outside could reach it.
  */
 export interface WindowOpenV1 extends Envelope<'migsim.window-open', 1> {
   readonly run: string;
@@ -51,18 +53,18 @@ export interface MailBag {
 }
 
 /**
- * shard -> coordinator: the window is done. `earliestOutputNs` bounds when
- * any of the shard's actors may next send a counted message (null: never),
- * `countedMinNs` is the earliest delivery of a counted message it sent in
- * the window (null: none); the coordinator builds the next bound from them.
+ * shard -> coordinator: the window is done: every step before `reachedNs`
+ * ran (past the horizon: the shard is through). `earliestOutputNs` bounds
+ * when any of the shard's actors may next send a counted message (null:
+ * never), counting the messages waiting in their inboxes; the coordinator
+ * builds the next bounds from it and from the mail.
  */
 export interface WindowDoneV1 extends Envelope<'migsim.window-done', 1> {
   readonly run: string;
   readonly shard: string;
   readonly window: number;
+  readonly reachedNs: number;
   readonly earliestOutputNs: number | null;
-  readonly countedMinNs: number | null;
-  readonly nextStepNs: number | null;
   readonly steps: number;
   readonly sent: number;
   readonly mail: readonly MailBag[];

@@ -3,6 +3,7 @@ import {
   assembleVariantReport,
   CONTROLLER_ID,
   IndexedMinHeap,
+  LAZY_FLUSH_NS,
   VariantWorld,
   WorldError,
   type ActorId,
@@ -15,9 +16,6 @@ import {
 } from '@migsim/cluster';
 import type { VariantReport } from '@migsim/report';
 import type { Scenario, ScenarioVariant } from '@migsim/scenario';
-
-/** How often (simulated time) page data already delivered is applied to actors that did not step. */
-const LAZY_FLUSH_NS = 100_000_000;
 
 export interface WorldRunStats {
   /** Actor steps taken (advance + receive at one instant). */

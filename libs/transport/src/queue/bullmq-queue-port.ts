@@ -147,11 +147,11 @@ export class BullmqQueuePort<M extends Envelope> implements QueuePort<M | DeadLe
   private producer(queue: string): Queue {
     let producer = this.producers.get(queue);
     if (producer === undefined) {
-      // Auto-pipelining: the commands a producer issues in one tick (an outbox's
-      // several bulks, a handler's events) go to Redis in one write. Producers
-      // only: on a worker's connection it delayed job completions and cost the
-      // services benchmark throughput (bench:services, measured both ways).
-      producer = new Queue(queue, { connection: { url: this.url, enableAutoPipelining: true }, prefix: this.layout.prefix });
+      // No auto-pipelining: a producer serves one queue, and an outbox lane has
+      // one send in flight, so a tick holds one command per connection; ioredis
+      // then builds a pipeline (copying every script's method) per command for
+      // nothing, about 1 s of CPU per process over bench:services' study.
+      producer = new Queue(queue, { connection: { url: this.url }, prefix: this.layout.prefix });
       producer.on('error', (error) => this.logger.error('producer connection error', { queue, error: errorMessage(error) }));
       this.producers.set(queue, producer);
     }
