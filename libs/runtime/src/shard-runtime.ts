@@ -10,7 +10,7 @@ interface LocalHost {
   reportedUp: boolean;
   /** Its place in the shard's order (and in the heap of due hosts). */
   index: number;
-  /** Its output bound, `max(earliestOutputNs(), nextStepNs())`, as of its last step or counted input. */
+  /** Its output bound, `max(earliestOutputNs(), nextStepNs())`, as of the end of the last window it stepped in or took a counted message. */
   outputNs: number;
 }
 
@@ -33,12 +33,15 @@ interface LocalHost {
  * migrations might switch over.
  */
 export class ShardRuntime {
-  private readonly hosts = new Map<string, LocalHost>();
+  /** Per variant, the shard's hosts by actor id. */
+  private readonly hosts: Map<string, LocalHost>[] = [];
   private readonly ordered: LocalHost[] = [];
   /** Hosts by their next step (the slot's `nextStepNs()`). */
   private readonly due: IndexedMinHeap;
-  /** Hosts whose output bound must be read again (they stepped or took a counted message). */
+  /** Hosts to re-file under their next step (they stepped or took a counted message). */
   private readonly touched = new Set<LocalHost>();
+  /** Hosts whose output bound must be read again at the window's end (for the same reason, since the last end). */
+  private readonly stale = new Set<LocalHost>();
   /** Hosts with page data waiting, and when it is next applied (`LAZY_FLUSH_NS`). */
   private readonly lazyPending = new Set<LocalHost>();
   private flushNs = 0;
@@ -69,9 +72,10 @@ export class ShardRuntime {
         const actor = world.createHost(spec.name, slot);
         slot.attach(actor);
         const local: LocalHost = { variant, actor, slot, reportedUp: true, index: this.ordered.length, outputNs: 0 };
-        this.hosts.set(key(variant, spec.name), local);
+        (this.hosts[variant] ??= new Map()).set(id, local);
         this.ordered.push(local);
         this.touched.add(local);
+        this.stale.add(local);
       }
     });
     this.due = new IndexedMinHeap(this.ordered.length);
@@ -100,10 +104,13 @@ export class ShardRuntime {
       const host = this.ordered[index]!;
       host.slot.stepAt(timeNs);
       steps += 1;
-      this.touched.add(host);
-      this.rekeyTouched();
+      this.due.update(index, host.slot.nextStepNs());
+      this.stale.add(host);
+      if (this.touched.size > 0) this.rekeyTouched();
     }
     this.reachedNs = this.limitNs;
+    for (const host of this.stale) host.outputNs = Math.max(host.slot.earliestOutputNs(), this.due.keyOf(host.index));
+    this.stale.clear();
     let earliest = Infinity;
     for (const host of this.ordered) if (host.outputNs < earliest) earliest = host.outputNs;
     const mail: MailBag[] = [...this.outgoing].map(([to, items]) => ({ to, items }));
@@ -159,12 +166,14 @@ export class ShardRuntime {
 
   private route(variant: number, delivery: Delivery<ClusterMessage>): void {
     this.sent += 1;
-    const host = hostOfActor(delivery.to);
-    const target = host === undefined ? COORDINATOR : this.worlds.shardOf(host);
-    if (target === this.shard) {
-      this.deliverLocal(variant, delivery);
+    const local = this.hosts[variant]?.get(delivery.to);
+    if (local !== undefined) {
+      this.deliverTo(local, delivery);
       return;
     }
+    const host = hostOfActor(delivery.to);
+    const target = host === undefined ? COORDINATOR : this.worlds.shardOf(host);
+    if (target === this.shard) throw new Error(`shard ${this.shard} has no host ${delivery.to} of variant ${variant}`);
     // Sent out: an answer may come back one round trip later, so the window stops there at the latest.
     if (!delivery.lazy) this.limitNs = Math.min(this.limitNs, delivery.sentNs + this.roundTripNs);
     let items = this.outgoing.get(target);
@@ -176,9 +185,12 @@ export class ShardRuntime {
   }
 
   private deliverLocal(variant: number, delivery: Delivery<ClusterMessage>): void {
-    const host = hostOfActor(delivery.to);
-    const local = host === undefined ? undefined : this.hosts.get(key(variant, host));
+    const local = this.hosts[variant]?.get(delivery.to);
     if (local === undefined) throw new Error(`shard ${this.shard} got mail for ${delivery.to} of variant ${variant}, which it does not serve`);
+    this.deliverTo(local, delivery);
+  }
+
+  private deliverTo(local: LocalHost, delivery: Delivery<ClusterMessage>): void {
     local.slot.deliver(delivery);
     // Page data (lazy) changes neither when the host steps nor what it promises.
     if (delivery.lazy) this.lazyPending.add(local);
@@ -193,19 +205,14 @@ export class ShardRuntime {
     }
   }
 
-  /** Re-files the hosts that stepped or took a counted message under their next step, and reads their output bound again. */
+  /** Re-files the hosts that stepped or took a counted message under their next step. */
   private rekeyTouched(): void {
     for (const host of this.touched) {
-      const stepNs = host.slot.nextStepNs();
-      this.due.update(host.index, stepNs);
-      host.outputNs = Math.max(host.slot.earliestOutputNs(), stepNs);
+      this.due.update(host.index, host.slot.nextStepNs());
+      this.stale.add(host);
     }
     this.touched.clear();
   }
-}
-
-function key(variant: number, host: string): string {
-  return `${variant}/${host}`;
 }
 
 export function finiteOrNull(value: number): number | null {
