@@ -224,7 +224,7 @@ export class RunCoordinator {
   private dispatch(active: ActiveRun, command: CoordinatorCommand): void {
     const send = () => {
       if (command.kind === 'open') {
-        const live = this.wantsLiveNews(active, command.messages[0]?.final ?? true);
+        const live = this.wantsLiveNews(active, active.runtime.inLastWindow);
         for (const open of command.messages) this.deps.send(shardQueue(open.shard), live ? open : { ...open, live: false }, openJobId(open.run, open.window, open.shard));
         this.deps.onProgress?.({ run: active.spec.run, window: active.runtime.currentWindow, reachedNs: active.runtime.reachedNs });
       } else {
