@@ -77,6 +77,21 @@ describe('window bounds', () => {
     }, 120_000);
   }
 
+  // chaos-policies draws its faults (crashes, links down, slow networks) from the seed: other seeds, other
+  // message patterns, on one and on three source shards, paced (3 s windows at most) and not.
+  for (const seed of [3, 8, 21]) {
+    it(`chaos-policies.yaml, seed ${seed}: the engine's report on 1 + 1 and 3 + 0 shards, paced and unpaced`, () => {
+      const file = 'chaos-policies.yaml';
+      const text = read(file);
+      const scenario = loadScenario(text, `scenarios/${file}`);
+      const engine = comparable(renderJson(simulate(scenario, { seed })));
+      for (const [sources, destinations, maxWindowNs] of [[['source-0'], ['destination-0'], undefined], [['source-0', 'source-1', 'source-2'], [], 3e9]] as const) {
+        const { report } = runWindowsInProcess(text, `scenarios/${file}`, seed, planShards(scenario, sources, destinations), { maxWindowNs });
+        expect(comparable(renderJson(report))).toBe(engine);
+      }
+    }, 120_000);
+  }
+
   it('a shard refuses a window that ends before the time it already reached', () => {
     const file = 'converging-precopy.yaml';
     const text = read(file);
