@@ -52,9 +52,12 @@ export class CoordinatorRuntime {
   private readonly facts = new Map<string, RunFactsV1>();
   private outgoing = new Map<string, MailItem[]>();
   private controllerMail: MailItem[] = [];
-  /** Where the controllers' current run stops: their bound, or sooner once they sent something. */
+  /** Where the running controller stops: its bound, or sooner once it sent something. */
   private controllerLimitNs = 0;
+  /** Every controller ran every step before this time. */
   private controllersReachedNs = 0;
+  /** Per shard, the earliest delivery of a counted message the controllers sent it in their current run. */
+  private readonly controllersCountedTo = new Map<string, number>();
   private readonly roundTripNs: number;
   /** Every window run so far (for the journal and the execution summary). */
   readonly history: WindowRecord[] = [];
@@ -104,7 +107,7 @@ export class CoordinatorRuntime {
   begin(): CoordinatorCommand {
     this.window = 0;
     this.history.push({ window: 0, boundNs: 0, final: false });
-    return { kind: 'open', messages: this.shardIds.map((shard) => this.openMessage(shard, 0, false, [])) };
+    return { kind: 'open', messages: this.shardIds.map((shard) => this.openMessage(shard, 0, false)) };
   }
 
   /** A shard finished a window. Returns the next command once every shard did (undefined until then). */
@@ -156,11 +159,11 @@ export class CoordinatorRuntime {
     let controllersPromise = Infinity;
     for (const { slot } of this.controllers) controllersPromise = Math.min(controllersPromise, Math.max(slot.earliestOutputNs(), slot.nextStepNs()));
     // What the controllers just sent a shard may make it answer at once, to anyone.
-    for (const shard of promise.keys()) promise.set(shard, Math.min(promise.get(shard)!, earliestCounted(this.outgoing.get(shard))));
+    for (const [shard, deliverNs] of this.controllersCountedTo) if (deliverNs < promise.get(shard)!) promise.set(shard, deliverNs);
     // Each shard: the earliest promise of every other party, plus the smallest latency.
     const opens: WindowOpenV1[] = [];
-    let furthest = this.controllerLimitNs > horizon ? horizon : this.controllerLimitNs;
-    let final = this.controllerLimitNs > horizon;
+    let final = this.controllersReachedNs > horizon;
+    let furthest = final ? horizon : this.controllersReachedNs;
     for (const shard of this.shardIds) {
       let others = controllersPromise;
       for (const [other, value] of promise) if (other !== shard && value < others) others = value;
@@ -168,7 +171,7 @@ export class CoordinatorRuntime {
       const through = !(bound <= horizon);
       final &&= through;
       furthest = Math.max(furthest, through ? horizon : bound);
-      opens.push(this.openMessage(shard, through ? horizon : bound, through, []));
+      opens.push(this.openMessage(shard, through ? horizon : bound, through));
     }
     this.reachedAllNs = reachedAll;
     return this.open(opens, furthest, final);
@@ -176,6 +179,7 @@ export class CoordinatorRuntime {
 
   /** Runs every controller to `boundNs`, or until one of its messages could have been answered. */
   private runControllers(boundNs: number): void {
+    this.controllersCountedTo.clear();
     let reached = Infinity;
     for (const { slot } of this.controllers) {
       this.controllerLimitNs = boundNs;
@@ -185,7 +189,6 @@ export class CoordinatorRuntime {
       }
       reached = Math.min(reached, this.controllerLimitNs);
     }
-    this.controllerLimitNs = reached;
     this.controllersReachedNs = reached;
   }
 
@@ -200,8 +203,9 @@ export class CoordinatorRuntime {
     return { kind: 'open', messages: opens.map((open) => ({ ...open, window: this.window, mail: outgoing.get(open.shard) ?? [] })) };
   }
 
-  private openMessage(shard: string, boundNs: number, final: boolean, mail: MailItem[]): WindowOpenV1 {
-    return { v: 1, type: 'migsim.window-open', run: this.run, shard, window: this.window, boundNs, final, mail };
+  /** The open of `shard` without its mail; `open` adds the mail and the window's number. */
+  private openMessage(shard: string, boundNs: number, final: boolean): WindowOpenV1 {
+    return { v: 1, type: 'migsim.window-open', run: this.run, shard, window: this.window, boundNs, final, mail: [] };
   }
 
   /**
@@ -253,9 +257,13 @@ export class CoordinatorRuntime {
     this.messages += 1;
     const host = hostOfActor(delivery.to);
     if (host === undefined) throw new Error(`a controller sent ${delivery.message.kind} to ${delivery.to}`);
+    const shard = this.worlds.shardOf(host);
     // Every message of a controller goes out: an answer may come back one round trip later.
-    if (!delivery.lazy) this.controllerLimitNs = Math.min(this.controllerLimitNs, delivery.sentNs + this.roundTripNs);
-    this.mailTo(this.worlds.shardOf(host)).push({ variant, delivery });
+    if (!delivery.lazy) {
+      this.controllerLimitNs = Math.min(this.controllerLimitNs, delivery.sentNs + this.roundTripNs);
+      if (delivery.deliverNs < (this.controllersCountedTo.get(shard) ?? Infinity)) this.controllersCountedTo.set(shard, delivery.deliverNs);
+    }
+    this.mailTo(shard).push({ variant, delivery });
   }
 
   private mailTo(shard: string): MailItem[] {
