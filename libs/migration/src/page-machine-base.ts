@@ -3,7 +3,6 @@ import type { MigrationAction } from './actions';
 import type { MigrationEvent } from './events';
 import { MigrationBitmap } from './migration-bitmap';
 import { PageBatchBuilder, type TakenPages } from './page-batch-builder';
-import { versionsDigest } from './page-version';
 import { NS_PER_SEC, PAGE_SIZE_BYTES, SYNC_PERIOD_MIN_NS } from './qemu-constants';
 import { RateWindow } from './rate-window';
 import type { UnsentBatch } from './page-batch';
@@ -226,13 +225,12 @@ export abstract class PageMachineBase extends SourceMachineBase {
   }
 
   protected switchoverCheck(mode: 'precopy' | 'postcopy-start' | 'postcopy-end'): SwitchoverCheck {
-    const versions = this.pages!.versions;
     const masked = mode === 'postcopy-start';
     return {
       migrationId: this.id,
       mode,
       precedingBatchCount: this.sentBatchCount(),
-      versionsDigest: masked ? versionsDigest(versions, this.bitmap!.words) : versionsDigest(versions),
+      versionsDigest: masked ? this.pages!.digest(this.bitmap!.words) : this.pages!.digest(),
       absentPageCount: masked ? this.bitmap!.dirtyPageCount : 0,
     };
   }

@@ -54,4 +54,34 @@ describe('page versions', () => {
     versions[517] = 2;
     expect(versionsDigest(versions)).not.toBe(before);
   });
+
+  it('the digest depends on where a version is, not only on which versions there are', () => {
+    const versions = allocateVersions(1000, 1);
+    versions[40] = 7;
+    const before = versionsDigest(versions);
+    versions[40] = 1;
+    versions[904] = 7;
+    expect(versionsDigest(versions)).not.toBe(before);
+  });
+
+  it('a page absent (version 0) and a page at the initial version digest differently', () => {
+    const versions = allocateVersions(64, 1);
+    const before = versionsDigest(versions);
+    versions[63] = 0;
+    expect(versionsDigest(versions)).not.toBe(before);
+  });
+
+  it('property: arrays that differ give different digests (no collision in 300 random pairs)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 4, maxLength: 400 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (values, at, delta) => {
+        const a = allocateVersions(values.length, 0);
+        a.set(values);
+        const b = a.slice();
+        const page = at % values.length;
+        b[page] = (b[page]! + delta) & 0xff;
+        return versionsDigest(a) !== versionsDigest(b);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

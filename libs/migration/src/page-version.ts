@@ -46,50 +46,72 @@ export function allocateVersions(pages: number, fill: number): Uint8Array {
   return new Uint8Array(takeFilledBuffer(padded, fill, pages), 0, padded);
 }
 
+/** Four pages at the initial version: the word a digest need not mix in. */
+const INITIAL_WORD = 0x01010101;
+
 /**
- * A 32-bit digest of a version array (FNV-1a over 32-bit words, four lanes). With
- * `absentMask` (one bit per page), pages whose bit is set count as absent:
- * that is what a post-copy destination holds for pages still to come.
+ * Pages a digest may take as read without reading them: each page of
+ * [0, `initialPages`) whose bit in `written` is clear is at the initial
+ * version (a source knows which pages its guest wrote since the migration
+ * started).
  */
-export function versionsDigest(versions: Uint8Array, absentMask?: Uint32Array): number {
-  const words = new Uint32Array(versions.buffer, versions.byteOffset, versions.length >>> 2);
-  // Four interleaved FNV-1a lanes (word i feeds lane i % 4) shorten the multiply dependency chain.
-  const lanes = [0x811c9dc5, 0x050c5d1f, 0x6b17a1e3, 0x1d3a5c97];
-  const n = words.length;
-  if (absentMask === undefined) {
-    let [a, b, c, d] = lanes as [number, number, number, number];
-    let i = 0;
-    for (; i + 3 < n; i += 4) {
-      a = Math.imul(a ^ words[i]!, 0x01000193);
-      b = Math.imul(b ^ words[i + 1]!, 0x01000193);
-      c = Math.imul(c ^ words[i + 2]!, 0x01000193);
-      d = Math.imul(d ^ words[i + 3]!, 0x01000193);
-    }
-    lanes[0] = a;
-    lanes[1] = b;
-    lanes[2] = c;
-    lanes[3] = d;
-    for (; i < n; i++) lanes[i & 3] = Math.imul(lanes[i & 3]! ^ words[i]!, 0x01000193);
-    return combineLanes(lanes);
-  }
-  // 8 version words (32 pages) per mask word.
-  for (let i = 0; i < n; i++) {
-    let word = words[i]!;
-    const mask = absentMask[i >>> 3] ?? 0;
-    if (mask !== 0) {
-      const nibble = (mask >>> ((i & 7) << 2)) & 0xf;
-      if (nibble & 1) word &= 0xffffff00;
-      if (nibble & 2) word &= 0xffff00ff;
-      if (nibble & 4) word &= 0xff00ffff;
-      if (nibble & 8) word &= 0x00ffffff;
-    }
-    lanes[i & 3] = Math.imul(lanes[i & 3]! ^ word, 0x01000193);
-  }
-  return combineLanes(lanes);
+export interface UnwrittenPages {
+  written: Uint32Array;
+  initialPages: number;
 }
 
-function combineLanes(lanes: number[]): number {
-  let hash = lanes[0]!;
-  for (let k = 1; k < 4; k++) hash = Math.imul(hash ^ (lanes[k]! >>> 0), 0x01000193);
-  return hash >>> 0;
+/**
+ * A 32-bit digest of a version array: the sum (mod 2^32) over its 32-bit
+ * words (4 pages each) of a mix of the word and its position, leaving out
+ * words whose four pages are all at the initial version. Equal arrays give
+ * equal digests; two arrays that differ collide with probability about
+ * 2^-32. Leaving out the initial words is what lets a source skip every
+ * group of 32 pages its guest never wrote (`unwritten`) without reading
+ * them, and a destination compare most words instead of mixing them: the
+ * digests at a switchover then cost in proportion to the pages written, not
+ * to the VM's size. With `absentMask` (one bit per page), pages whose bit is
+ * set count as absent: that is what a post-copy destination holds for pages
+ * still to come.
+ */
+export function versionsDigest(versions: Uint8Array, absentMask?: Uint32Array, unwritten?: UnwrittenPages): number {
+  const words = new Uint32Array(versions.buffer, versions.byteOffset, versions.length >>> 2);
+  const n = words.length;
+  let sum = 0;
+  if (absentMask === undefined && unwritten === undefined) {
+    for (let i = 0; i < n; i++) {
+      const word = words[i]!;
+      if (word !== INITIAL_WORD) sum = (sum + wordShare(i, word)) | 0;
+    }
+    return sum >>> 0;
+  }
+  // By groups of 32 pages (8 version words, one mask or written word).
+  const written = unwritten?.written;
+  const initialGroups = unwritten === undefined ? 0 : unwritten.initialPages >>> 5;
+  for (let first = 0; first < n; first += 8) {
+    const group = first >>> 3;
+    const mask = absentMask === undefined ? 0 : (absentMask[group] ?? 0);
+    if (mask === 0 && group < initialGroups && (written![group] ?? 1) === 0) continue;
+    const end = Math.min(first + 8, n);
+    for (let i = first; i < end; i++) {
+      let word = words[i]!;
+      if (mask !== 0) {
+        const nibble = (mask >>> ((i & 7) << 2)) & 0xf;
+        if (nibble & 1) word &= 0xffffff00;
+        if (nibble & 2) word &= 0xffff00ff;
+        if (nibble & 4) word &= 0xff00ffff;
+        if (nibble & 8) word &= 0x00ffffff;
+        word >>>= 0;
+      }
+      if (word !== INITIAL_WORD) sum = (sum + wordShare(i, word)) | 0;
+    }
+  }
+  return sum >>> 0;
+}
+
+/** One word's share of a digest, mixed with its position so that equal words at two places do not cancel (murmur3's finalizer). */
+function wordShare(index: number, word: number): number {
+  let x = Math.imul(word ^ Math.imul(index + 1, 0x9e3779b1), 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return x ^ (x >>> 16);
 }

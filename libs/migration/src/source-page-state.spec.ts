@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { versionsDigest } from './page-version';
 import { RamLayout } from './ram-layout';
 import { SourcePageState } from './source-page-state';
 
@@ -20,6 +21,28 @@ describe('source page state', () => {
         expect(Array.from(state.versions.subarray(pages))).toEqual(new Array<number>(state.versions.length - pages).fill(0));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('the digest that skips the pages never written equals the digest that reads every page, with and without absent pages', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 700 }),
+        fc.array(fc.record({ first: fc.nat(), count: fc.integer({ min: 1, max: 90 }), times: fc.integer({ min: 1, max: 260 }) }), { maxLength: 10 }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        (pages, writes, absent) => {
+          const state = new SourcePageState(new RamLayout({ slots: [{ id: 0, baseGfn: 0, npages: pages }] }), 0);
+          for (const write of writes) {
+            const first = write.first % pages;
+            for (let t = 0; t < write.times; t++) state.recordWrite(first, Math.min(write.count, pages - first));
+          }
+          expect(state.digest()).toBe(versionsDigest(state.versions));
+          const mask = new Uint32Array(state.versions.length / 32);
+          for (const page of absent) mask[(page % pages) >>> 5] = mask[(page % pages) >>> 5]! | (1 << (page % pages & 31));
+          expect(state.digest(mask)).toBe(versionsDigest(state.versions, mask));
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -1,6 +1,6 @@
 import { setBitRange } from './bit-ops';
 import { recycleBuffer, takeZeroedBuffer } from './page-array-pool';
-import { allocateVersions, INITIAL_PAGE_VERSION } from './page-version';
+import { allocateVersions, INITIAL_PAGE_VERSION, versionsDigest, type UnwrittenPages } from './page-version';
 import type { RamLayout } from './ram-layout';
 
 /**
@@ -14,6 +14,8 @@ export class SourcePageState {
   versions: Uint8Array;
   written: Uint32Array;
   readonly zeroStartIndex: number;
+  /** The usual one-slot layout's page count (0 otherwise): those pages the guest never wrote are at the initial version (see `digest`). */
+  private readonly initialPages: number;
   private words32: Uint32Array = new Uint32Array(0);
   private words32Of: Uint8Array | null = null;
 
@@ -25,7 +27,9 @@ export class SourcePageState {
     if (only !== undefined && only.offset === 0) {
       // One slot (the usual VM): one pass, its pages at the initial version and the padding absent.
       this.versions = allocateVersions(only.npages, INITIAL_PAGE_VERSION);
+      this.initialPages = only.npages;
     } else {
+      this.initialPages = 0;
       this.versions = allocateVersions(layout.indexPages, 0);
       for (const slot of layout.slots) this.versions.fill(INITIAL_PAGE_VERSION, slot.offset, slot.offset + slot.npages);
     }
@@ -75,6 +79,16 @@ export class SourcePageState {
       this.words32Of = versions;
     }
     return this.words32;
+  }
+
+  /**
+   * `versionsDigest` of the versions (masked pages absent): groups of 32
+   * pages the guest never wrote are not read, so the switchover's digest
+   * costs in proportion to the pages written.
+   */
+  digest(absentMask?: Uint32Array): number {
+    const unwritten: UnwrittenPages | undefined = this.initialPages > 0 ? { written: this.written, initialPages: this.initialPages } : undefined;
+    return versionsDigest(this.versions, absentMask, unwritten);
   }
 
   isZeroPage(index: number): boolean {

@@ -55,7 +55,7 @@ interface SizeResult {
     /** CPU time (user + system, every thread) of `simulate`: less sensitive than wall time to what else the machine runs. */
     cpuMs: number;
     loadMs: number;
-    /** Peak resident set of the migsim process (sampled on every progress callback). */
+    /** Peak resident set of the migsim process (`ru_maxrss`: the kernel's peak, not a sample). */
     rssMiB: number;
     makespanS: number;
     meanMigrationS: number;

@@ -95,6 +95,7 @@ export class WorldEngine {
     const onProgress = this.options.onProgress;
     let lastFraction = -1;
     let flushNs = 0;
+    let progressStep = 0;
     for (let rank = this.due.peek(); rank >= 0; rank = this.due.peek()) {
       const timeNs = this.due.keyOf(rank);
       if (timeNs > horizonNs) break;
@@ -109,7 +110,9 @@ export class WorldEngine {
         for (const touched of this.touched) this.rekey(touched);
         this.touched.clear();
       }
-      if (onProgress !== undefined && (this.stats.steps & 1023) === 0) {
+      if (onProgress !== undefined && this.stats.steps >= progressStep) {
+        // Reading progress visits every migration record: every 16 records' worth of steps keeps it a small share of a step.
+        progressStep = this.stats.steps + Math.max(1024, 16 * this.controller.records.size);
         const fraction = Math.floor(this.progressAt(timeNs / horizonNs) * 100) / 100;
         if (fraction > lastFraction) {
           lastFraction = fraction;
