@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MigrationDestination } from './destination';
 import type { PageBatch } from './page-batch';
@@ -127,5 +128,47 @@ describe('migration destination', () => {
     source.fill(3, 100, 150);
     const out = dest.resume({ migrationId: 'm', mode: 'precopy', precedingBatchCount: 1, versionsDigest: versionsDigest(source), absentPageCount: 0 });
     expect(out[0]).toMatchObject({ type: 'resumed', verification: { verified: true } });
+  });
+
+  it('property: on a recycled buffer, batches applied in any order leave each page at the version of the last batch that carried it, and absent elsewhere', () => {
+    // Large enough for the array pool (64 KiB and up), so the destination gets the garbage-filled buffer back.
+    const npages = 1 << 16;
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.record({ start: fc.integer({ min: 0, max: npages - 1 }), length: fc.integer({ min: 1, max: 20_000 }) }), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 7 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (batchRanges, shuffle) => {
+          const garbage = new ArrayBuffer(npages);
+          new Uint8Array(garbage).fill(9);
+          recycleBuffer(garbage);
+          const dest = new MigrationDestination({ migrationId: 'm', layout: { slots: [{ id: 0, baseGfn: 0, npages }] }, memoryModel: 'pages' });
+          const expected = new Uint8Array(npages);
+          const batches = batchRanges.map((ranges, seq) => {
+            // Non-overlapping ranges in ascending order, as a source's walk takes them; batch `seq` carries version seq + 1.
+            const flat: number[] = [];
+            let next = 0;
+            for (const range of [...ranges].sort((a, b) => a.start - b.start)) {
+              const start = Math.max(range.start, next);
+              const length = Math.min(range.length, npages - start);
+              if (length <= 0) continue;
+              flat.push(start, length);
+              expected.fill(seq + 1, start, start + length);
+              next = start + length;
+            }
+            const count = flat.reduce((sum, value, i) => (i % 2 === 1 ? sum + value : sum), 0);
+            return pages(seq, flat, count > 0 ? [seq + 1, count] : []);
+          });
+          // Delivered in a rotated order: in order when the rotation is 0.
+          const rotation = shuffle % batches.length;
+          for (const batch of [...batches.slice(rotation), ...batches.slice(0, rotation)]) dest.receive(batch);
+          const got = dest.pageVersions();
+          const wrong: number[] = [];
+          for (let i = 0; i < npages && wrong.length < 5; i++) if (got[i] !== expected[i]) wrong.push(i);
+          expect(wrong.map((i) => `page ${i}: ${got[i]}, expected ${expected[i]}`)).toEqual([]);
+          expect(dest.absentPageCount()).toBe(expected.filter((v) => v === 0).length);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

@@ -1,7 +1,8 @@
 import { MigrationError } from './errors';
 import type { PageBatch } from './page-batch';
-import { ABSENT_PAGE_VERSION, isNewerPageVersion, versionsDigest } from './page-version';
-import { recycleBuffer, takeUnclearedBuffer, takeZeroedBuffer } from './page-array-pool';
+import { GroupedPageVersions } from './grouped-page-versions';
+import { ABSENT_PAGE_VERSION } from './page-version';
+import { recycleBuffer, takeZeroedBuffer } from './page-array-pool';
 import { RamLayout, type RamLayoutSpec } from './ram-layout';
 import type { SwitchoverCheck, SwitchoverVerification } from './switchover-check';
 
@@ -21,7 +22,8 @@ export interface DestinationPrepare {
 
 /**
  * The incoming side of one migration (QEMU `-incoming`): receives batches,
- * keeps one version byte per page (0 = absent, see page-version.ts), checks
+ * keeps each page's version (0 = absent, see page-version.ts; grouped by 32
+ * pages, see grouped-page-versions.ts), checks
  * memory when told to resume the VM, and drops everything on failure.
  *
  * Delivery may be out of order and at least once (queue jobs): a batch seen
@@ -40,13 +42,8 @@ export class MigrationDestination {
   readonly layout: RamLayout;
   readonly memoryModel: 'pages' | 'fluid';
   private currentState: DestinationState = 'receiving';
-  private versions: Uint8Array;
-  /**
-   * Pages [0, zeroedUpTo) of `versions` hold what was received; the rest are
-   * absent but may still hold a recycled buffer's bytes. Each part is
-   * cleared just before it is first written or read (`clearedTo`).
-   */
-  private zeroedUpTo = 0;
+  /** What each page holds (grouped by 32 pages: what arrives is mostly uniform). */
+  private versions: GroupedPageVersions;
   /** Smallest seq not yet applied; every lower seq was applied. */
   private contiguousSeq = 0;
   private readonly appliedAhead = new Set<number>();
@@ -55,6 +52,7 @@ export class MigrationDestination {
   /** Memory as it was once the post-copy package was applied: what `postcopy-start` checks. */
   private switchSnapshot: { digest: number; absentPageCount: number } | null = null;
   private pendingCommand: { kind: 'resume' | 'complete'; check: SwitchoverCheck } | null = null;
+  /** Post-copy: pages already asked for (a bit each). */
   private requested: Uint32Array;
   private receivedBatches = 0;
   private released = false;
@@ -66,9 +64,7 @@ export class MigrationDestination {
     this.layout = new RamLayout(prepare.layout);
     this.memoryModel = prepare.memoryModel;
     const pages = prepare.memoryModel === 'pages' ? this.layout.indexPages : 0;
-    // Cleared lazily (see `zeroedUpTo`): the bulk round writes the pages in order right after.
-    const padded = Math.ceil(pages / 32) * 32;
-    this.versions = new Uint8Array(takeUnclearedBuffer(padded), 0, padded);
+    this.versions = new GroupedPageVersions(pages);
     this.requested = new Uint32Array(takeZeroedBuffer((pages >>> 5) * 4), 0, pages >>> 5);
   }
 
@@ -78,16 +74,7 @@ export class MigrationDestination {
 
   /** Page versions indexed like the source's (read-only for callers); empty once dropped. */
   pageVersions(): Uint8Array {
-    return this.clearedTo(this.versions.length);
-  }
-
-  /** Clears pages [zeroedUpTo, end) (absent); returns the versions. */
-  private clearedTo(end: number): Uint8Array {
-    if (end > this.zeroedUpTo) {
-      this.versions.fill(ABSENT_PAGE_VERSION, this.zeroedUpTo, end);
-      this.zeroedUpTo = end;
-    }
-    return this.versions;
+    return this.versions.toArray();
   }
 
   receivedBatchCount(): number {
@@ -95,7 +82,7 @@ export class MigrationDestination {
   }
 
   modelBytes(): number {
-    return this.versions.byteLength + this.requested.byteLength;
+    return this.versions.modelBytes() + this.requested.byteLength;
   }
 
   receive(batch: PageBatch): DestinationOutput[] {
@@ -163,10 +150,9 @@ export class MigrationDestination {
   }
 
   private releaseMemory(): void {
-    recycleBuffer(this.versions.buffer);
+    this.versions.release();
     recycleBuffer(this.requested.buffer);
-    this.versions = new Uint8Array(0);
-    this.zeroedUpTo = 0;
+    this.versions = new GroupedPageVersions(0);
     this.requested = new Uint32Array(0);
     this.held.length = 0;
     this.pendingCommand = null;
@@ -181,10 +167,10 @@ export class MigrationDestination {
     if (this.currentState !== 'running-postcopy' || this.released) return { faultPages: 0, requests: [] };
     let faultPages = 0;
     const gfns: number[] = [];
-    this.clearedTo(this.versions.length);
+    const versions = this.versions;
     this.layout.forEachIndexRun(gfnStart, count, (indexStart, runCount) => {
       for (let i = indexStart; i < indexStart + runCount; i++) {
-        if (this.versions[i] !== ABSENT_PAGE_VERSION) continue;
+        if (versions.get(i) !== ABSENT_PAGE_VERSION) continue;
         faultPages++;
         const w = i >>> 5;
         const bit = 1 << (i & 31);
@@ -200,33 +186,19 @@ export class MigrationDestination {
   absentPageCount(): number {
     if (this.memoryModel === 'fluid') return 0;
     let absent = 0;
-    this.clearedTo(this.versions.length);
-    const words = new Uint32Array(this.versions.buffer, this.versions.byteOffset, this.versions.length >>> 2);
-    for (const slot of this.layout.slots) {
-      let i = slot.offset;
-      const end = slot.offset + slot.npages;
-      while (i < end && (i & 3) !== 0) if (this.versions[i++] === ABSENT_PAGE_VERSION) absent++;
-      for (; i + 4 <= end; i += 4) {
-        const word = words[i >>> 2]!;
-        // Word has a zero byte: (v - 0x01010101) & ~v & 0x80808080.
-        if ((((word - 0x01010101) & ~word & 0x80808080) >>> 0) === 0) continue;
-        for (let k = 0; k < 4; k++) if (this.versions[i + k] === ABSENT_PAGE_VERSION) absent++;
-      }
-      for (; i < end; i++) if (this.versions[i] === ABSENT_PAGE_VERSION) absent++;
-    }
+    for (const slot of this.layout.slots) absent += this.versions.countAbsent(slot.offset, slot.offset + slot.npages);
     return absent;
   }
 
   private apply(batch: PageBatch): void {
     this.receivedBatches++;
     if (batch.kind === 'postcopy-package') {
-      this.clearedTo(this.versions.length);
       const discard = batch.discardRanges ?? [];
       for (let r = 0; r < discard.length; r += 2) {
-        this.layout.forEachIndexRun(discard[r]!, discard[r + 1]!, (index, n) => this.versions.fill(ABSENT_PAGE_VERSION, index, index + n));
+        this.layout.forEachIndexRun(discard[r]!, discard[r + 1]!, (index, n) => this.versions.fill(index, index + n, ABSENT_PAGE_VERSION));
       }
       this.packageApplied = true;
-      this.switchSnapshot = { digest: versionsDigest(this.versions), absentPageCount: this.absentPageCount() };
+      this.switchSnapshot = { digest: this.versions.digest(), absentPageCount: this.absentPageCount() };
     } else if (batch.kind === 'pages') {
       this.applyPages(batch);
     }
@@ -247,7 +219,6 @@ export class MigrationDestination {
       if (index < 0) {
         throw new MigrationError('MIGRATION_LAYOUT_MISMATCH', `batch ${batch.seq} of ${batch.migrationId}: range ${gfn}+${count} is not inside one memslot`);
       }
-      this.clearedTo(index + count);
       this.applyRun(batch, index, count, inOrder, placeOnlyAbsent);
     }
   }
@@ -265,14 +236,8 @@ export class MigrationDestination {
       }
       const version = runs[this.runCursor]!;
       const n = Math.min(this.runLeft, end - index);
-      if (inOrder) {
-        versions.fill(version, index, index + n);
-      } else {
-        for (let i = index; i < index + n; i++) {
-          const current = versions[i]!;
-          if (placeOnlyAbsent ? current === ABSENT_PAGE_VERSION : isNewerPageVersion(version, current)) versions[i] = version;
-        }
-      }
+      if (inOrder) versions.fill(index, index + n, version);
+      else versions.merge(index, index + n, version, placeOnlyAbsent);
       index += n;
       this.runLeft -= n;
     }
@@ -319,7 +284,7 @@ export class MigrationDestination {
       return { verified: null, mode: check.mode, sourceDigest: null, destinationDigest: null, absentPageCount: 0, detail: 'fluid model: no page identity to check' };
     }
     const snapshot = check.mode === 'postcopy-start' ? this.switchSnapshot : null;
-    const destinationDigest = snapshot?.digest ?? versionsDigest(this.clearedTo(this.versions.length));
+    const destinationDigest = snapshot?.digest ?? this.versions.digest();
     const expectedAbsent = check.mode === 'postcopy-start' ? check.absentPageCount : 0;
     // Equal digests mean equal version arrays (absent pages included), so the absent count is the source's.
     if (destinationDigest === check.versionsDigest) {

@@ -19,6 +19,7 @@
  */
 
 import { takeFilledBuffer } from './page-array-pool';
+import { INITIAL_VERSION_WORD as INITIAL_WORD, versionWordShare as wordShare } from './version-words';
 
 export const ABSENT_PAGE_VERSION = 0;
 export const INITIAL_PAGE_VERSION = 1;
@@ -45,9 +46,6 @@ export function allocateVersions(pages: number, fill: number): Uint8Array {
   const padded = Math.ceil(pages / 32) * 32;
   return new Uint8Array(takeFilledBuffer(padded, fill, pages), 0, padded);
 }
-
-/** Four pages at the initial version: the word a digest need not mix in. */
-const INITIAL_WORD = 0x01010101;
 
 /**
  * Pages a digest may take as read without reading them: each page of
@@ -106,12 +104,4 @@ export function versionsDigest(versions: Uint8Array, absentMask?: Uint32Array, u
     }
   }
   return sum >>> 0;
-}
-
-/** One word's share of a digest, mixed with its position so that equal words at two places do not cancel (murmur3's finalizer). */
-function wordShare(index: number, word: number): number {
-  let x = Math.imul(word ^ Math.imul(index + 1, 0x9e3779b1), 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  return x ^ (x >>> 16);
 }

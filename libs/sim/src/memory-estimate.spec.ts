@@ -15,6 +15,11 @@ describe('estimateModelBytes against the models it estimates', () => {
     const actions = bed.machine.handle({ type: 'start', atNs: 0, linkBytesPerSec: 125e6 });
     const prepare = actions.find((action): action is Extract<MigrationAction, { type: 'prepare-destination' }> => action.type === 'prepare-destination')!;
     const destination = new MigrationDestination(prepare);
+    // Every 32-page group of the destination holds two versions: each gets a chunk, its versions at their largest.
+    const pages = memoryBytes / 4096;
+    const runs: number[] = [];
+    for (let page = 0; page < pages; page += 16) runs.push(((page >>> 4) & 1) + 1, 16);
+    destination.receive({ migrationId: prepare.migrationId, seq: 0, kind: 'pages', phase: 'round', syncCount: 1, ranges: [prepare.layout.slots[0]!.baseGfn, pages], versionRuns: runs, zeroPageCount: 0, normalPageCount: pages, wireBytes: pages * 4104 });
     // Half of every 2 MiB region written: no 4K table stays uniform, the MMU is at its largest.
     for (let region = 0; region < memoryBytes / (2 * MiB); region++) bed.mmu.accessRange(region * 512, 256, true, 0);
     const mmuBytes = bed.mmu.modelBytes();

@@ -10,14 +10,15 @@ import { vmsWithModels, type Scenario, type ScenarioSetup, type VmSpec } from '@
  * - the guest's first-write bookkeeping: a bit per write-set page and, once
  *   an eighth is left, a 4-byte index per page left;
  * - a running migration: the source's page versions (1 byte a page), its
- *   written and dirty bitmaps, the destination's versions and its requested
- *   bitmap.
+ *   written and dirty bitmaps, the destination's versions (per 32 pages a
+ *   byte, a chunk number and, when the pages differ, a 32-byte chunk) and
+ *   its requested bitmap.
  */
 export const MODEL_BYTES = Object.freeze({
   mmuPer2MRegion: 272,
   mmuPer1GRegion: 2,
   guestPerWriteSetPage: 1 / 8 + 4 / 8,
-  migrationPerPage: 1 + 1 / 8 + 1 / 8 + 1 + 1 / 8,
+  migrationPerPage: 1 + 1 / 8 + 1 / 8 + (1 + 4 + 32) / 32 + 1 / 8,
 });
 
 const PAGE_BYTES = 4096;
