@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MigrationBitmap } from './migration-bitmap';
+import { recycleBuffer } from './page-array-pool';
+import { NEXT_PAGE_VERSION, versionsDigest } from './page-version';
 import { PageBatchBuilder } from './page-batch-builder';
 import { NORMAL_PAGE_WIRE_BYTES, ZERO_PAGE_WIRE_BYTES } from './qemu-constants';
 import { RamLayout } from './ram-layout';
@@ -83,7 +85,7 @@ describe('page batches off the migration bitmap', () => {
               // Each page starts while the batch is still under budget (QEMU's rate check precedes a page).
               expect(bytes).toBeLessThan(budget);
               bytes += cost;
-              expect(page.version).toBe(pages.versions[page.index]);
+              expect(page.version).toBe(pages.versionOf(page.index));
               seen.push(page.index);
             }
             expect(taken.wireBytes).toBe(bytes);
@@ -101,4 +103,43 @@ describe('page batches off the migration bitmap', () => {
       { numRuns: 150 },
     );
   });
+
+  it('property: on a recycled buffer, versions set up only at a group\'s first write are what every batch and the digest carry', () => {
+    // Large enough for the array pool (64 KiB and up): the source gets the garbage-filled buffer back.
+    const npages = (1 << 16) + 5;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 3 })), { maxLength: 25 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 3000 })), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 4104, max: 3_000_000 }),
+        (writes, dirty, budget) => {
+          const garbage = new ArrayBuffer(npages + 27);
+          new Uint8Array(garbage).fill(200);
+          recycleBuffer(garbage);
+          const layout = new RamLayout({ slots: [{ id: 0, baseGfn: 0, npages }] });
+          const pages = new SourcePageState(layout, 0);
+          const expected = new Uint8Array(layout.indexPages).fill(1, 0, npages);
+          for (const [at, count, times] of writes) {
+            const first = at % npages;
+            const length = Math.min(count, npages - first);
+            for (let t = 0; t < times; t++) pages.recordWrite(first, length);
+            for (let p = first; p < first + length; p++) for (let t = 0; t < times; t++) expected[p] = NEXT_PAGE_VERSION[expected[p]!]!;
+          }
+          expect(pages.versions.length).toBe(expected.length);
+          expect(Array.from(pages.versionsSnapshot())).toEqual(Array.from(expected));
+          expect(pages.digest()).toBe(versionsDigest(expected));
+          const bitmap = new MigrationBitmap(layout.indexPages);
+          for (const [at, length] of dirty) bitmap.markRange(at % npages, Math.min(length, npages - (at % npages)));
+          const builder = new PageBatchBuilder(bitmap, pages);
+          while (bitmap.dirtyPageCount > 0) {
+            const taken = builder.take(budget);
+            for (const page of expand(taken.indexRanges, taken.versionRuns)) expect(page.version).toBe(expected[page.index]);
+          }
+          pages.release();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });
+

@@ -157,7 +157,10 @@ export class PageBatchBuilder {
     let bytes = this.bytes;
     let w = from;
     while (w < end && words[w] === FULL_WORD && (w << 5) + 32 <= zeroStart && bytes + 31 * NORMAL_PAGE_WIRE_BYTES < maxBytes) {
-      if (!runIsInitial || written[w] !== 0) {
+      if (written[w] === 0) {
+        // Never written: every page at the initial version (its versions may not even be set up).
+        if (!runIsInitial) break;
+      } else {
         const first = w << 3;
         let uniform = true;
         for (let k = 0; k < 8; k++) {
@@ -235,8 +238,14 @@ export class PageBatchBuilder {
       this.rangeLength = count;
     }
     const mask = count === 32 ? FULL_WORD : ((1 << count) - 1) >>> 0;
-    if (this.runVersion === INITIAL_PAGE_VERSION && ((this.pages.written[w]! & mask) >>> 0) === 0) {
-      this.runLength += count;
+    if (((this.pages.written[w]! & mask) >>> 0) === 0) {
+      // Pages never written are at the initial version.
+      if (this.runVersion === INITIAL_PAGE_VERSION) this.runLength += count;
+      else {
+        if (this.runLength > 0) this.pushRun();
+        this.runVersion = INITIAL_PAGE_VERSION;
+        this.runLength = count;
+      }
     } else {
       const versions = this.pages.versions;
       for (let i = base; i < base + count; i++) this.appendVersion(versions[i]!);
@@ -301,7 +310,7 @@ export class PageBatchBuilder {
       this.rangeStart = index;
       this.rangeLength = 1;
     }
-    this.appendVersion(this.pages.versions[index]!);
+    this.appendVersion(this.pages.versionOf(index));
   }
 
   private appendVersion(version: number): void {

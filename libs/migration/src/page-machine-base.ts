@@ -72,7 +72,7 @@ export abstract class PageMachineBase extends SourceMachineBase {
   }
 
   sourcePageVersions(): Uint8Array | null {
-    return this.pages?.versions ?? null;
+    return this.pages?.versionsSnapshot() ?? null;
   }
 
   modelBytes(): number {

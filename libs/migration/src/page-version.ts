@@ -48,10 +48,11 @@ export function allocateVersions(pages: number, fill: number): Uint8Array {
 }
 
 /**
- * Pages a digest may take as read without reading them: each page of
+ * Pages a digest takes as read without reading them: each page of
  * [0, `initialPages`) whose bit in `written` is clear is at the initial
  * version (a source knows which pages its guest wrote since the migration
- * started).
+ * started), and the bytes of a group of 32 such pages may not even be set
+ * up (see `SourcePageState`).
  */
 export interface UnwrittenPages {
   written: Uint32Array;
@@ -65,9 +66,9 @@ export interface UnwrittenPages {
  * equal digests; two arrays that differ collide with probability about
  * 2^-32. Leaving out the initial words is what lets a source skip every
  * group of 32 pages its guest never wrote (`unwritten`) without reading
- * them, and a destination compare most words instead of mixing them: the
- * digests at a switchover then cost in proportion to the pages written, not
- * to the VM's size. With `absentMask` (one bit per page), pages whose bit is
+ * them, and a destination skip its groups still at the initial version
+ * (`GroupedPageVersions.digest`): the digests at a switchover then cost in
+ * proportion to the pages written, not to the VM's size. With `absentMask` (one bit per page), pages whose bit is
  * set count as absent: that is what a post-copy destination holds for pages
  * still to come.
  */
@@ -88,10 +89,12 @@ export function versionsDigest(versions: Uint8Array, absentMask?: Uint32Array, u
   for (let first = 0; first < n; first += 8) {
     const group = first >>> 3;
     const mask = absentMask === undefined ? 0 : (absentMask[group] ?? 0);
-    if (mask === 0 && group < initialGroups && (written![group] ?? 1) === 0) continue;
+    // A group never written is at the initial version, whatever its bytes hold (a source sets a group up at its first write).
+    const unwrittenGroup = group < initialGroups && (written![group] ?? 1) === 0;
+    if (mask === 0 && unwrittenGroup) continue;
     const end = Math.min(first + 8, n);
     for (let i = first; i < end; i++) {
-      let word = words[i]!;
+      let word = unwrittenGroup ? INITIAL_WORD : words[i]!;
       if (mask !== 0) {
         const nibble = (mask >>> ((i & 7) << 2)) & 0xf;
         if (nibble & 1) word &= 0xffffff00;

@@ -16,9 +16,9 @@ describe('source page state', () => {
           for (let t = 0; t < write.times; t++) state.recordWrite(write.first, count);
           for (let p = write.first; p < write.first + count; p++) for (let t = 0; t < write.times; t++) expected[p] = expected[p] === 255 ? 1 : expected[p]! + 1;
         }
-        expect(Array.from(state.versions.subarray(0, pages))).toEqual(expected);
+        expect(Array.from(state.versionsSnapshot().subarray(0, pages))).toEqual(expected);
         // The padding up to the next 32-page word stays absent.
-        expect(Array.from(state.versions.subarray(pages))).toEqual(new Array<number>(state.versions.length - pages).fill(0));
+        expect(Array.from(state.versionsSnapshot().subarray(pages))).toEqual(new Array<number>(state.versions.length - pages).fill(0));
       }),
       { numRuns: 150 },
     );
@@ -36,10 +36,10 @@ describe('source page state', () => {
             const first = write.first % pages;
             for (let t = 0; t < write.times; t++) state.recordWrite(first, Math.min(write.count, pages - first));
           }
-          expect(state.digest()).toBe(versionsDigest(state.versions));
+          expect(state.digest()).toBe(versionsDigest(state.versionsSnapshot()));
           const mask = new Uint32Array(state.versions.length / 32);
           for (const page of absent) mask[(page % pages) >>> 5] = mask[(page % pages) >>> 5]! | (1 << (page % pages & 31));
-          expect(state.digest(mask)).toBe(versionsDigest(state.versions, mask));
+          expect(state.digest(mask)).toBe(versionsDigest(state.versionsSnapshot(), mask));
         },
       ),
       { numRuns: 200 },

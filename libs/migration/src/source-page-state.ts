@@ -1,5 +1,5 @@
 import { setBitRange } from './bit-ops';
-import { recycleBuffer, takeZeroedBuffer } from './page-array-pool';
+import { recycleBuffer, takeUnclearedBuffer, takeZeroedBuffer } from './page-array-pool';
 import { allocateVersions, INITIAL_PAGE_VERSION, versionsDigest, type UnwrittenPages } from './page-version';
 import type { RamLayout } from './ram-layout';
 
@@ -9,6 +9,13 @@ import type { RamLayout } from './ram-layout';
  * the guest wrote since the migration started (one bit per page), which
  * decides zero pages: a page at or above `zeroStartIndex` that the guest
  * never wrote is a zero page.
+ *
+ * A page whose written bit is clear is at the initial version. In the usual
+ * one-slot layout the versions of a group of 32 pages are only set up at
+ * the group's first write (most of a VM's memory is never written during a
+ * migration, so most of the array is never touched); until then they hold
+ * whatever a recycled buffer held. Read a page's version with `versionOf`,
+ * or read `versions` only for groups with a written bit set.
  */
 export class SourcePageState {
   versions: Uint8Array;
@@ -16,6 +23,8 @@ export class SourcePageState {
   readonly zeroStartIndex: number;
   /** The usual one-slot layout's page count (0 otherwise): those pages the guest never wrote are at the initial version (see `digest`). */
   private readonly initialPages: number;
+  /** Whether groups of 32 pages get their versions at their first write (the one-slot layout). */
+  private readonly lazyGroups: boolean;
   private words32: Uint32Array = new Uint32Array(0);
   private words32Of: Uint8Array | null = null;
 
@@ -25,11 +34,16 @@ export class SourcePageState {
   ) {
     const only = layout.slots.length === 1 ? layout.slots[0]! : undefined;
     if (only !== undefined && only.offset === 0) {
-      // One slot (the usual VM): one pass, its pages at the initial version and the padding absent.
-      this.versions = allocateVersions(only.npages, INITIAL_PAGE_VERSION);
+      // One slot (the usual VM): groups are set up at their first write, a last, partial one
+      // now (a digest reads it whole): its pages at the initial version, the padding absent.
+      const padded = Math.ceil(only.npages / 32) * 32;
+      this.versions = new Uint8Array(takeUnclearedBuffer(padded), 0, padded);
       this.initialPages = only.npages;
+      this.lazyGroups = true;
+      if (padded > only.npages) this.setUpGroup(this.versions, only.npages >>> 5);
     } else {
       this.initialPages = 0;
+      this.lazyGroups = false;
       this.versions = allocateVersions(layout.indexPages, 0);
       for (const slot of layout.slots) this.versions.fill(INITIAL_PAGE_VERSION, slot.offset, slot.offset + slot.npages);
     }
@@ -50,6 +64,13 @@ export class SourcePageState {
   private recordIndexRun(indexStart: number, count: number): void {
     const versions = this.versions;
     const end = indexStart + count;
+    if (this.lazyGroups) {
+      // A group's first write: its pages start at the initial version.
+      const written = this.written;
+      for (let group = indexStart >>> 5, last = (end - 1) >>> 5; group <= last; group++) {
+        if (written[group] === 0) this.setUpGroup(versions, group);
+      }
+    }
     let i = indexStart;
     // Four pages at a time in the aligned middle: a word with no byte at 255 bumps without carries.
     const wordEnd = end & ~3;
@@ -79,6 +100,29 @@ export class SourcePageState {
       this.words32Of = versions;
     }
     return this.words32;
+  }
+
+  /** The version of page `index` (the initial one for a page never written). */
+  versionOf(index: number): number {
+    return this.lazyGroups && this.written[index >>> 5] === 0 ? INITIAL_PAGE_VERSION : this.versions[index]!;
+  }
+
+  /** Every page's version, as one flat array (a copy). */
+  versionsSnapshot(): Uint8Array {
+    const copy = this.versions.slice();
+    if (this.lazyGroups) {
+      const written = this.written;
+      for (let group = 0; group < written.length; group++) if (written[group] === 0) this.setUpGroup(copy, group);
+    }
+    return copy;
+  }
+
+  /** A group's pages at the initial version, the padding past the slot absent (one-slot layout). */
+  private setUpGroup(versions: Uint8Array, group: number): void {
+    const start = group << 5;
+    const end = Math.min(start + 32, this.initialPages);
+    versions.fill(INITIAL_PAGE_VERSION, start, end);
+    if (end < start + 32) versions.fill(0, end, start + 32);
   }
 
   /**
