@@ -60,6 +60,8 @@ export class GroupedPageVersions {
       return;
     }
     if (start < firstFull << 5) this.fillPart(start, firstFull << 5, version);
+    // A plain loop: a batch's run spans a few dozen groups, less than a fill() call costs.
+    const uniform = this.uniform;
     if (this.chunkCount > this.freeChunks.length) {
       const chunkOf = this.chunkOf;
       for (let group = firstFull; group < endFull; group++) {
@@ -68,9 +70,11 @@ export class GroupedPageVersions {
           this.freeChunks.push(chunk - 1);
           chunkOf[group] = 0;
         }
+        uniform[group] = version;
       }
+    } else {
+      for (let group = firstFull; group < endFull; group++) uniform[group] = version;
     }
-    this.uniform.fill(version, firstFull, endFull);
     if (end > endFull << 5) this.fillPart(endFull << 5, end, version);
   }
 
