@@ -214,13 +214,7 @@ export class PageBatchBuilder {
       this.rangeStart = base;
       this.rangeLength = pages;
     }
-    if (this.runVersion === INITIAL_PAGE_VERSION) {
-      this.runLength += pages;
-    } else {
-      if (this.runLength > 0) this.pushRun();
-      this.runVersion = INITIAL_PAGE_VERSION;
-      this.runLength = pages;
-    }
+    this.appendVersions(INITIAL_PAGE_VERSION, pages);
     this.bitmap.dirtyPageCount -= pages;
     this.zero += pages;
     this.bytes = bytes;
@@ -240,12 +234,7 @@ export class PageBatchBuilder {
     const mask = count === 32 ? FULL_WORD : ((1 << count) - 1) >>> 0;
     if (((this.pages.written[w]! & mask) >>> 0) === 0) {
       // Pages never written are at the initial version.
-      if (this.runVersion === INITIAL_PAGE_VERSION) this.runLength += count;
-      else {
-        if (this.runLength > 0) this.pushRun();
-        this.runVersion = INITIAL_PAGE_VERSION;
-        this.runLength = count;
-      }
+      this.appendVersions(INITIAL_PAGE_VERSION, count);
     } else {
       const versions = this.pages.versions;
       for (let i = base; i < base + count; i++) this.appendVersion(versions[i]!);
@@ -280,13 +269,8 @@ export class PageBatchBuilder {
         }
       }
     }
-    if (version >= 0 && version === this.runVersion) {
-      this.runLength += 32;
-    } else if (version >= 0) {
-      // As 32 calls of appendVersion(version) would leave it.
-      if (this.runLength > 0) this.pushRun();
-      this.runVersion = version;
-      this.runLength = 32;
+    if (version >= 0) {
+      this.appendVersions(version, 32);
     } else {
       const versions = this.pages.versions;
       for (let i = base; i < base + 32; i++) this.appendVersion(versions[i]!);
@@ -314,13 +298,18 @@ export class PageBatchBuilder {
   }
 
   private appendVersion(version: number): void {
+    this.appendVersions(version, 1);
+  }
+
+  /** `count` pages at `version`, next in page order: the current run grows, or a new one starts. */
+  private appendVersions(version: number, count: number): void {
     if (version === this.runVersion) {
-      this.runLength++;
+      this.runLength += count;
       return;
     }
     if (this.runLength > 0) this.pushRun();
     this.runVersion = version;
-    this.runLength = 1;
+    this.runLength = count;
   }
 
   private pushRange(): void {

@@ -19,7 +19,7 @@
  */
 
 import { takeFilledBuffer } from './page-array-pool';
-import { INITIAL_VERSION_WORD as INITIAL_WORD, versionWordShare as wordShare } from './version-words';
+import { INITIAL_VERSION_WORD, versionWordShare } from './version-words';
 
 export const ABSENT_PAGE_VERSION = 0;
 export const INITIAL_PAGE_VERSION = 1;
@@ -79,7 +79,7 @@ export function versionsDigest(versions: Uint8Array, absentMask?: Uint32Array, u
   if (absentMask === undefined && unwritten === undefined) {
     for (let i = 0; i < n; i++) {
       const word = words[i]!;
-      if (word !== INITIAL_WORD) sum = (sum + wordShare(i, word)) | 0;
+      if (word !== INITIAL_VERSION_WORD) sum = (sum + versionWordShare(i, word)) | 0;
     }
     return sum >>> 0;
   }
@@ -94,7 +94,7 @@ export function versionsDigest(versions: Uint8Array, absentMask?: Uint32Array, u
     if (mask === 0 && unwrittenGroup) continue;
     const end = Math.min(first + 8, n);
     for (let i = first; i < end; i++) {
-      let word = unwrittenGroup ? INITIAL_WORD : words[i]!;
+      let word = unwrittenGroup ? INITIAL_VERSION_WORD : words[i]!;
       if (mask !== 0) {
         const nibble = (mask >>> ((i & 7) << 2)) & 0xf;
         if (nibble & 1) word &= 0xffffff00;
@@ -103,7 +103,7 @@ export function versionsDigest(versions: Uint8Array, absentMask?: Uint32Array, u
         if (nibble & 8) word &= 0x00ffffff;
         word >>>= 0;
       }
-      if (word !== INITIAL_WORD) sum = (sum + wordShare(i, word)) | 0;
+      if (word !== INITIAL_VERSION_WORD) sum = (sum + versionWordShare(i, word)) | 0;
     }
   }
   return sum >>> 0;

@@ -21,10 +21,12 @@ export class SourcePageState {
   versions: Uint8Array;
   written: Uint32Array;
   readonly zeroStartIndex: number;
-  /** The usual one-slot layout's page count (0 otherwise): those pages the guest never wrote are at the initial version (see `digest`). */
+  /**
+   * The usual one-slot layout's page count, 0 otherwise. When set, groups of
+   * 32 pages get their versions at their first write, and a digest takes
+   * those never written as initial (see `digest`).
+   */
   private readonly initialPages: number;
-  /** Whether groups of 32 pages get their versions at their first write (the one-slot layout). */
-  private readonly lazyGroups: boolean;
   private words32: Uint32Array = new Uint32Array(0);
   private words32Of: Uint8Array | null = null;
 
@@ -39,11 +41,9 @@ export class SourcePageState {
       const padded = Math.ceil(only.npages / 32) * 32;
       this.versions = new Uint8Array(takeUnclearedBuffer(padded), 0, padded);
       this.initialPages = only.npages;
-      this.lazyGroups = true;
       if (padded > only.npages) this.setUpGroup(this.versions, only.npages >>> 5);
     } else {
       this.initialPages = 0;
-      this.lazyGroups = false;
       this.versions = allocateVersions(layout.indexPages, 0);
       for (const slot of layout.slots) this.versions.fill(INITIAL_PAGE_VERSION, slot.offset, slot.offset + slot.npages);
     }
@@ -64,7 +64,7 @@ export class SourcePageState {
   private recordIndexRun(indexStart: number, count: number): void {
     const versions = this.versions;
     const end = indexStart + count;
-    if (this.lazyGroups) {
+    if (this.initialPages > 0) {
       // A group's first write: its pages start at the initial version.
       const written = this.written;
       for (let group = indexStart >>> 5, last = (end - 1) >>> 5; group <= last; group++) {
@@ -104,13 +104,13 @@ export class SourcePageState {
 
   /** The version of page `index` (the initial one for a page never written). */
   versionOf(index: number): number {
-    return this.lazyGroups && this.written[index >>> 5] === 0 ? INITIAL_PAGE_VERSION : this.versions[index]!;
+    return this.initialPages > 0 && this.written[index >>> 5] === 0 ? INITIAL_PAGE_VERSION : this.versions[index]!;
   }
 
   /** Every page's version, as one flat array (a copy). */
   versionsSnapshot(): Uint8Array {
     const copy = this.versions.slice();
-    if (this.lazyGroups) {
+    if (this.initialPages > 0) {
       const written = this.written;
       for (let group = 0; group < written.length; group++) if (written[group] === 0) this.setUpGroup(copy, group);
     }
