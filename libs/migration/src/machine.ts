@@ -47,6 +47,14 @@ export interface MigrationMachine {
    * seldom; it must never be later than what the machine then does.
    */
   nextSyncLowerBoundNs?(link: LinkView): number | null;
+  /**
+   * Optional lookahead for a caller to whom a sync changes nothing outside
+   * the source (it reports no phase change and starts no post-copy after a
+   * round): a lower bound on the next stop, post-copy switch or resume
+   * command under the same conditions, never earlier than what
+   * `nextSyncLowerBoundNs` gives. Null or absent: use `nextSyncLowerBoundNs`.
+   */
+  nextSwitchoverLowerBoundNs?(link: LinkView): number | null;
   status(): MigrationStatus;
   phase(): MigrationPhase;
   /** True once completed, failed or cancelled. */

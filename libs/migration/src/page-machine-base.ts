@@ -10,6 +10,9 @@ import { SourceMachineBase } from './source-machine-base';
 import { SourcePageState } from './source-page-state';
 import type { SwitchoverCheck } from './switchover-check';
 
+/** How old a count of the dirty logs may be before a lookahead reads them again (100 ms of simulated time). */
+const LOGGED_RECOUNT_NS = 100_000_000;
+
 /** Where a page-accurate machine is in its own flow. */
 export type PageStage = 'setup' | 'iterating' | 'stop-and-copy' | 'awaiting-destination' | 'postcopy' | 'postcopy-paused' | 'awaiting-completion' | 'ended';
 
@@ -34,6 +37,8 @@ export abstract class PageMachineBase extends SourceMachineBase {
   /** `mig_stats.dirty_bytes_last_sync`. */
   protected dirtyBytesLastSync = 0;
   private deviceStateSent = false;
+  /** The dirty logs' page count as last read since the latest sync (`loggedPagesAtLeast`), and when. */
+  private readonly logged = { syncCount: -1, pages: 0, atNs: -Infinity };
 
   // ---- hooks --------------------------------------------------------------
 
@@ -56,6 +61,30 @@ export abstract class PageMachineBase extends SourceMachineBase {
 
   protected remainingBytes(): number {
     return (this.bitmap?.dirtyPageCount ?? 0) * PAGE_SIZE_BYTES;
+  }
+
+  /**
+   * A lower bound on the pages the next bitmap sync finds in the dirty logs:
+   * a log only grows until the sync harvests it, so a count read since the
+   * latest sync stays a bound. It is read again (`mmu.loggedPageCount`, no
+   * kernel work) only when `recount` and the last read is older than
+   * `LOGGED_RECOUNT_NS`: a lookahead asks at every step, a read costs a pass
+   * over the logged regions.
+   */
+  protected loggedPagesAtLeast(recount: boolean): number {
+    const logged = this.logged;
+    if (logged.syncCount !== this.counters.syncCount) {
+      logged.syncCount = this.counters.syncCount;
+      logged.pages = 0;
+      logged.atNs = -Infinity;
+    }
+    if (recount && this.nowNs - logged.atNs >= LOGGED_RECOUNT_NS) {
+      let pages = 0;
+      for (const slot of this.layout.slots) pages += this.vm.mmu.loggedPageCount(slot.id);
+      logged.pages = pages;
+      logged.atNs = this.nowNs;
+    }
+    return logged.pages;
   }
 
   protected measured(): { mbps: number; expectedDowntimeMs: number } {

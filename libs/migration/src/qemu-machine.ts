@@ -3,7 +3,7 @@ import type { MigrationAction } from './actions';
 import { AutoConverge } from './auto-converge';
 import type { MigrationEvent, MigrationFault } from './events';
 import { PageMachineBase } from './page-machine-base';
-import { BUFFER_DELAY_NS, DIRTY_SYNC_TIMER_PERIOD_NS, NORMAL_PAGE_WIRE_BYTES, RAM_SAVE_ITERATE_MAX_WAIT_NS } from './qemu-constants';
+import { BUFFER_DELAY_NS, DIRTY_SYNC_TIMER_PERIOD_NS, NORMAL_PAGE_WIRE_BYTES, PAGE_SIZE_BYTES, RAM_SAVE_ITERATE_MAX_WAIT_NS } from './qemu-constants';
 import { RateWindow } from './rate-window';
 import type { LinkView } from './machine';
 import type { SourceMachineOptions } from './source-vm';
@@ -11,6 +11,8 @@ import type { SwitchoverVerification } from './switchover-check';
 
 /** Bytes per discard range in the post-copy package (`postcopy_discard_send_range`: start and length as be64). */
 const DISCARD_RANGE_WIRE_BYTES = 16;
+/** A switchover bound nearer than this (1 s of simulated time) reads the dirty logs again. */
+const LOGGED_RECOUNT_HORIZON_NS = 1_000_000_000;
 
 type IterateResult = 'blocked' | 'done' | 'idle';
 
@@ -125,12 +127,8 @@ export class QemuMachine extends PageMachineBase {
     // Setup ends with round 1 announced.
     if (this.stage === 'setup') return this.setupEndNs;
     if (this.stage !== 'iterating') return null;
-    const windowS = BUFFER_DELAY_NS / 1e9;
     const buffer = this.params.model.socketBufferBytes;
-    const limit = this.params['max-bandwidth'];
-    const limitedBandwidth = limit > 0 && Number.isFinite(limit) ? (limit * windowS + this.params.model.batchBytesMax) / windowS : Infinity;
-    const bandwidthMax = Math.min(limitedBandwidth, rate + buffer / windowS);
-    const thresholdMax = Math.max(this.window.thresholdBytes, (bandwidthMax * this.params['downtime-limit']) / 1000);
+    const thresholdMax = this.thresholdMaxBytes(rate);
     const pending = this.remainingBytes() + this.params.model.deviceStateBytes;
     if (pending <= thresholdMax) return null;
     const notBefore = this.busyUntilNs;
@@ -138,6 +136,44 @@ export class QemuMachine extends PageMachineBase {
     if (!(rate > 0)) return timer;
     const mustSend = pending - thresholdMax - Math.max(0, buffer - link.queuedBytes);
     return Math.min(timer, Math.max(notBefore, fromNs + Math.max(0, Math.floor((mustSend / rate) * 1e9))));
+  }
+
+  /**
+   * The lookahead of `MigrationMachine.nextSwitchoverLowerBoundNs`. While
+   * iterating, the next sync (not before `nextSyncLowerBoundNs`, or now
+   * when that gives none) finds at least the pages the dirty logs hold now,
+   * every one written during the migration and so sent whole. While those
+   * and the device state exceed the largest threshold plus a socket buffer,
+   * the pending bytes cannot fit the threshold before the link carried the
+   * excess after that sync: no stop or post-copy switch comes sooner. With
+   * zero pages (9 bytes on the wire) or a post-copy requested: the sync bound.
+   */
+  nextSwitchoverLowerBoundNs(link: LinkView): number | null {
+    const sync = this.nextSyncLowerBoundNs(link);
+    const rate = link.bytesPerSec;
+    if (this.stage !== 'iterating' || this.currentStatus === 'none' || this.postcopyRequested || this.params.model.zeroPageFraction > 0 || !(rate > 0)) return sync;
+    const syncNs = sync ?? Math.min(this.nowNs, link.timeNs);
+    const unfit = this.thresholdMaxBytes(rate) + this.params.model.socketBufferBytes - this.params.model.deviceStateBytes;
+    let excess = this.loggedPagesAtLeast(false) * PAGE_SIZE_BYTES - unfit;
+    // Read the logs again only when the bound they give is near (this one is about to be what holds the run back).
+    if (syncNs + (Math.max(0, excess) / rate) * 1e9 < this.nowNs + LOGGED_RECOUNT_HORIZON_NS) excess = this.loggedPagesAtLeast(true) * PAGE_SIZE_BYTES - unfit;
+    if (excess <= 0) return sync;
+    return syncNs + Math.floor((excess / rate) * 1e9);
+  }
+
+  /**
+   * The largest switchover threshold QEMU could compute before an input
+   * changes the link: the fastest bandwidth it could measure over a window
+   * of at least 100 ms (the rate limit plus one batch of overshoot, or the
+   * link plus a full socket buffer) times the downtime limit, or the
+   * current window's threshold if larger.
+   */
+  private thresholdMaxBytes(rate: number): number {
+    const windowS = BUFFER_DELAY_NS / 1e9;
+    const limit = this.params['max-bandwidth'];
+    const limitedBandwidth = limit > 0 && Number.isFinite(limit) ? (limit * windowS + this.params.model.batchBytesMax) / windowS : Infinity;
+    const bandwidthMax = Math.min(limitedBandwidth, rate + this.params.model.socketBufferBytes / windowS);
+    return Math.max(this.window.thresholdBytes, (bandwidthMax * this.params['downtime-limit']) / 1000);
   }
 
   protected override onSyncPeriodClosed(bytesTransferred: number, bytesDirtied: number, out: MigrationAction[]): void {

@@ -84,6 +84,24 @@ describe('dirty logging (kvm_mmu_slot_apply_flags, KVM_GET_DIRTY_LOG, KVM_CLEAR_
     }
   });
 
+  it('loggedPageCount reads what the next get-dirty-log reports, without a cost, a counter or a harvest', () => {
+    const mmu = vm({ pml: true, eagerSplit: true }, 4 * PAGES_PER_2M - 7, 100);
+    expect(mmu.loggedPageCount(0)).toBe(0);
+    mmu.setDirtyLogging(0, true);
+    mmu.accessRange(100 + 3, 40, true);
+    mmu.accessRange(100 + 3 * PAGES_PER_2M + 490, 9, true);
+    const counters = mmu.counters();
+    const changes = mmu.kernelChangeCount();
+    expect([mmu.loggedPageCount(0), mmu.loggedPageCount(0)]).toEqual([49, 49]);
+    expect([mmu.counters(), mmu.kernelChangeCount()]).toEqual([counters, changes]);
+    expect(mmu.getDirtyLog(0).dirtyPageCount).toBe(49);
+    expect(mmu.loggedPageCount(0)).toBe(0);
+    mmu.accessRange(100 + 10, 1, true);
+    expect(mmu.loggedPageCount(0)).toBe(1);
+    mmu.setDirtyLogging(0, false);
+    expect(mmu.loggedPageCount(0)).toBe(0);
+  });
+
   it('the returned bitmap is indexed by slot page even when the slot does not start on a 32-page boundary', () => {
     const mmu = vm({ eagerSplit: true }, 3000, 777);
     mmu.setDirtyLogging(0, true);

@@ -234,6 +234,28 @@ export function clearDirtyLog(ctx: MmuContext, slot: SlotState, firstPage: numbe
   return walk.report('clear-dirty-log');
 }
 
+/**
+ * Pages the slot's dirty log holds now (0 when not logging), as the next
+ * KVM_GET_DIRTY_LOG would report them: an observation, with no kernel work
+ * and nothing changed. Only the regions flagged in `dirtyRegions` are read.
+ */
+export function loggedPageCount(slot: SlotState): number {
+  if (!slot.logging) return 0;
+  const bitmap = slot.dirtyBitmap!;
+  const regions = slot.dirtyRegions!;
+  let count = 0;
+  for (let r = 0; r < regions.length; r++) {
+    for (let flagged = regions[r]!; flagged !== 0; flagged &= flagged - 1) {
+      const base = ((r << 5) + lowestBit(flagged)) * WORDS_PER_REGION;
+      for (let w = 0; w < WORDS_PER_REGION; w++) {
+        const m = bitmap[base + w]!;
+        if (m !== 0) count += popcount32(m);
+      }
+    }
+  }
+  return count;
+}
+
 function requireLogging(slot: SlotState): void {
   if (!slot.logging) throw new MmuError('NOT_DIRTY_LOGGING', `memslot ${slot.id} is not dirty-logged: enable dirty logging before reading or clearing its log`);
 }

@@ -189,7 +189,9 @@ class Harness {
   }
 
   checkNoLostWrite(slot: MemslotSpec): void {
-    const { bitmap } = this.mmu.getDirtyLog(slot.id);
+    const logged = this.mmu.loggedPageCount(slot.id);
+    const { bitmap, dirtyPageCount } = this.mmu.getDirtyLog(slot.id);
+    expect(dirtyPageCount, `memslot ${slot.id}: loggedPageCount before the get`).toBe(logged);
     expect(this.ref.missingFromLog(slot.id, bitmap), `writes missing from memslot ${slot.id}'s dirty log`).toEqual([]);
   }
 

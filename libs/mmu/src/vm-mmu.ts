@@ -1,6 +1,6 @@
 import { costModel, type CostModel } from './cost-model';
 import { disableLogging } from './recovery/disable-logging';
-import { clearDirtyLog, enableLogging, getDirtyLog, getDirtyLogInto } from './dirty-log';
+import { clearDirtyLog, enableLogging, getDirtyLog, getDirtyLogInto, loggedPageCount } from './dirty-log';
 import { MmuError } from './errors';
 import { accessRange } from './fault-path';
 import { firstUnmappedGfn } from './mapped-scan';
@@ -243,6 +243,15 @@ export class VmMmu {
     const report = clearDirtyLog(this.ctx, this.ctx.slotById(slotId), firstPage, pageCount);
     addReportToCounters(this.ctx.counters, report);
     return report;
+  }
+
+  /**
+   * Pages slot `slotId`'s dirty log holds now: what the next KVM_GET_DIRTY_LOG
+   * would report. Not an ioctl (no cost, nothing changes): a simulator reads
+   * it to bound what the next sync can find.
+   */
+  loggedPageCount(slotId: number): number {
+    return loggedPageCount(this.ctx.slotById(slotId));
   }
 
   isDirtyLogging(slotId: number): boolean {

@@ -371,11 +371,12 @@ export class OutgoingMigration {
   /**
    * Lower bound on when this attempt sends its next counted message (to the
    * destination or the controller) if nothing reaches it before: during a
-   * QEMU pre-copy, the earliest time the machine could sync (a new round),
-   * stop or switch (it must first send down to the threshold at the link's
-   * rate), or tell the destination to resume (every byte left has crossed
-   * the link), its watchdog's deadline or a scheduled parameter change —
-   * whichever is first; its next wake otherwise.
+   * QEMU pre-copy, the earliest time the machine could stop or switch (it
+   * must first send down to the threshold at the link's rate, past the pages
+   * its dirty log already holds), or sync when a sync is seen (a reported
+   * round, a post-copy after a round), or tell the destination to resume
+   * (every byte left has crossed the link), its watchdog's deadline or a
+   * scheduled parameter change — whichever is first; its next wake otherwise.
    */
   nextOutputNs(): number {
     if (this.ended) return Infinity;
@@ -383,7 +384,11 @@ export class OutgoingMigration {
     // After the post-copy switch every page and request counts: no better bound.
     if (this.switched) return wake;
     const link = this.link;
-    const bound = this.machine.nextSyncLowerBoundNs?.({ bytesPerSec: link.bytesPerSec, queuedBytes: link.queuedBytes(), timeNs: link.timeNs });
+    const view = { bytesPerSec: link.bytesPerSec, queuedBytes: link.queuedBytes(), timeNs: link.timeNs };
+    const machine = this.machine;
+    // A sync reaches the controller only as a reported phase, and the schedule only as a post-copy after a round.
+    const syncsSeen = this.start.reportPhases || this.start.params.postcopyAfter?.type === 'round';
+    const bound = !syncsSeen && machine.nextSwitchoverLowerBoundNs !== undefined ? machine.nextSwitchoverLowerBoundNs(view) : machine.nextSyncLowerBoundNs?.(view);
     if (bound === undefined || bound === null) return wake;
     // The watchdog fires at any wake later than lastProgress + timeout; its deadline (one ns past that) is
     // where it wakes to fire, not a bound: simulated times are not whole nanoseconds.

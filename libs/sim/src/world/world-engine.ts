@@ -20,6 +20,8 @@ import type { Scenario, ScenarioVariant } from '@migsim/scenario';
 export interface WorldRunStats {
   /** Actor steps taken (advance + receive at one instant). */
   steps: number;
+  /** Windows run (see `run`). */
+  windows: number;
   /** Messages sent, and how many of them were lazy page data. */
   messages: number;
   lazyMessages: number;
@@ -38,10 +40,9 @@ export interface WorldRunOptions {
 
 /**
  * The in-process engine: one variant's actors in one process, their
- * messages delivered through one event queue in virtual time. At each
- * step the actor with the earliest work (its own timer, or a message due)
- * is stepped through its `ActorSlot` — the same code the services step
- * their actors with — so both ways of running call every actor alike.
+ * messages delivered in virtual time, window by window (see `run`). Each
+ * actor is stepped through its `ActorSlot` — the same code the services
+ * step their actors with — so both ways of running call every actor alike.
  * Idle time is skipped; the run ends at the horizon, where every actor
  * hands over its facts and the report is assembled from them.
  *
@@ -53,12 +54,16 @@ export interface WorldRunOptions {
  */
 export class WorldEngine {
   readonly world: VariantWorld;
-  readonly stats: WorldRunStats = { steps: 0, messages: 0, lazyMessages: 0 };
+  readonly stats: WorldRunStats = { steps: 0, windows: 0, messages: 0, lazyMessages: 0 };
   private readonly slots: ActorSlot<ClusterMessage>[] = [];
   private readonly due: IndexedMinHeap;
   private readonly controller: ControllerActor;
   private readonly hosts: HostActor[] = [];
   private readonly touched = new Set<number>();
+  /** Actors whose output bound must be read again at the window's end (they stepped or took a counted message). */
+  private readonly stale = new Set<number>();
+  /** Actors by their output bound (see `outputBoundOf`). */
+  private readonly outputs: IndexedMinHeap;
   /** Actors with page data waiting (see `flushLazy`). */
   private readonly lazyPending = new Set<number>();
   /** Each actor's slot index (its rank). */
@@ -83,37 +88,67 @@ export class WorldEngine {
       this.slots.push(slot.attach(actor));
     }
     this.due = new IndexedMinHeap(this.slots.length);
+    this.outputs = new IndexedMinHeap(this.slots.length);
     for (let rank = 0; rank < this.slots.length; rank++) {
       this.ranks.set(this.slots[rank]!.id, rank);
       this.rekey(rank);
+      this.stale.add(rank);
     }
   }
 
-  /** Runs the variant to its horizon and returns its part of the report. */
+  /**
+   * Runs the variant to its horizon and returns its part of the report.
+   *
+   * In windows, as the services run it (libs/runtime): a window ends at the
+   * earliest time any actor may send a counted message plus the smallest
+   * latency, so nothing one actor does inside it can reach another before
+   * its end. Inside a window each actor due runs through all its steps in a
+   * row (the one due first, first): a source host sends a migration's page
+   * batches one after another while its state is still in the cache,
+   * instead of taking turns with every other migration at each batch.
+   */
   run(): VariantReport {
     const horizonNs = this.world.scenario.horizonNs;
+    const lookaheadNs = this.world.lookaheadNs;
+    const progressSpanNs = horizonNs / 256;
     const onProgress = this.options.onProgress;
     let lastFraction = -1;
     let flushNs = 0;
     let progressStep = 0;
-    for (let rank = this.due.peek(); rank >= 0; rank = this.due.peek()) {
-      const timeNs = this.due.keyOf(rank);
-      if (timeNs > horizonNs) break;
-      if (timeNs >= flushNs && this.lazyPending.size > 0) {
-        this.flushLazy(timeNs);
-        flushNs = timeNs + LAZY_FLUSH_NS;
+    for (const rank of this.stale) this.outputs.update(rank, this.outputBoundOf(rank));
+    this.stale.clear();
+    for (let first = this.due.peek(); first >= 0 && this.due.keyOf(first) <= horizonNs; first = this.due.peek()) {
+      const startNs = this.due.keyOf(first);
+      // With no counted message to come, only the progress span ends a window (1/256 of the horizon, so progress moves).
+      const limiting = this.outputs.peek();
+      const boundNs = Math.min(limiting < 0 ? Infinity : this.outputs.keyOf(limiting) + lookaheadNs, startNs + progressSpanNs);
+      this.stats.windows += 1;
+      if (startNs >= flushNs && this.lazyPending.size > 0) {
+        this.flushLazy(startNs);
+        flushNs = startNs + LAZY_FLUSH_NS;
       }
-      this.slots[rank]!.stepAt(timeNs);
-      this.stats.steps += 1;
-      this.rekey(rank);
-      if (this.touched.size > 0) {
-        for (const touched of this.touched) this.rekey(touched);
-        this.touched.clear();
+      for (let rank = first; rank >= 0; rank = this.due.peek()) {
+        const slot = this.slots[rank]!;
+        let timeNs = this.due.keyOf(rank);
+        if (timeNs >= boundNs || timeNs > horizonNs) break;
+        do {
+          slot.stepAt(timeNs);
+          this.stats.steps += 1;
+          timeNs = slot.nextStepNs();
+        } while (timeNs < boundNs && timeNs <= horizonNs);
+        this.due.update(rank, timeNs);
+        this.stale.add(rank);
+        if (this.touched.size > 0) {
+          for (const touched of this.touched) this.due.update(touched, this.slots[touched]!.nextStepNs());
+          this.touched.clear();
+        }
       }
+      for (const rank of this.stale) this.outputs.update(rank, this.outputBoundOf(rank));
+      this.stale.clear();
       if (onProgress !== undefined && this.stats.steps >= progressStep) {
         // Reading progress visits every migration record: every 16 records' worth of steps keeps it a small share of a step.
         progressStep = this.stats.steps + Math.max(1024, 16 * this.controller.records.size);
-        const fraction = Math.floor(this.progressAt(timeNs / horizonNs) * 100) / 100;
+        const fraction = Math.floor(this.progressAt(Math.min(boundNs, horizonNs) / horizonNs) * 100) / 100;
         if (fraction > lastFraction) {
           lastFraction = fraction;
           onProgress(Math.min(1, fraction));
@@ -130,6 +165,12 @@ export class WorldEngine {
       controller: this.controller.finish(),
       hosts,
     });
+  }
+
+  /** The earliest time the actor may send a counted message: not before its next step, nor a message it has yet to take. */
+  private outputBoundOf(rank: number): number {
+    const slot = this.slots[rank]!;
+    return Math.max(slot.earliestOutputNs(), this.due.keyOf(rank));
   }
 
   /** 90 % by the migrations requested so far that ended, 10 % by simulated time (only time before any request). */
@@ -169,7 +210,9 @@ export class WorldEngine {
     const slot = rank === undefined ? undefined : this.slots[rank];
     if (slot === undefined) throw new WorldError('WORLD_UNKNOWN_ACTOR', `${delivery.from} sent ${delivery.message.kind} to unknown ${delivery.to}`);
     slot.deliver(delivery);
-    if (!delivery.lazy && delivery.deliverNs < this.due.keyOf(rank!)) this.touched.add(rank!);
+    if (delivery.lazy) return;
+    if (delivery.deliverNs < this.due.keyOf(rank!)) this.touched.add(rank!);
+    this.stale.add(rank!);
   }
 
   /** Re-files a slot under its next step (lazy page data waits for it: it is applied before each step). */
