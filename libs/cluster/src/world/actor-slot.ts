@@ -34,6 +34,8 @@ export class ActorSlot<M> implements Outbound<M> {
   private steppedNs = -1;
   /** The actor's `nextOutputNs()` after its previous step, and whether this step received input. */
   private promisedOutputNs = 0;
+  /** Whether `promisedOutputNs` is still what the actor would answer: nothing reached it since it was read. */
+  private promiseFresh = false;
   private inputAtNs = -1;
 
   private attached: Actor<M> | undefined;
@@ -133,7 +135,7 @@ export class ActorSlot<M> implements Outbound<M> {
    */
   earliestOutputNs(): number {
     const head = this.counted.peek();
-    const promised = this.actor.nextOutputNs();
+    const promised = this.promiseFresh ? this.promisedOutputNs : this.actor.nextOutputNs();
     return head !== undefined && head.deliverNs < promised ? head.deliverNs : promised;
   }
 
@@ -150,6 +152,7 @@ export class ActorSlot<M> implements Outbound<M> {
   /** Applies every lazy message delivered by `timeNs`, each channel in order. */
   applyLazyUpTo(timeNs: number): void {
     if (this.lazyCount === 0) return;
+    const before = this.lazyCount;
     const waiting = this.lazyWaiting;
     for (let c = 0; c < waiting.length; c++) {
       const channel = waiting[c]!;
@@ -176,6 +179,7 @@ export class ActorSlot<M> implements Outbound<M> {
       }
       channel.head = head;
     }
+    if (this.lazyCount !== before) this.promiseFresh = false;
   }
 
   // ---- stepping ---------------------------------------------------------------
@@ -183,6 +187,7 @@ export class ActorSlot<M> implements Outbound<M> {
   /** Runs the actor at `timeNs` (see the class comment); `timeNs` never decreases. */
   stepAt(timeNs: number): void {
     if (timeNs < this.steppedNs) throw new WorldError('WORLD_CAUSALITY', `${this.id} asked to step at ${timeNs} ns after ${this.steppedNs} ns`);
+    this.promiseFresh = false;
     this.applyLazyUpTo(timeNs);
     this.nowNs = timeNs;
     this.steppedNs = timeNs;
@@ -199,6 +204,7 @@ export class ActorSlot<M> implements Outbound<M> {
       actor.advanceTo(timeNs);
     }
     this.promisedOutputNs = actor.nextOutputNs();
+    this.promiseFresh = true;
   }
 
   /** Steps through every step time before `boundNs` (a services window); returns the steps taken. */
@@ -221,12 +227,14 @@ export class ActorSlot<M> implements Outbound<M> {
     const promised = this.actor.nextOutputNs();
     if (promised < notBeforeNs) throw new WorldError('WORLD_LOOKAHEAD', `${this.id} took an input outside a step that may send at ${promised} ns, before ${notBeforeNs} ns`);
     this.promisedOutputNs = promised;
+    this.promiseFresh = true;
   }
 
   /** Lets the runtime stamp sends made outside a step (the actor's `finish` at the horizon). */
   setTime(timeNs: number): void {
     this.nowNs = timeNs;
     this.promisedOutputNs = 0;
+    this.promiseFresh = false;
   }
 }
 
