@@ -45,6 +45,8 @@ export class OutgoingMigration {
   /** Its phases, lost work and end record, for the report. */
   private readonly record: AttemptRecord;
   private readonly schedule: ParameterSchedule;
+  /** Whether a bitmap sync is seen outside the source (see `nextOutputNs`). */
+  private readonly syncsSeen: boolean;
   ended = false;
   /** When the host must next run `process()` (undefined: only an input moves it on). */
   pendingWakeNs: number | undefined;
@@ -72,6 +74,8 @@ export class OutgoingMigration {
     this.rateBytesPerSec = start.rateBytesPerSec;
     this.burstRateBytesPerSec = start.burstRateBytesPerSec;
     this.latencyNs = start.latencyNs;
+    // A sync reaches the controller only as a reported phase, and the schedule only as a post-copy after a round.
+    this.syncsSeen = start.reportPhases || start.params.postcopyAfter?.type === 'round';
     const wasStepping = vm.recovery !== undefined;
     const model = vm.ensure(now);
     if (wasStepping) vm.advanceGuest(now);
@@ -386,9 +390,7 @@ export class OutgoingMigration {
     const link = this.link;
     const view = { bytesPerSec: link.bytesPerSec, queuedBytes: link.queuedBytes(), timeNs: link.timeNs };
     const machine = this.machine;
-    // A sync reaches the controller only as a reported phase, and the schedule only as a post-copy after a round.
-    const syncsSeen = this.start.reportPhases || this.start.params.postcopyAfter?.type === 'round';
-    const bound = !syncsSeen && machine.nextSwitchoverLowerBoundNs !== undefined ? machine.nextSwitchoverLowerBoundNs(view) : machine.nextSyncLowerBoundNs?.(view);
+    const bound = !this.syncsSeen && machine.nextSwitchoverLowerBoundNs !== undefined ? machine.nextSwitchoverLowerBoundNs(view) : machine.nextSyncLowerBoundNs?.(view);
     if (bound === undefined || bound === null) return wake;
     // The watchdog fires at any wake later than lastProgress + timeout; its deadline (one ns past that) is
     // where it wakes to fire, not a bound: simulated times are not whole nanoseconds.

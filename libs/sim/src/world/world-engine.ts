@@ -139,7 +139,7 @@ export class WorldEngine {
         this.due.update(rank, timeNs);
         this.stale.add(rank);
         if (this.touched.size > 0) {
-          for (const touched of this.touched) this.due.update(touched, this.slots[touched]!.nextStepNs());
+          for (const touched of this.touched) this.rekey(touched);
           this.touched.clear();
         }
       }
@@ -202,17 +202,16 @@ export class WorldEngine {
 
   private route(delivery: Delivery<ClusterMessage>): void {
     this.stats.messages += 1;
+    const rank = this.ranks.get(delivery.to);
+    if (rank === undefined) throw new WorldError('WORLD_UNKNOWN_ACTOR', `${delivery.from} sent ${delivery.message.kind} to unknown ${delivery.to}`);
+    this.slots[rank]!.deliver(delivery);
     if (delivery.lazy) {
       this.stats.lazyMessages += 1;
-      this.lazyPending.add(this.ranks.get(delivery.to) ?? -1);
+      this.lazyPending.add(rank);
+      return;
     }
-    const rank = this.ranks.get(delivery.to);
-    const slot = rank === undefined ? undefined : this.slots[rank];
-    if (slot === undefined) throw new WorldError('WORLD_UNKNOWN_ACTOR', `${delivery.from} sent ${delivery.message.kind} to unknown ${delivery.to}`);
-    slot.deliver(delivery);
-    if (delivery.lazy) return;
-    if (delivery.deliverNs < this.due.keyOf(rank!)) this.touched.add(rank!);
-    this.stale.add(rank!);
+    if (delivery.deliverNs < this.due.keyOf(rank)) this.touched.add(rank);
+    this.stale.add(rank);
   }
 
   /** Re-files a slot under its next step (lazy page data waits for it: it is applied before each step). */
