@@ -106,9 +106,10 @@ export class QemuMachine extends PageMachineBase {
    * downtime-limit). Until then `remaining` only shrinks as pages are
    * written to the socket: at most the socket's room beside what is still
    * queued on the link, plus what the link carries from then on. The
-   * threshold is bounded by the fastest bandwidth QEMU could measure over a
-   * window of at least 100 ms: the rate limit (plus one batch of overshoot)
-   * or the link plus a full socket buffer. The auto-converge dirty-sync
+   * threshold stays as it is until the rate window closes (a pump at or
+   * after its end); from then on it is bounded by the fastest bandwidth QEMU
+   * could measure over a window of at least 100 ms: the rate limit (plus
+   * one batch of overshoot) or the link plus a full socket buffer. The auto-converge dirty-sync
    * timer only adds dirty pages, but announces a round: it is a bound too,
    * as is the end of setup (round 1 begins). In stop-and-copy the destination is told to resume once every byte left
    * (queued, dirty, device state) has crossed the link. A post-copy already
@@ -127,15 +128,13 @@ export class QemuMachine extends PageMachineBase {
     // Setup ends with round 1 announced.
     if (this.stage === 'setup') return this.setupEndNs;
     if (this.stage !== 'iterating') return null;
-    const buffer = this.params.model.socketBufferBytes;
-    const thresholdMax = this.thresholdMaxBytes(rate);
+    const room = Math.max(0, this.params.model.socketBufferBytes - link.queuedBytes);
     const pending = this.remainingBytes() + this.params.model.deviceStateBytes;
-    if (pending <= thresholdMax) return null;
-    const notBefore = this.busyUntilNs;
-    const timer = this.dirtySyncTimerNs ?? Infinity;
-    if (!(rate > 0)) return timer;
-    const mustSend = pending - thresholdMax - Math.max(0, buffer - link.queuedBytes);
-    return Math.min(timer, Math.max(notBefore, fromNs + Math.max(0, Math.floor((mustSend / rate) * 1e9))));
+    const thresholdNow = this.window.thresholdBytes;
+    if (pending <= thresholdNow) return null;
+    const beforeClose = fitsNs(pending - thresholdNow - room, rate, fromNs);
+    const afterClose = Math.max(this.window.windowEndNs(), fitsNs(pending - this.thresholdMaxBytes(rate) - room, rate, fromNs));
+    return Math.min(this.dirtySyncTimerNs ?? Infinity, Math.max(this.busyUntilNs, Math.min(beforeClose, afterClose)));
   }
 
   /**
@@ -392,4 +391,10 @@ export class QemuMachine extends PageMachineBase {
 function combine(atStart: SwitchoverVerification | null, atEnd: SwitchoverVerification): SwitchoverVerification {
   if (atStart === null || atStart.verified !== false) return atEnd;
   return { ...atEnd, verified: false, detail: `at the post-copy switch: ${atStart.detail ?? 'memory differed'}` };
+}
+
+/** When `mustSend` more bytes (beyond the socket's room) have crossed at `rate` from `fromNs`. */
+function fitsNs(mustSend: number, rate: number, fromNs: number): number {
+  if (mustSend <= 0) return fromNs;
+  return rate > 0 ? fromNs + Math.floor((mustSend / rate) * 1e9) : Infinity;
 }

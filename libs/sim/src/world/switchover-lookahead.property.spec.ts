@@ -6,11 +6,14 @@ import { simulate } from '../simulate';
 /**
  * The source's lookahead promises that no stop-and-copy or post-copy switch
  * comes before the pages its dirty logs already hold (beyond what fits the
- * largest threshold) have crossed the link (`nextSwitchoverLowerBoundNs`).
- * The world stops a run that breaks a promise (WORLD_LOOKAHEAD), so a run
- * that ends is one that kept it: random pre-copies, near and far from
- * converging, with bandwidth drops and outages changing the link under them,
- * must all end.
+ * largest threshold) have crossed the link (`nextSwitchoverLowerBoundNs`),
+ * and, where a fault waits for a round (each sync is then reported), that no
+ * sync comes before the pending bytes can fit the threshold: the current
+ * one until the rate window closes, the largest one after
+ * (`nextSyncLowerBoundNs`). The world stops a run that breaks a promise
+ * (WORLD_LOOKAHEAD), so a run that ends is one that kept it: random
+ * pre-copies, near and far from converging, with bandwidth drops and outages
+ * changing the link under them, must all end.
  */
 interface Case {
   seed: number;
@@ -19,7 +22,7 @@ interface Case {
   maxBandwidth: string;
   downtimeLimit: string;
   autoConverge: boolean;
-  fault: 'none' | 'bandwidth-drop' | 'link-down';
+  fault: 'none' | 'bandwidth-drop' | 'link-down' | 'crash-at-round';
   faultAtS: number;
 }
 
@@ -38,7 +41,7 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   maxBandwidth: fc.constantFrom('32MiB/s', '125MB/s', '1GiB/s'),
   downtimeLimit: fc.constantFrom('30ms', '300ms', '2s'),
   autoConverge: fc.boolean(),
-  fault: fc.constantFrom('none' as const, 'bandwidth-drop' as const, 'link-down' as const),
+  fault: fc.constantFrom('none' as const, 'bandwidth-drop' as const, 'link-down' as const, 'crash-at-round' as const),
   faultAtS: fc.integer({ min: 2, max: 20 }),
 });
 
@@ -52,6 +55,8 @@ function scenarioOf(c: Case): string {
     none: [],
     'bandwidth-drop': [`faults:`, `  - { kind: bandwidth-drop, host: dst-1, bandwidth: 100Mbps, at: ${c.faultAtS}s, duration: 5s }`],
     'link-down': [`faults:`, `  - { kind: link-down, from: src-1, to: dst-1, at: ${c.faultAtS}s, duration: 3s }`],
+    // m1's syncs are reported (the fault waits for one): its promise is the next sync's.
+    'crash-at-round': [`faults:`, `  - { kind: destination-crash, host: dst-1, when: { migration: m1, phase: round, round: ${2 + (c.faultAtS % 5)} } }`],
   }[c.fault];
   return [
     `name: switchover-lookahead`,
@@ -79,7 +84,7 @@ describe('the switchover lookahead', () => {
         expect(migrations).toHaveLength(c.vms.length);
         for (const migration of migrations) expect(migration.attempts.length).toBeGreaterThan(0);
       }),
-      { numRuns: 24 },
+      { numRuns: 32 },
     );
   });
 });
