@@ -132,9 +132,9 @@ export class QemuMachine extends PageMachineBase {
     const pending = this.remainingBytes() + this.params.model.deviceStateBytes;
     const thresholdNow = this.window.thresholdBytes;
     if (pending <= thresholdNow) return null;
-    const beforeClose = fitsNs(pending - thresholdNow - room, rate, fromNs);
-    const afterClose = Math.max(this.window.windowEndNs(), fitsNs(pending - this.thresholdMaxBytes(rate) - room, rate, fromNs));
-    return Math.min(this.dirtySyncTimerNs ?? Infinity, Math.max(this.busyUntilNs, Math.min(beforeClose, afterClose)));
+    const fitNow = fitsNs(pending - thresholdNow - room, rate, fromNs);
+    const fit = fitNow <= this.window.windowEndNs() ? fitNow : Math.max(this.window.windowEndNs(), fitsNs(pending - this.thresholdMaxBytes(rate) - room, rate, fromNs));
+    return Math.min(this.dirtySyncTimerNs ?? Infinity, Math.max(this.busyUntilNs, fit));
   }
 
   /**
