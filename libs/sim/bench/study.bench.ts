@@ -22,6 +22,7 @@ import { runProcess } from './simgrid/simgrid-build';
 import { runSimgridStudy, type SimgridStudyResult } from './simgrid/simgrid-peer';
 import { simgridStudyOf } from './study/simgrid-study';
 import { STUDY_SHAPES, studyDocument, type StudySize } from './study/study-document';
+import type { WorldRunStats } from '../src/index';
 
 const TARGET_RATIO = 2;
 const TARGET_RSS_MIB = 2048;
@@ -41,6 +42,7 @@ interface MigsimRun {
   makespanS: number;
   totalTimeS: { p50: number; max: number; mean: number };
   failedChecks: string[];
+  engine: WorldRunStats;
   moves: string[];
 }
 
@@ -61,6 +63,8 @@ interface SizeResult {
     meanMigrationS: number;
     completed: number;
     failedChecks: string[];
+    /** The engine's work (`simulate`'s `onStats`): actor steps, windows, messages and how many were page batches (lazy). */
+    engine: WorldRunStats;
   };
   simgrid: {
     version: string;
@@ -136,6 +140,7 @@ async function measure(size: StudySize): Promise<SizeResult> {
       meanMigrationS: round(migsim.totalTimeS.mean, 3),
       completed: migsim.completed,
       failedChecks: migsim.failedChecks,
+      engine: migsim.engine,
     },
     simgrid: {
       version: first.simgridVersion,
@@ -159,6 +164,7 @@ function describe(name: string, result: SizeResult): string {
   return [
     `${name}: ${result.hosts} hosts in ${result.racks} racks, ${result.vms} VMs, ${result.migrations} migrations`,
     `  migsim: ${migsim.wallMs} ms wall, ${migsim.cpuMs} ms CPU (scenario loaded in ${migsim.loadMs} ms), peak RSS ${migsim.rssMiB} MiB, makespan ${migsim.makespanS} s, ${migsim.completed} completed, mean migration ${migsim.meanMigrationS} s`,
+    `  migsim engine: ${migsim.engine.steps} steps, ${migsim.engine.windows} windows, ${migsim.engine.messages} messages (${migsim.engine.messages - migsim.engine.lazyMessages} counted, ${migsim.engine.lazyMessages} page batches)`,
     `  SimGrid ${simgrid.version} (only migrating VMs): ${simgrid.wallMs} ms wall (median of ${simgrid.wallMsRuns.join(', ')}), ${simgrid.cpuMs ?? '?'} ms CPU, peak RSS ${simgrid.rssMiB} MiB, makespan ${simgrid.makespanS} s, mean migration ${simgrid.meanMigrationS} s`,
     `  ratio migsim / SimGrid ${result.ratio} (CPU ${result.cpuRatio ?? '?'}); makespans ${(result.makespanDelta * 100).toFixed(3)} % apart; same moves: ${result.sameMoves}`,
   ].join('\n');

@@ -2,7 +2,7 @@ import { buildReport, type Report, type RunExecution, type VariantReport } from 
 import type { Scenario } from '@migsim/scenario';
 import { NS_PER_MS, type ClusterTestHooks } from '@migsim/cluster';
 import { EngineError } from './engine/engine-error';
-import { WorldEngine } from './world/world-engine';
+import { WorldEngine, type WorldRunStats } from './world/world-engine';
 
 /** The version written into every report's `generatedBy` (never a wall-clock time). */
 export const MIGSIM_VERSION = '0.1.0';
@@ -16,6 +16,11 @@ export interface SimulateOptions {
   scenarioFile?: string;
   /** Run only these variants (by name), in scenario order. */
   variants?: readonly string[];
+  /**
+   * Called after each variant with what its run took (steps, windows,
+   * messages): for load studies and benchmarks; the report never holds it.
+   */
+  onStats?: (variant: string, stats: Readonly<WorldRunStats>) => void;
   /** Test only: re-create a bug so a test can show its check catches it. */
   testHooks?: ClusterTestHooks;
 }
@@ -40,12 +45,15 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Rep
     }
   }
   const count = selected.length;
-  const variants = selected.map((variant, index) =>
-    new WorldEngine(scenario, variant, seed, {
+  const variants = selected.map((variant, index) => {
+    const engine = new WorldEngine(scenario, variant, seed, {
       hooks: options.testHooks,
       onProgress: options.onProgress === undefined ? undefined : (fraction) => options.onProgress!((index + fraction) / count),
-    }).run(),
-  );
+    });
+    const part = engine.run();
+    options.onStats?.(variant.name, { ...engine.stats });
+    return part;
+  });
   options.onProgress?.(1);
   return runReport(scenario, { seed, engine: 'in-process', scenarioFile: options.scenarioFile }, variants);
 }
