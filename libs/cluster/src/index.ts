@@ -6,7 +6,7 @@ export { LinkModel, type FlowSpec } from './network/link-model';
 export * from './constants';
 export * from './world/actor';
 export * from './world/delivery';
-export { ActorSlot } from './world/actor-slot';
+export { ActorSlot, type ActorSlotOptions } from './world/actor-slot';
 export { WorldError, type WorldErrorCode } from './world/world-error';
 export type { ClusterTestHooks } from './world/test-hooks';
 export { VariantWorld, type RunVariant } from './world/variant-world';

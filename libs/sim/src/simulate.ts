@@ -23,6 +23,8 @@ export interface SimulateOptions {
   onStats?: (variant: string, stats: Readonly<WorldRunStats>) => void;
   /** Test only: re-create a bug so a test can show its check catches it. */
   testHooks?: ClusterTestHooks;
+  /** Test only: check every actor's lookahead promise after each of its steps (see `WorldRunOptions`). */
+  promiseEveryStep?: boolean;
 }
 
 /**
@@ -48,6 +50,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Rep
   const variants = selected.map((variant, index) => {
     const engine = new WorldEngine(scenario, variant, seed, {
       hooks: options.testHooks,
+      promiseEveryStep: options.promiseEveryStep,
       onProgress: options.onProgress === undefined ? undefined : (fraction) => options.onProgress!((index + fraction) / count),
     });
     const part = engine.run();

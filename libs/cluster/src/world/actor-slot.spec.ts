@@ -66,3 +66,98 @@ describe('ActorSlot: the lookahead promise', () => {
     expect(actor.asked).toBe(5);
   });
 });
+
+/** An actor that sends a counted message to `host:b` at each time in `sendAt`, and answers `bound` when asked. */
+class SendingActor implements Actor<Note> {
+  asked = 0;
+  bound = 100;
+  wake = Infinity;
+  readonly sendAt: number[] = [];
+  outbound: ActorSlot<Note> | undefined;
+  constructor(readonly id: string) {}
+  receive(message: Note): void {
+    this.bound = message.bound;
+  }
+  applyLazy(): void {}
+  advanceTo(nowNs: number): void {
+    if (this.sendAt[0] === nowNs) {
+      this.sendAt.shift();
+      this.outbound!.send('host:b', { kind: 'note', bound: 0 }, { latencyNs: 5 });
+    }
+    this.wake = this.sendAt[0] ?? Infinity;
+  }
+  nextWakeNs(): number {
+    return this.wake;
+  }
+  nextOutputNs(): number {
+    this.asked += 1;
+    return this.bound;
+  }
+}
+
+function sendingSlot(options: { promiseEveryStep?: boolean } = {}): { actor: SendingActor; slot: ActorSlot<Note>; sent: number[] } {
+  const actor = new SendingActor('host:a');
+  const sent: number[] = [];
+  const slot = new ActorSlot<Note>('host:a', 0, (d) => sent.push(d.sentNs), options).attach(actor);
+  actor.outbound = slot;
+  return { actor, slot, sent };
+}
+
+describe('ActorSlot: which promise binds a send', () => {
+  it('steps without input do not ask again: the promise read at the window end holds, and a send before it fails', () => {
+    const { actor, slot, sent } = sendingSlot();
+    actor.wake = 10;
+    actor.sendAt.push(150);
+    expect(slot.earliestOutputNs()).toBe(100);
+    slot.stepAt(10);
+    slot.stepAt(20);
+    expect(actor.asked).toBe(1);
+    // Between windows the actor is asked again; a promise it lowers without input does not free it from the one it gave.
+    actor.bound = 40;
+    expect(slot.earliestOutputNs()).toBe(100);
+    expect(actor.asked).toBe(2);
+    slot.stepAt(150);
+    expect(sent).toEqual([150]);
+    // An input releases it: the answer after the step that took it binds, and a send before that fails.
+    slot.deliver(delivery(160, 300, false));
+    slot.stepAt(160);
+    expect(actor.asked).toBe(3);
+    actor.sendAt.push(250);
+    actor.wake = 250;
+    expect(() => slot.stepAt(250)).toThrow(/before the 300 ns its nextOutputNs\(\) promised/);
+  });
+
+  it('page data releases the promise too: the actor is asked again after the step that applied it', () => {
+    const { actor, slot } = sendingSlot();
+    actor.wake = 10;
+    slot.stepAt(10);
+    expect(actor.asked).toBe(1);
+    slot.deliver(delivery(15, 0, true));
+    actor.wake = 20;
+    slot.stepAt(20);
+    expect(actor.asked).toBe(2);
+    actor.wake = 30;
+    slot.stepAt(30);
+    expect(actor.asked).toBe(2);
+  });
+
+  it('promiseEveryStep asks after every step, and a later answer raises what binds: a send it allows the window promise also allows', () => {
+    const { actor, slot } = sendingSlot({ promiseEveryStep: true });
+    actor.bound = 50;
+    actor.wake = 10;
+    slot.stepAt(10);
+    actor.bound = 200;
+    actor.wake = 20;
+    slot.stepAt(20);
+    expect(actor.asked).toBe(2);
+    actor.bound = 60;
+    actor.wake = 30;
+    slot.stepAt(30);
+    expect(actor.asked).toBe(3);
+    // 200 binds (no input since it was given), not the later 60.
+    expect(slot.earliestOutputNs()).toBe(200);
+    actor.sendAt.push(100);
+    actor.wake = 100;
+    expect(() => slot.stepAt(100)).toThrow(/before the 200 ns/);
+  });
+});

@@ -17,8 +17,15 @@ const MAX_STEPS_AT_ONE_INSTANT = 100_000;
  *              actor has work due at t.
  *
  * Lazy messages are applied before a step (`applyLazyUpTo`), never as a
- * step of their own. The slot also checks the actor's lookahead promise on
- * every counted send (see `Actor.nextOutputNs`).
+ * step of their own. The slot also checks every counted send against the
+ * actor's lookahead promise (see `Actor.nextOutputNs`): the promise it last
+ * gave, read where a window needs it (`earliestOutputNs`) and after any
+ * step that took an input. A promise binds the actor until an input
+ * reaches it (of several given with no input between, the latest holds),
+ * and it is that promise the services' windows rely on; steps without
+ * input (a source sending page batches, most of a run) do not ask again.
+ * `promiseEveryStep` asks after every step as well: a stricter check of
+ * the actor's answers, for tests.
  */
 export class ActorSlot<M> implements Outbound<M> {
   private readonly counted = new OrderedHeap<Delivery<M>>(deliversBefore);
@@ -34,8 +41,10 @@ export class ActorSlot<M> implements Outbound<M> {
   private steppedNs = -1;
   /** The actor's `nextOutputNs()` after its previous step, and whether this step received input. */
   private promisedOutputNs = 0;
-  /** Whether `promisedOutputNs` is still what the actor would answer: nothing reached it since it was read. */
+  /** Whether `promisedOutputNs` is still what the actor would answer: nothing reached it, nor did it step, since it was read. */
   private promiseFresh = false;
+  /** Whether `promisedOutputNs` still binds the actor: no input reached it since it was read. */
+  private promiseBinds = false;
   private inputAtNs = -1;
 
   private attached: Actor<M> | undefined;
@@ -45,6 +54,7 @@ export class ActorSlot<M> implements Outbound<M> {
     readonly id: ActorId,
     readonly rank: number,
     private readonly sink: (delivery: Delivery<M>) => void,
+    private readonly options: ActorSlotOptions = {},
   ) {}
 
   attach(actor: Actor<M>): this {
@@ -135,7 +145,7 @@ export class ActorSlot<M> implements Outbound<M> {
    */
   earliestOutputNs(): number {
     const head = this.counted.peek();
-    const promised = this.promiseFresh ? this.promisedOutputNs : this.actor.nextOutputNs();
+    const promised = this.promiseFresh ? this.promisedOutputNs : this.readPromise();
     return head !== undefined && head.deliverNs < promised ? head.deliverNs : promised;
   }
 
@@ -179,7 +189,10 @@ export class ActorSlot<M> implements Outbound<M> {
       }
       channel.head = head;
     }
-    if (this.lazyCount !== before) this.promiseFresh = false;
+    if (this.lazyCount !== before) {
+      this.promiseFresh = false;
+      this.promiseBinds = false;
+    }
   }
 
   // ---- stepping ---------------------------------------------------------------
@@ -196,6 +209,7 @@ export class ActorSlot<M> implements Outbound<M> {
     for (let head = this.counted.peek(); head !== undefined && head.deliverNs === timeNs; head = this.counted.peek()) {
       this.counted.pop();
       this.inputAtNs = timeNs;
+      this.promiseBinds = false;
       actor.receive(head.message, timeNs);
     }
     let spins = 0;
@@ -203,8 +217,19 @@ export class ActorSlot<M> implements Outbound<M> {
       if (++spins > MAX_STEPS_AT_ONE_INSTANT) throw new WorldError('WORLD_STALLED', `${this.id} keeps scheduling work at ${timeNs} ns`);
       actor.advanceTo(timeNs);
     }
-    this.promisedOutputNs = actor.nextOutputNs();
+    if (!this.promiseBinds || this.options.promiseEveryStep === true) this.readPromise();
+  }
+
+  /**
+   * Asks the actor for its promise (see the class comment). Promises given
+   * with no input between them all bind: the latest of them holds.
+   */
+  private readPromise(): number {
+    const answer = this.actor.nextOutputNs();
+    this.promisedOutputNs = this.promiseBinds && this.promisedOutputNs > answer ? this.promisedOutputNs : answer;
     this.promiseFresh = true;
+    this.promiseBinds = true;
+    return this.promisedOutputNs;
   }
 
   /** Steps through every step time before `boundNs` (a services window); returns the steps taken. */
@@ -224,10 +249,9 @@ export class ActorSlot<M> implements Outbound<M> {
    * opened (the new work is at or after the current window's bound).
    */
   changedOutsideStep(notBeforeNs: number): void {
-    const promised = this.actor.nextOutputNs();
+    this.promiseBinds = false;
+    const promised = this.readPromise();
     if (promised < notBeforeNs) throw new WorldError('WORLD_LOOKAHEAD', `${this.id} took an input outside a step that may send at ${promised} ns, before ${notBeforeNs} ns`);
-    this.promisedOutputNs = promised;
-    this.promiseFresh = true;
   }
 
   /** Lets the runtime stamp sends made outside a step (the actor's `finish` at the horizon). */
@@ -235,7 +259,13 @@ export class ActorSlot<M> implements Outbound<M> {
     this.nowNs = timeNs;
     this.promisedOutputNs = 0;
     this.promiseFresh = false;
+    this.promiseBinds = false;
   }
+}
+
+export interface ActorSlotOptions {
+  /** Ask the actor for its lookahead promise after every step, not only where a window or an input needs it (tests). */
+  promiseEveryStep?: boolean;
 }
 
 function describe(message: unknown): string {

@@ -26,10 +26,11 @@
  *   services synchronise on control messages only (few windows), not on
  *   every page batch.
  * - `nextOutputNs()` is a lower bound on the time of the next counted message
- *   the actor would send if it got no more input. The services' windows are
- *   built from it (conservative synchronisation with lookahead); the engine
- *   checks it on every send, so an optimistic bound fails the tests rather
- *   than a distributed run.
+ *   the actor would send if it got no more input: once given, it holds until
+ *   an input reaches the actor. The services' windows are built from it
+ *   (conservative synchronisation with lookahead); the engine checks every
+ *   send against it (`ActorSlot`), so an optimistic bound fails the tests
+ *   rather than a distributed run.
  */
 export type ActorId = string;
 

@@ -30,6 +30,13 @@ export interface WorldRunStats {
 export interface WorldRunOptions {
   hooks?: ClusterTestHooks;
   /**
+   * Ask every actor for its lookahead promise after each of its steps and
+   * check its sends against that, rather than against the promise it gave
+   * where a window or an input needed one (what the services rely on): a
+   * stricter check of the actors' answers, for tests; slower.
+   */
+  promiseEveryStep?: boolean;
+  /**
    * Called with the run's progress in [0, 1], never decreasing: the fraction
    * of the horizon simulated so far or, once migrations were requested, mostly
    * the share of them that ended (a drain is most of a study's cost and often
@@ -48,8 +55,9 @@ export interface WorldRunOptions {
  *
  * What it checks after every step: no message arrives before it was sent
  * plus its latency, none reaches an actor that has moved past it, and no
- * actor sends earlier than its lookahead promised (the services' windows
- * rely on that promise); the hosts run their own invariant checks after
+ * actor sends earlier than its lookahead promised (the promise it gave at
+ * a window's end or after its last input, which the services' windows rely
+ * on; see `ActorSlot`); the hosts run their own invariant checks after
  * each of their steps.
  */
 export class WorldEngine {
@@ -77,12 +85,13 @@ export class WorldEngine {
   ) {
     this.world = new VariantWorld(scenario, variant, seed, options.hooks);
     const sink = (delivery: Delivery<ClusterMessage>) => this.route(delivery);
-    const controllerSlot = new ActorSlot<ClusterMessage>(CONTROLLER_ID, 0, sink);
+    const slotOptions = { promiseEveryStep: options.promiseEveryStep };
+    const controllerSlot = new ActorSlot<ClusterMessage>(CONTROLLER_ID, 0, sink, slotOptions);
     this.controller = this.world.createController(controllerSlot);
     this.slots.push(controllerSlot.attach(this.controller));
     for (const host of variant.hosts) {
       const id: ActorId = this.world.actorIds[this.slots.length]!;
-      const slot = new ActorSlot<ClusterMessage>(id, this.slots.length, sink);
+      const slot = new ActorSlot<ClusterMessage>(id, this.slots.length, sink, slotOptions);
       const actor = this.world.createHost(host.name, slot);
       this.hosts.push(actor);
       this.slots.push(slot.attach(actor));
