@@ -33,6 +33,24 @@ describe('page batches off the migration bitmap', () => {
     expect(bitmap.recount()).toBe(0);
   });
 
+  it('a batch the budget ends inside a word leaves the rest of it, which the next batch takes as one range and one run', () => {
+    const layout = new RamLayout({ slots: [{ id: 0, baseGfn: 0, npages: 256 }] });
+    const pages = new SourcePageState(layout, 0);
+    pages.recordWrite(40, 4);
+    const bitmap = new MigrationBitmap(layout.indexPages);
+    bitmap.setAll(layout);
+    const builder = new PageBatchBuilder(bitmap, pages);
+    // 37 pages: the last one starts under the budget and crosses it.
+    const first = builder.take(36 * NORMAL_PAGE_WIRE_BYTES + 1);
+    expect(first.indexRanges).toEqual([0, 37]);
+    expect(first.versionRuns).toEqual([1, 37]);
+    // Pages 37..63 are what is left of word 1 (40..43 written once); then words 2 and 3.
+    const second = builder.take(Number.POSITIVE_INFINITY);
+    expect(second.indexRanges).toEqual([37, 219]);
+    expect(second.versionRuns).toEqual([1, 3, 2, 4, 1, 212]);
+    expect(second.wireBytes).toBe(219 * NORMAL_PAGE_WIRE_BYTES);
+  });
+
   it('never-written pages in the zero share cost 9 bytes; a written one is normal again', () => {
     const layout = new RamLayout({ slots: [{ id: 0, baseGfn: 0, npages: 100 }] });
     const pages = new SourcePageState(layout, 0.5);
@@ -90,6 +108,9 @@ describe('page batches off the migration bitmap', () => {
             }
             expect(taken.wireBytes).toBe(bytes);
             expect(taken.zeroPageCount + taken.normalPageCount).toBe(batchPages.length);
+            // The encoding the page-by-page walk gives: no range continues the one before it, no run repeats its version.
+            for (let i = 2; i < taken.indexRanges.length; i += 2) expect(taken.indexRanges[i - 2]! + taken.indexRanges[i - 1]!).not.toBe(taken.indexRanges[i]);
+            for (let i = 2; i < taken.versionRuns.length; i += 2) expect(taken.versionRuns[i - 2]).not.toBe(taken.versionRuns[i]);
           }
           expect(new Set(seen).size).toBe(seen.length);
           expect(new Set(seen)).toEqual(expected);

@@ -17,6 +17,12 @@ export interface TakenPages {
 
 const FULL_WORD = 0xffffffff;
 
+/** Whether a non-zero word's set bits are one run (from its lowest set bit up to its highest). */
+function isOneRun(word: number): boolean {
+  const shifted = word >>> lowestBit(word);
+  return ((shifted + 1) & shifted) === 0;
+}
+
 /** Whether the 32 words from `w` (a block start) are all zero. */
 function blockIsEmpty(words: Uint32Array, w: number): boolean {
   const end = Math.min(words.length, w + 32);
@@ -89,11 +95,13 @@ export class PageBatchBuilder {
         w = this.takeFollowingUniformWords(w + 1, maxBytes, versions32) - 1;
       } else if (word === FULL_WORD && base >= zeroStart && this.pages.written[w] === 0 && this.bytes + 31 * ZERO_PAGE_WIRE_BYTES < maxBytes) {
         w = this.takeZeroWords(w, maxBytes) - 1;
-      } else if (word === FULL_WORD && base + 32 <= zeroStart) {
-        // The budget ends inside this word: the pages the page-by-page walk would take, at once.
-        const count = Math.min(32, Math.ceil((maxBytes - this.bytes) / NORMAL_PAGE_WIRE_BYTES));
-        this.takeNormalPrefix(w, count);
-        word = count === 32 ? 0 : (word & ~((1 << count) - 1)) >>> 0;
+      } else if (base + 32 <= zeroStart && isOneRun(word)) {
+        // One run of dirty normal pages (a whole word whose end the budget cuts, or what the last batch left of
+        // one): the pages the page-by-page walk would take, at once.
+        const first = lowestBit(word);
+        const count = Math.min(32 - Math.clz32(word) - first, Math.ceil((maxBytes - this.bytes) / NORMAL_PAGE_WIRE_BYTES));
+        this.takeNormalRun(w, first, count);
+        word = count === 32 ? 0 : (word & ~(((1 << count) - 1) << first)) >>> 0;
         bitmap.dirtyPageCount -= count;
         words[w] = word;
         if (word !== 0) break;
@@ -221,23 +229,24 @@ export class PageBatchBuilder {
     return w;
   }
 
-  /** Normal pages [w * 32, w * 32 + count) of a word, as `count` calls of `takePage` would take them. */
-  private takeNormalPrefix(w: number, count: number): void {
-    const base = w << 5;
-    if (this.rangeLength > 0 && this.rangeStart + this.rangeLength === base) {
+  /** Normal pages [w * 32 + first, w * 32 + first + count) of a word, as `count` calls of `takePage` would take them. */
+  private takeNormalRun(w: number, first: number, count: number): void {
+    const start = (w << 5) + first;
+    if (this.rangeLength > 0 && this.rangeStart + this.rangeLength === start) {
       this.rangeLength += count;
     } else {
       this.pushRange();
-      this.rangeStart = base;
+      this.rangeStart = start;
       this.rangeLength = count;
     }
-    const mask = count === 32 ? FULL_WORD : ((1 << count) - 1) >>> 0;
+    const mask = count === 32 ? FULL_WORD : (((1 << count) - 1) << first) >>> 0;
     if (((this.pages.written[w]! & mask) >>> 0) === 0) {
       // Pages never written are at the initial version.
       this.appendVersions(INITIAL_PAGE_VERSION, count);
     } else {
+      // A group with a page written has its versions set up (see SourcePageState).
       const versions = this.pages.versions;
-      for (let i = base; i < base + count; i++) this.appendVersion(versions[i]!);
+      for (let i = start; i < start + count; i++) this.appendVersion(versions[i]!);
     }
     this.normal += count;
     this.bytes += count * NORMAL_PAGE_WIRE_BYTES;
