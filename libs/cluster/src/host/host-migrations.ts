@@ -164,10 +164,10 @@ export class HostMigrations {
     let due: OutgoingMigration | undefined;
     for (const migration of this.outgoing.values()) {
       const wake = migration.pendingWakeNs;
-      if (wake !== undefined && wake <= nowNs && (due === undefined || wake < due.pendingWakeNs!)) due = migration;
+      if (wake <= nowNs && (due === undefined || wake < due.pendingWakeNs)) due = migration;
     }
     if (due === undefined) return false;
-    due.pendingWakeNs = undefined;
+    due.pendingWakeNs = Infinity;
     due.process();
     if (due.ended) this.outgoing.delete(due.attemptId);
     return true;
@@ -178,7 +178,7 @@ export class HostMigrations {
     let next = beforeNs;
     for (const migration of this.outgoing.values()) {
       const wake = migration.pendingWakeNs;
-      if (wake !== undefined && wake < next) next = wake;
+      if (wake < next) next = wake;
     }
     return next;
   }

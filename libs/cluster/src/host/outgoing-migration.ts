@@ -48,8 +48,8 @@ export class OutgoingMigration {
   /** Whether a bitmap sync is seen outside the source (see `nextOutputNs`). */
   private readonly syncsSeen: boolean;
   ended = false;
-  /** When the host must next run `process()` (undefined: only an input moves it on). */
-  pendingWakeNs: number | undefined;
+  /** When the host must next run `process()` (Infinity: only an input moves it on; never undefined, so the field stays a double). */
+  pendingWakeNs = Infinity;
   private rateBytesPerSec: number;
   private burstRateBytesPerSec: number;
   private latencyNs: number;
@@ -384,7 +384,7 @@ export class OutgoingMigration {
    */
   nextOutputNs(): number {
     if (this.ended) return Infinity;
-    const wake = this.pendingWakeNs ?? Infinity;
+    const wake = this.pendingWakeNs;
     // After the post-copy switch every page and request counts: no better bound.
     if (this.switched) return wake;
     const link = this.link;
