@@ -164,7 +164,7 @@ function describe(name: string, result: SizeResult): string {
   return [
     `${name}: ${result.hosts} hosts in ${result.racks} racks, ${result.vms} VMs, ${result.migrations} migrations`,
     `  migsim: ${migsim.wallMs} ms wall, ${migsim.cpuMs} ms CPU (scenario loaded in ${migsim.loadMs} ms), peak RSS ${migsim.rssMiB} MiB, makespan ${migsim.makespanS} s, ${migsim.completed} completed, mean migration ${migsim.meanMigrationS} s`,
-    `  migsim engine: ${migsim.engine.steps} steps, ${migsim.engine.windows} windows, ${migsim.engine.messages} messages (${migsim.engine.messages - migsim.engine.lazyMessages} counted, ${migsim.engine.lazyMessages} page batches)`,
+    `  migsim engine: ${migsim.engine.steps} steps, ${migsim.engine.windows} windows (${migsim.engine.boundReads} output bounds read), ${migsim.engine.messages} messages (${migsim.engine.messages - migsim.engine.lazyMessages} counted, ${migsim.engine.lazyMessages} page batches)`,
     `  SimGrid ${simgrid.version} (only migrating VMs): ${simgrid.wallMs} ms wall (median of ${simgrid.wallMsRuns.join(', ')}), ${simgrid.cpuMs ?? '?'} ms CPU, peak RSS ${simgrid.rssMiB} MiB, makespan ${simgrid.makespanS} s, mean migration ${simgrid.meanMigrationS} s`,
     `  ratio migsim / SimGrid ${result.ratio} (CPU ${result.cpuRatio ?? '?'}); makespans ${(result.makespanDelta * 100).toFixed(3)} % apart; same moves: ${result.sameMoves}`,
   ].join('\n');

@@ -45,6 +45,7 @@ export class ActorSlot<M> implements Outbound<M> {
   private promiseFresh = false;
   /** Whether `promisedOutputNs` still binds the actor: no input reached it since it was read. */
   private promiseBinds = false;
+  private releases = 0;
   private inputAtNs = -1;
 
   private attached: Actor<M> | undefined;
@@ -191,7 +192,7 @@ export class ActorSlot<M> implements Outbound<M> {
     }
     if (this.lazyCount !== before) {
       this.promiseFresh = false;
-      this.promiseBinds = false;
+      this.releasePromise();
     }
   }
 
@@ -209,7 +210,7 @@ export class ActorSlot<M> implements Outbound<M> {
     for (let head = this.counted.peek(); head !== undefined && head.deliverNs === timeNs; head = this.counted.peek()) {
       this.counted.pop();
       this.inputAtNs = timeNs;
-      this.promiseBinds = false;
+      this.releasePromise();
       actor.receive(head.message, timeNs);
     }
     let spins = 0;
@@ -218,6 +219,21 @@ export class ActorSlot<M> implements Outbound<M> {
       actor.advanceTo(timeNs);
     }
     if (!this.promiseBinds || this.options.promiseEveryStep === true) this.readPromise();
+  }
+
+  /**
+   * How many times an input released the actor from its promise. A runtime
+   * that read `earliestOutputNs` when this count stood where it stands now
+   * may keep what it read: the actor is still bound by it (only an answer
+   * read later can be later).
+   */
+  get promiseReleases(): number {
+    return this.releases;
+  }
+
+  private releasePromise(): void {
+    this.promiseBinds = false;
+    this.releases += 1;
   }
 
   /**
@@ -249,7 +265,7 @@ export class ActorSlot<M> implements Outbound<M> {
    * opened (the new work is at or after the current window's bound).
    */
   changedOutsideStep(notBeforeNs: number): void {
-    this.promiseBinds = false;
+    this.releasePromise();
     const promised = this.readPromise();
     if (promised < notBeforeNs) throw new WorldError('WORLD_LOOKAHEAD', `${this.id} took an input outside a step that may send at ${promised} ns, before ${notBeforeNs} ns`);
   }
@@ -259,7 +275,7 @@ export class ActorSlot<M> implements Outbound<M> {
     this.nowNs = timeNs;
     this.promisedOutputNs = 0;
     this.promiseFresh = false;
-    this.promiseBinds = false;
+    this.releasePromise();
   }
 }
 

@@ -32,6 +32,9 @@ describe("simulate's onStats", () => {
       expect(stats.messages).toBeGreaterThan(0);
       expect(stats.lazyMessages).toBeGreaterThan(0);
       expect(stats.lazyMessages).toBeLessThan(stats.messages);
+      // Bounds are read where an input changed them or where they limit a window, not after every step.
+      expect(stats.boundReads).toBeGreaterThanOrEqual(stats.windows);
+      expect(stats.boundReads).toBeLessThan(stats.steps / 4);
     }
     // Different policies over one workload: the runs differ.
     expect(runs[0]![1]).not.toEqual(runs[1]![1]);
@@ -39,6 +42,11 @@ describe("simulate's onStats", () => {
     expect(again.runs).toEqual(runs);
     expect(again.report).toBe(report);
     expect(renderJson(simulate(load()))).toBe(report);
+  });
+
+  it('asking every actor for its promise after every step changes nothing in the report', () => {
+    const { report } = statsOf();
+    expect(renderJson(simulate(load(), { promiseEveryStep: true }))).toBe(report);
   });
 
   it('reports only the variants run', () => {

@@ -25,6 +25,8 @@ export interface WorldRunStats {
   /** Messages sent, and how many of them were lazy page data. */
   messages: number;
   lazyMessages: number;
+  /** Actors' output bounds read to end windows (see `refreshStale`): far fewer than steps. */
+  boundReads: number;
 }
 
 export interface WorldRunOptions {
@@ -62,16 +64,20 @@ export interface WorldRunOptions {
  */
 export class WorldEngine {
   readonly world: VariantWorld;
-  readonly stats: WorldRunStats = { steps: 0, windows: 0, messages: 0, lazyMessages: 0 };
+  readonly stats: WorldRunStats = { steps: 0, windows: 0, messages: 0, lazyMessages: 0, boundReads: 0 };
   private readonly slots: ActorSlot<ClusterMessage>[] = [];
   private readonly due: IndexedMinHeap;
   private readonly controller: ControllerActor;
   private readonly hosts: HostActor[] = [];
   private readonly touched = new Set<number>();
-  /** Actors whose output bound must be read again at the window's end (they stepped or took a counted message). */
+  /** Actors whose output bound may have changed in the window (they stepped or a counted message reached their inbox). */
   private readonly stale = new Set<number>();
   /** Actors by their output bound (see `outputBoundOf`). */
   private readonly outputs: IndexedMinHeap;
+  /** Per actor: its slot's `promiseReleases` when its bound was read, or -1 when it must be read again (a counted message came). */
+  private readonly readAtRelease: Int32Array;
+  /** Per actor: 1 when its bound in `outputs` still holds but a read now could raise it (see `windowBoundNs`). */
+  private readonly raisable: Uint8Array;
   /** Actors with page data waiting (see `flushLazy`). */
   private readonly lazyPending = new Set<number>();
   /** Each actor's slot index (its rank). */
@@ -98,6 +104,8 @@ export class WorldEngine {
     }
     this.due = new IndexedMinHeap(this.slots.length);
     this.outputs = new IndexedMinHeap(this.slots.length);
+    this.readAtRelease = new Int32Array(this.slots.length).fill(-1);
+    this.raisable = new Uint8Array(this.slots.length);
     for (let rank = 0; rank < this.slots.length; rank++) {
       this.ranks.set(this.slots[rank]!.id, rank);
       this.rekey(rank);
@@ -124,13 +132,11 @@ export class WorldEngine {
     let lastFraction = -1;
     let flushNs = 0;
     let progressStep = 0;
-    for (const rank of this.stale) this.outputs.update(rank, this.outputBoundOf(rank));
-    this.stale.clear();
+    this.refreshStale();
     for (let first = this.due.peek(); first >= 0 && this.due.keyOf(first) <= horizonNs; first = this.due.peek()) {
       const startNs = this.due.keyOf(first);
       // With no counted message to come, only the progress span ends a window (1/256 of the horizon, so progress moves).
-      const limiting = this.outputs.peek();
-      const boundNs = Math.min(limiting < 0 ? Infinity : this.outputs.keyOf(limiting) + lookaheadNs, startNs + progressSpanNs);
+      const boundNs = Math.min(this.earliestOutputNs() + lookaheadNs, startNs + progressSpanNs);
       this.stats.windows += 1;
       if (startNs >= flushNs && this.lazyPending.size > 0) {
         this.flushLazy(startNs);
@@ -152,8 +158,7 @@ export class WorldEngine {
           this.touched.clear();
         }
       }
-      for (const rank of this.stale) this.outputs.update(rank, this.outputBoundOf(rank));
-      this.stale.clear();
+      this.refreshStale();
       if (onProgress !== undefined && this.stats.steps >= progressStep) {
         // Reading progress visits every migration record: every 16 records' worth of steps keeps it a small share of a step.
         progressStep = this.stats.steps + Math.max(1024, 16 * this.controller.records.size);
@@ -180,6 +185,43 @@ export class WorldEngine {
   private outputBoundOf(rank: number): number {
     const slot = this.slots[rank]!;
     return Math.max(slot.earliestOutputNs(), this.due.keyOf(rank));
+  }
+
+  /**
+   * After a window: the bounds of the actors that stepped or got a counted
+   * message. An actor that took no input since its bound was read is still
+   * bound by it (see `ActorSlot`): its bound stays, marked raisable, and is
+   * read again only if it comes to limit a window. Most actors step in a
+   * window without input (a source sending page data), and most of them
+   * never limit one.
+   */
+  private refreshStale(): void {
+    for (const rank of this.stale) {
+      if (this.readAtRelease[rank] === this.slots[rank]!.promiseReleases) this.raisable[rank] = 1;
+      else this.readBound(rank);
+    }
+    this.stale.clear();
+  }
+
+  private readBound(rank: number): void {
+    this.stats.boundReads += 1;
+    this.outputs.update(rank, this.outputBoundOf(rank));
+    this.readAtRelease[rank] = this.slots[rank]!.promiseReleases;
+    this.raisable[rank] = 0;
+  }
+
+  /**
+   * The earliest output bound over all actors, as if every raisable one were
+   * read again: the least raisable one is read until the least is one just
+   * read. (A read only raises a raisable bound, so every other actor's bound
+   * is at least the one found.)
+   */
+  private earliestOutputNs(): number {
+    for (let limiting = this.outputs.peek(); limiting >= 0; limiting = this.outputs.peek()) {
+      if (this.raisable[limiting] === 0) return this.outputs.keyOf(limiting);
+      this.readBound(limiting);
+    }
+    return Infinity;
   }
 
   /** 90 % by the migrations requested so far that ended, 10 % by simulated time (only time before any request). */
@@ -221,6 +263,8 @@ export class WorldEngine {
     }
     if (delivery.deliverNs < this.due.keyOf(rank)) this.touched.add(rank);
     this.stale.add(rank);
+    // A counted message waiting bounds what the actor may send: read again.
+    this.readAtRelease[rank] = -1;
   }
 
   /** Re-files a slot under its next step (lazy page data waits for it: it is applied before each step). */
