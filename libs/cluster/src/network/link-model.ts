@@ -188,7 +188,12 @@ export class LinkModel {
     const hb = this.index.get(b);
     const access = (ha === undefined ? 0 : this.accessLatencyNs(ha)) + (hb === undefined ? 0 : this.accessLatencyNs(hb));
     const fabric = ha === undefined || hb === undefined ? 0 : this.topologyNow().fabricLatencyNs(ha, hb);
-    return this.baseLatencyNs + access + fabric + (this.paths.get(pathKey(a, b))?.addedLatencyNs ?? 0);
+    return this.baseLatencyNs + access + fabric + (this.pathOf(a, b)?.addedLatencyNs ?? 0);
+  }
+
+  /** The state set on the path between two hosts (a fault's), if any: no key is built while none is set (the usual run, asked per flow at every re-rating). */
+  private pathOf(a: string, b: string): PathState | undefined {
+    return this.paths.size === 0 ? undefined : this.paths.get(pathKey(a, b));
   }
 
   private accessLatencyNs(h: number): number {
@@ -196,7 +201,7 @@ export class LinkModel {
   }
 
   isPathUp(a: string, b: string): boolean {
-    if (this.paths.get(pathKey(a, b))?.down ?? false) return false;
+    if (this.pathOf(a, b)?.down ?? false) return false;
     const ha = this.requireHost(a);
     const hb = this.requireHost(b);
     return !this.hostDown.has(ha) && !this.hostDown.has(hb) && !this.nicDown.has(ha) && !this.nicDown.has(hb);
@@ -246,7 +251,7 @@ export class LinkModel {
     this.refresh();
     if (!this.isPathUp(flow.spec.sourceHost, flow.spec.destinationHost)) return 0;
     const own = this.rates[flow.index]!;
-    let left = this.paths.get(pathKey(flow.spec.sourceHost, flow.spec.destinationHost))?.capBytesPerSec ?? Infinity;
+    let left = this.pathOf(flow.spec.sourceHost, flow.spec.destinationHost)?.capBytesPerSec ?? Infinity;
     for (let p = this.pathStart[flow.index]!; p < this.pathStart[flow.index + 1]!; p++) {
       const r = this.pathResources[p]!;
       left = Math.min(left, this.capacity[r]! - this.load[r]! + own);
@@ -300,7 +305,7 @@ export class LinkModel {
     this.dirty = false;
     for (const flow of this.flows.values()) {
       const up = this.isPathUp(flow.spec.sourceHost, flow.spec.destinationHost);
-      const pathCap = this.paths.get(pathKey(flow.spec.sourceHost, flow.spec.destinationHost))?.capBytesPerSec ?? Infinity;
+      const pathCap = this.pathOf(flow.spec.sourceHost, flow.spec.destinationHost)?.capBytesPerSec ?? Infinity;
       this.caps[flow.index] = up ? Math.min(flow.spec.capBytesPerSec, pathCap) : 0;
     }
     this.solver.solve(this.flows.size, this.caps, this.pathStart, this.pathResources, this.capacity, this.rates, this.load);
