@@ -161,3 +161,56 @@ describe('ActorSlot: which promise binds a send', () => {
     expect(() => slot.stepAt(100)).toThrow(/before the 200 ns/);
   });
 });
+
+/** Records the page data applied to it, in order. */
+class RecordingActor implements Actor<Note> {
+  readonly applied: number[] = [];
+  readonly received: number[] = [];
+  constructor(readonly id: string) {}
+  receive(message: Note): void {
+    this.received.push(message.bound);
+  }
+  applyLazy(message: Note): void {
+    this.applied.push(message.bound);
+  }
+  advanceTo(): void {}
+  nextWakeNs(): number {
+    return Infinity;
+  }
+  nextOutputNs(): number {
+    return Infinity;
+  }
+}
+
+describe('ActorSlot: page data applied on arrival', () => {
+  it('applies at once what nothing waits before, and keeps the channel order behind a counted message', () => {
+    const actor = new RecordingActor('host:a');
+    const slot = new ActorSlot<Note>('host:a', 0, () => undefined, { applyLazyOnArrival: true }).attach(actor);
+    slot.deliver(delivery(100, 1, true));
+    expect(actor.applied).toEqual([1]);
+    expect(slot.pendingLazyCount).toBe(0);
+    // A counted message waiting (the data may be for what it sets up): what follows it waits too.
+    slot.deliver(delivery(110, 2, false));
+    slot.deliver(delivery(120, 3, true));
+    expect(actor.applied).toEqual([1]);
+    expect(slot.pendingLazyCount).toBe(1);
+    slot.stepAt(110);
+    expect(actor.received).toEqual([2]);
+    // The counted message taken, the channel still holds page data: a newer one queues behind it.
+    slot.deliver(delivery(130, 4, true));
+    expect(actor.applied).toEqual([1]);
+    slot.stepAt(130);
+    expect(actor.applied).toEqual([1, 3, 4]);
+    slot.deliver(delivery(140, 5, true));
+    expect(actor.applied).toEqual([1, 3, 4, 5]);
+  });
+
+  it('without the option, page data waits for a step or an explicit apply', () => {
+    const actor = new RecordingActor('host:a');
+    const slot = new ActorSlot<Note>('host:a', 0, () => undefined).attach(actor);
+    slot.deliver(delivery(100, 1, true));
+    expect(actor.applied).toEqual([]);
+    slot.applyLazyUpTo(100);
+    expect(actor.applied).toEqual([1]);
+  });
+});

@@ -102,6 +102,14 @@ export class ActorSlot<M> implements Outbound<M> {
   deliver(delivery: Delivery<M>): void {
     if (delivery.lazy) {
       let channel = this.lazy.get(delivery.fromRank);
+      if (this.options.applyLazyOnArrival === true && this.counted.size === 0 && (channel === undefined || !channel.waiting)) {
+        // Nothing before it to wait for: no counted message (it could be the one the data is for) and no page data
+        // of the same channel. Applied at once, while it is still in the cache.
+        this.actor.applyLazy(delivery.message);
+        this.promiseFresh = false;
+        this.releasePromise();
+        return;
+      }
       if (channel === undefined) {
         channel = { items: [], head: 0, waiting: false };
         this.lazy.set(delivery.fromRank, channel);
@@ -282,6 +290,15 @@ export class ActorSlot<M> implements Outbound<M> {
 export interface ActorSlotOptions {
   /** Ask the actor for its lookahead promise after every step, not only where a window or an input needs it (tests). */
   promiseEveryStep?: boolean;
+  /**
+   * Apply page data (lazy messages) as it arrives, unless a counted message
+   * or earlier page data of its channel is waiting: lazy messages change only
+   * state a later counted message of their channel reads (see `Actor`), so
+   * when they are applied is not seen. The in-process engine sets it (the
+   * data is applied while still in the cache); where a runtime cannot know
+   * that nothing is still on its way before it, it does not.
+   */
+  applyLazyOnArrival?: boolean;
 }
 
 function describe(message: unknown): string {

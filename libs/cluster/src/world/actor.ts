@@ -21,10 +21,11 @@
  * - **Lazy messages** (page data of a pre-copy stream) change only state the
  *   recipient reads when a later counted message from the same sender asks
  *   for it (the switchover check). They are applied with `applyLazy`, with no
- *   time, may arrive after the recipient has moved past their delivery time,
- *   and never make the recipient send anything. This is what lets the
- *   services synchronise on control messages only (few windows), not on
- *   every page batch.
+ *   time, may arrive after the recipient has moved past their delivery time
+ *   (or be applied before it: the engine applies them on arrival when no
+ *   counted message waits before them), and never make the recipient send
+ *   anything. This is what lets the services synchronise on control messages
+ *   only (few windows), not on every page batch.
  * - `nextOutputNs()` is a lower bound on the time of the next counted message
  *   the actor would send if it got no more input: once given, it holds until
  *   an input reaches the actor. The services' windows are built from it

@@ -91,7 +91,7 @@ export class WorldEngine {
   ) {
     this.world = new VariantWorld(scenario, variant, seed, options.hooks);
     const sink = (delivery: Delivery<ClusterMessage>) => this.route(delivery);
-    const slotOptions = { promiseEveryStep: options.promiseEveryStep };
+    const slotOptions = { promiseEveryStep: options.promiseEveryStep, applyLazyOnArrival: true };
     const controllerSlot = new ActorSlot<ClusterMessage>(CONTROLLER_ID, 0, sink, slotOptions);
     this.controller = this.world.createController(controllerSlot);
     this.slots.push(controllerSlot.attach(this.controller));
@@ -241,7 +241,9 @@ export class WorldEngine {
    * not stepped since (a destination steps only at a migration's start and
    * switchover): every actor with work before `nowNs` has stepped, so this is
    * what their next step would apply first, and the batches are freed while
-   * young instead of piling up for the length of a migration.
+   * young instead of piling up for the length of a migration. Most page data
+   * never waits here: the slots apply it on arrival unless a counted message
+   * waits before it (`applyLazyOnArrival`).
    */
   private flushLazy(nowNs: number): void {
     for (const rank of this.lazyPending) {
@@ -255,10 +257,11 @@ export class WorldEngine {
     this.stats.messages += 1;
     const rank = this.ranks.get(delivery.to);
     if (rank === undefined) throw new WorldError('WORLD_UNKNOWN_ACTOR', `${delivery.from} sent ${delivery.message.kind} to unknown ${delivery.to}`);
-    this.slots[rank]!.deliver(delivery);
+    const slot = this.slots[rank]!;
+    slot.deliver(delivery);
     if (delivery.lazy) {
       this.stats.lazyMessages += 1;
-      this.lazyPending.add(rank);
+      if (slot.pendingLazyCount > 0) this.lazyPending.add(rank);
       return;
     }
     if (delivery.deliverNs < this.due.keyOf(rank)) this.touched.add(rank);
