@@ -63,4 +63,15 @@ describe('grouped page versions', () => {
     expect(grouped.get(4000)).toBe(9);
     expect(grouped.get(100)).toBe(2);
   });
+
+  it('in-order batches that end inside groups leave no chunk behind: the store stays at its first chunks however many batches come', () => {
+    const pages = 32 * 4096;
+    const grouped = new GroupedPageVersions(pages);
+    // 1,023-page batches (a 4 MiB batch of 4 KiB pages): each ends inside a group the next one completes.
+    for (let start = 0; start < pages; start += 1023) grouped.fill(start, Math.min(pages, start + 1023), 1);
+    const flat = allocateVersions(pages, 0).fill(1, 0, pages);
+    expect(grouped.digest()).toBe(versionsDigest(flat));
+    // A byte and a chunk number per group, and the first 64 chunks made room for (not one per batch).
+    expect(grouped.modelBytes()).toBe(4096 * 5 + 64 * 32);
+  });
 });

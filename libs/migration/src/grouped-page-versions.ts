@@ -17,8 +17,8 @@ const FIRST_CHUNK_CAPACITY = 64;
  * `digest()` equals `versionsDigest` of that array.
  *
  * Every page starts absent. A chunk is never handed back while the store
- * lives (a group that turns uniform again through a whole-group `fill`
- * frees its chunk for the next group that needs one).
+ * lives (a group that turns uniform again through a `fill` frees its chunk
+ * for the next group that needs one).
  */
 export class GroupedPageVersions {
   /** Pages, padded to whole groups (as `allocateVersions` pads a flat array). */
@@ -78,14 +78,25 @@ export class GroupedPageVersions {
     if (end > endFull << 5) this.fillPart(endFull << 5, end, version);
   }
 
-  /** `fill` inside one group. */
+  /**
+   * `fill` inside one group. A fill that leaves the group's pages at one
+   * version gives its chunk back (in order, a batch ends inside a group and
+   * the next one fills the rest: the group is a chunk only between them).
+   */
   private fillPart(start: number, end: number, version: number): void {
     const group = start >>> 5;
     const groupStart = group << 5;
     const chunk = this.chunkOf[group]!;
     if (chunk === 0 && this.uniform[group] === version) return;
-    const base = (chunk === 0 ? this.splitGroup(group) : chunk - 1) * GROUP_PAGES - groupStart;
+    const index = chunk === 0 ? this.splitGroup(group) : chunk - 1;
+    const base = index * GROUP_PAGES - groupStart;
     this.chunks.fill(version, base + start, base + end);
+    const words = this.chunkWords;
+    const pattern = Math.imul(version, 0x01010101) >>> 0;
+    for (let k = index << 3, last = k + 8; k < last; k++) if (words[k] !== pattern) return;
+    this.uniform[group] = version;
+    this.chunkOf[group] = 0;
+    this.freeChunks.push(index);
   }
 
   /**
