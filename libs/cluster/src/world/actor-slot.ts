@@ -39,7 +39,7 @@ export class ActorSlot<M> implements Outbound<M> {
   private seq = 0;
   /** Time of the latest step (or -1): a counted message for an earlier time is a causality error. */
   private steppedNs = -1;
-  /** The actor's `nextOutputNs()` after its previous step, and whether this step received input. */
+  /** The promise that binds the actor (see the class comment). */
   private promisedOutputNs = 0;
   /** Whether `promisedOutputNs` is still what the actor would answer: nothing reached it, nor did it step, since it was read. */
   private promiseFresh = false;
@@ -102,9 +102,10 @@ export class ActorSlot<M> implements Outbound<M> {
   deliver(delivery: Delivery<M>): void {
     if (delivery.lazy) {
       let channel = this.lazy.get(delivery.fromRank);
-      if (this.options.applyLazyOnArrival === true && this.counted.size === 0 && (channel === undefined || !channel.waiting)) {
+      const ready = this.counted.size === 0 && (channel === undefined || !channel.waiting) && delivery.fromRank !== this.rank;
+      if (this.options.applyLazyOnArrival === true && ready) {
         // Nothing before it to wait for: no counted message (it could be the one the data is for) and no page data
-        // of the same channel. Applied at once, while it is still in the cache.
+        // of the same channel (nor is the sender this actor, mid-step). Applied at once, while still in the cache.
         this.actor.applyLazy(delivery.message);
         this.promiseFresh = false;
         this.releasePromise();
