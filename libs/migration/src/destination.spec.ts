@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MigrationDestination } from './destination';
 import type { PageBatch } from './page-batch';
-import { recycleBuffer } from './page-array-pool';
+import { recycleBuffer } from '@migsim/mmu';
 import { allocateVersions, versionsDigest } from './page-version';
 
 const LAYOUT = { slots: [{ id: 0, baseGfn: 0, npages: 64 }] };

@@ -2,7 +2,7 @@ import { MigrationError } from './errors';
 import type { PageBatch } from './page-batch';
 import { GroupedPageVersions } from './grouped-page-versions';
 import { ABSENT_PAGE_VERSION } from './page-version';
-import { recycleBuffer, takeZeroedBuffer } from './page-array-pool';
+import { recycleBuffer, takeZeroedBuffer } from '@migsim/mmu';
 import { RamLayout, type RamLayoutSpec } from './ram-layout';
 import type { SwitchoverCheck, SwitchoverVerification } from './switchover-check';
 

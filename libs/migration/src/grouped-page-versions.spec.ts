@@ -64,6 +64,20 @@ describe('grouped page versions', () => {
     expect(grouped.get(100)).toBe(2);
   });
 
+  it('a released store gives its arrays back, and the next one starts with every page absent', () => {
+    // 65,536 groups: arrays large enough for the pool.
+    const pages = 32 * 65_536;
+    const first = new GroupedPageVersions(pages);
+    first.fill(0, pages, 3);
+    first.fill(100, 101, 7);
+    first.release();
+    expect(first.length).toBe(0);
+    const second = new GroupedPageVersions(pages);
+    expect(second.countAbsent(0, pages)).toBe(pages);
+    expect(second.digest()).toBe(versionsDigest(allocateVersions(pages, 0)));
+    expect([second.get(0), second.get(100), second.get(pages - 1)]).toEqual([ABSENT_PAGE_VERSION, ABSENT_PAGE_VERSION, ABSENT_PAGE_VERSION]);
+  });
+
   it('in-order batches that end inside groups leave no chunk behind: the store stays at its first chunks however many batches come', () => {
     const pages = 32 * 4096;
     const grouped = new GroupedPageVersions(pages);

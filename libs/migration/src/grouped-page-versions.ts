@@ -1,4 +1,4 @@
-import { recycleBuffer, takeUnclearedBuffer } from './page-array-pool';
+import { recycleBuffer, takeUnclearedBuffer, takeZeroedBuffer } from '@migsim/mmu';
 import { ABSENT_PAGE_VERSION, INITIAL_PAGE_VERSION, isNewerPageVersion } from './page-version';
 import { INITIAL_VERSION_WORD, versionWordShare } from './version-words';
 
@@ -21,23 +21,27 @@ const FIRST_CHUNK_CAPACITY = 64;
  * for the next group that needs one).
  */
 export class GroupedPageVersions {
-  /** Pages, padded to whole groups (as `allocateVersions` pads a flat array). */
-  readonly length: number;
-  private readonly groupCount: number;
+  private groupCount: number;
   /** The version of every page of a group without a chunk. */
-  private readonly uniform: Uint8Array;
+  private uniform: Uint8Array;
   /** A group's chunk number + 1, or 0 for none. */
-  private readonly chunkOf: Uint32Array;
+  private chunkOf: Uint32Array;
   private chunks: Uint8Array = new Uint8Array(0);
   private chunkWords: Uint32Array = new Uint32Array(0);
   private chunkCount = 0;
   private readonly freeChunks: number[] = [];
 
   constructor(pages: number) {
-    this.groupCount = Math.ceil(pages / GROUP_PAGES);
-    this.length = this.groupCount * GROUP_PAGES;
-    this.uniform = new Uint8Array(this.groupCount);
-    this.chunkOf = new Uint32Array(this.groupCount);
+    const groups = Math.ceil(pages / GROUP_PAGES);
+    this.groupCount = groups;
+    // Both from the pool, cleared: every page absent (version 0), no chunk.
+    this.uniform = new Uint8Array(takeZeroedBuffer(groups), 0, groups);
+    this.chunkOf = new Uint32Array(takeZeroedBuffer(groups * 4), 0, groups);
+  }
+
+  /** Pages, padded to whole groups (as `allocateVersions` pads a flat array). */
+  get length(): number {
+    return this.groupCount * GROUP_PAGES;
   }
 
   get(index: number): number {
@@ -191,15 +195,18 @@ export class GroupedPageVersions {
     return this.uniform.byteLength + this.chunkOf.byteLength + this.chunks.byteLength;
   }
 
-  /** Gives the chunk storage back for reuse; the store is empty afterwards. */
+  /** Gives every array back for reuse; the store holds no page afterwards. */
   release(): void {
     if (this.chunks.byteLength > 0) recycleBuffer(this.chunks.buffer);
+    recycleBuffer(this.uniform.buffer);
+    recycleBuffer(this.chunkOf.buffer);
     this.chunks = new Uint8Array(0);
     this.chunkWords = new Uint32Array(0);
     this.chunkCount = 0;
     this.freeChunks.length = 0;
-    this.uniform.fill(ABSENT_PAGE_VERSION);
-    this.chunkOf.fill(0);
+    this.groupCount = 0;
+    this.uniform = new Uint8Array(0);
+    this.chunkOf = new Uint32Array(0);
   }
 
   /** Gives a uniform group a chunk holding its version in every page; returns the chunk's number. */

@@ -1,5 +1,5 @@
 import { popcount32, setBitRange } from './bit-ops';
-import { recycleBuffer, takeZeroedBuffer } from './page-array-pool';
+import { recycleBuffer, takeZeroedBuffer } from '@migsim/mmu';
 import type { RamLayout } from './ram-layout';
 
 /**

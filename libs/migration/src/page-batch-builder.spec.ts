@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MigrationBitmap } from './migration-bitmap';
-import { recycleBuffer } from './page-array-pool';
+import { recycleBuffer } from '@migsim/mmu';
 import { NEXT_PAGE_VERSION, versionsDigest } from './page-version';
 import { PageBatchBuilder } from './page-batch-builder';
 import { NORMAL_PAGE_WIRE_BYTES, ZERO_PAGE_WIRE_BYTES } from './qemu-constants';

@@ -18,7 +18,7 @@
  * not the version, is what drives re-sending.
  */
 
-import { takeFilledBuffer } from './page-array-pool';
+import { takeFilledBuffer } from '@migsim/mmu';
 import { INITIAL_VERSION_WORD, versionWordShare } from './version-words';
 
 export const ABSENT_PAGE_VERSION = 0;

@@ -1,5 +1,5 @@
 import { setBitRange } from './bit-ops';
-import { recycleBuffer, takeUnclearedBuffer, takeZeroedBuffer } from './page-array-pool';
+import { recycleBuffer, takeUnclearedBuffer, takeZeroedBuffer } from '@migsim/mmu';
 import { allocateVersions, INITIAL_PAGE_VERSION, versionsDigest, type UnwrittenPages } from './page-version';
 import type { RamLayout } from './ram-layout';
 

@@ -22,6 +22,22 @@ describe('dirty logging (kvm_mmu_slot_apply_flags, KVM_GET_DIRTY_LOG, KVM_CLEAR_
     expect(mmu.getDirtyLog(0).dirtyPageCount).toBe(10);
   });
 
+  it("a disabled slot's bitmap goes back to the pool and the next VM's log starts clean", () => {
+    // 2 GiB: a 64 KiB bitmap (16 words per 2M region), large enough for the pool.
+    const pages = 1024 * PAGES_PER_2M;
+    const first = vm({ pml: true }, pages);
+    first.setDirtyLogging(0, true);
+    first.accessRange(0, pages, true);
+    first.setDirtyLogging(0, false);
+    const second = vm({ pml: true }, pages);
+    second.setDirtyLogging(0, true);
+    second.accessRange(5, 3, true);
+    const log = second.getDirtyLog(0);
+    expect(log.dirtyPageCount).toBe(3);
+    expect(log.bitmap[0]).toBe(0b111 << 5);
+    expect(log.bitmap.reduce((sum, word) => sum + (word === 0 ? 0 : 1), 0)).toBe(1);
+  });
+
   it('enable without PML write-protects every leaf', () => {
     const mmu = vm({ pml: false, eagerSplit: true });
     mmu.setDirtyLogging(0, true);

@@ -4,6 +4,7 @@ import { MmuError } from './errors';
 import { LockedWalk } from './mmu-lock';
 import type { MmuContext } from './mmu-context';
 import { F_HUGE_WRITABLE, F_UNIFORM_DIRTY, F_UNIFORM_WRITABLE, G_WRITABLE, R_HUGE_2M, R_IN_1G, R_TABLE } from './region-state';
+import { takeZeroedBuffer } from './page-array-pool';
 import type { OperationReport } from './reports';
 import type { SlotState } from './slot-state';
 import { isUniform, leafTable, splitHuge1g } from './spte-ops';
@@ -23,7 +24,9 @@ export function lockedWalk(ctx: MmuContext, budgetNs = ctx.costs.lockHoldBeforeY
  * write-protect everything; one TLB flush for the slot.
  */
 export function enableLogging(ctx: MmuContext, slot: SlotState): OperationReport {
-  slot.dirtyBitmap = new Uint32Array(slot.regionCount * WORDS_PER_REGION);
+  // A 16 GiB slot's bitmap is 512 KiB: from the pool (a migration that ended gave one back), cleared.
+  const words = slot.regionCount * WORDS_PER_REGION;
+  slot.dirtyBitmap = new Uint32Array(takeZeroedBuffer(words * 4), 0, words);
   slot.dirtyRegions = new Uint32Array(Math.ceil(slot.regionCount / 32));
   slot.logging = true;
   ctx.syncPmlBuffers();

@@ -13,3 +13,4 @@ export { DEFAULT_COSTS, costModel, tlbFlushCostNs, type CostModel } from './cost
 export { MmuError, type MmuErrorCode } from './errors';
 export type { AccessBatchResult, Coverage, MmuCounters, OperationReport } from './reports';
 export { VmMmu, type BackingRange, type MemslotSpec, type SpteInfo, type VmMmuOptions } from './vm-mmu';
+export { recycleBuffer, takeFilledBuffer, takeUnclearedBuffer, takeZeroedBuffer } from './page-array-pool';

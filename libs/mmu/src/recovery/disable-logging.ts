@@ -1,6 +1,7 @@
 import { lockedWalk } from '../dirty-log';
 import type { RecoveryStrategy } from '../kernel-profile';
 import type { MmuContext } from '../mmu-context';
+import { recycleBuffer } from '../page-array-pool';
 import type { OperationReport } from '../reports';
 import type { SlotState } from '../slot-state';
 import { recoverInPlace } from './recover-in-place';
@@ -24,6 +25,7 @@ export function effectiveStrategy(ctx: MmuContext): RecoveryStrategy {
  */
 export function disableLogging(ctx: MmuContext, slot: SlotState): OperationReport {
   slot.logging = false;
+  if (slot.dirtyBitmap !== null) recycleBuffer(slot.dirtyBitmap.buffer);
   slot.dirtyBitmap = null;
   slot.dirtyRegions = null;
   ctx.syncPmlBuffers();

@@ -1,6 +1,7 @@
 /**
  * Reuse of the per-page arrays of migrations that ended (page versions,
- * written bits, migration bitmaps, destination chunks). A 16 GiB VM's
+ * written bits, migration bitmaps and destination page stores in
+ * libs/migration, KVM dirty bitmaps here). A 16 GiB VM's
  * arrays are megabytes each; a fresh allocation costs the host one page
  * fault per 4 KiB on first touch and keeps the garbage collector busy with
  * external memory, while a recycled buffer is only cleared. Contents never
