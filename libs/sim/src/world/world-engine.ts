@@ -76,7 +76,7 @@ export class WorldEngine {
   private readonly outputs: IndexedMinHeap;
   /** Per actor: its slot's `promiseReleases` when its bound was read, or -1 when it must be read again (a counted message came). */
   private readonly readAtRelease: Int32Array;
-  /** Per actor: 1 when its bound in `outputs` still holds but a read now could raise it (see `windowBoundNs`). */
+  /** Per actor: 1 when its bound in `outputs` still holds but a read now could raise it (see `earliestOutputNs`). */
   private readonly raisable: Uint8Array;
   /** Actors with page data waiting (see `flushLazy`). */
   private readonly lazyPending = new Set<number>();
