@@ -162,18 +162,12 @@ export class PageBatchBuilder {
     // Pages the guest never wrote since the start are still at the initial version: no need to read them.
     const written = this.pages.written;
     const runIsInitial = this.runVersion === INITIAL_PAGE_VERSION;
-    // Where the walk must stop whatever the words hold: the budget (a word is taken whole only while its last page
-    // would start under it) and the zero share (its words go by `takeZeroWords`).
-    const bytes = this.bytes;
-    const room = maxBytes - bytes - 31 * NORMAL_PAGE_WIRE_BYTES;
-    let byBudget = room > 0 ? Math.min(end - from, Math.ceil(room / (32 * NORMAL_PAGE_WIRE_BYTES))) : 0;
-    // The division's rounding put right with the walk's own test (whole byte counts: exact sums).
-    while (byBudget > 0 && !(bytes + (byBudget - 1) * 32 * NORMAL_PAGE_WIRE_BYTES + 31 * NORMAL_PAGE_WIRE_BYTES < maxBytes)) byBudget--;
-    while (from + byBudget < end && bytes + byBudget * 32 * NORMAL_PAGE_WIRE_BYTES + 31 * NORMAL_PAGE_WIRE_BYTES < maxBytes) byBudget++;
-    const byZero = zeroStart === Number.POSITIVE_INFINITY ? end : Math.floor(zeroStart / 32);
-    const limit = Math.min(from + byBudget, byZero);
+    // The zero share's words go by `takeZeroWords`; a word is taken whole only while its last page would start
+    // under the budget.
+    const limit = zeroStart === Number.POSITIVE_INFINITY ? end : Math.min(end, Math.floor(zeroStart / 32));
+    let bytes = this.bytes;
     let w = from;
-    while (w < limit && words[w] === FULL_WORD) {
+    while (w < limit && words[w] === FULL_WORD && bytes + 31 * NORMAL_PAGE_WIRE_BYTES < maxBytes) {
       if (written[w] === 0) {
         // Never written: every page at the initial version (its versions may not even be set up).
         if (!runIsInitial) break;
@@ -189,6 +183,7 @@ export class PageBatchBuilder {
         if (!uniform) break;
       }
       words[w] = 0;
+      bytes += 32 * NORMAL_PAGE_WIRE_BYTES;
       w++;
     }
     const pages = (w - from) * 32;
@@ -197,7 +192,7 @@ export class PageBatchBuilder {
     this.rangeLength += pages;
     this.runLength += pages;
     this.normal += pages;
-    this.bytes = bytes + pages * NORMAL_PAGE_WIRE_BYTES;
+    this.bytes = bytes;
     return w;
   }
 

@@ -107,7 +107,6 @@ export class ActorSlot<M> implements Outbound<M> {
         // Nothing before it to wait for: no counted message (it could be the one the data is for) and no page data
         // of the same channel (nor is the sender this actor, mid-step). Applied at once, while still in the cache.
         this.actor.applyLazy(delivery.message);
-        this.promiseFresh = false;
         this.releasePromise();
         return;
       }
@@ -200,7 +199,6 @@ export class ActorSlot<M> implements Outbound<M> {
       channel.head = head;
     }
     if (this.lazyCount !== before) {
-      this.promiseFresh = false;
       this.releasePromise();
     }
   }
@@ -240,7 +238,9 @@ export class ActorSlot<M> implements Outbound<M> {
     return this.releases;
   }
 
+  /** An input reached the actor: what it promised before neither holds nor is what it would answer now. */
   private releasePromise(): void {
+    this.promiseFresh = false;
     this.promiseBinds = false;
     this.releases += 1;
   }
@@ -283,7 +283,6 @@ export class ActorSlot<M> implements Outbound<M> {
   setTime(timeNs: number): void {
     this.nowNs = timeNs;
     this.promisedOutputNs = 0;
-    this.promiseFresh = false;
     this.releasePromise();
   }
 }
