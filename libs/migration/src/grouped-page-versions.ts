@@ -1,6 +1,6 @@
 import { recycleBuffer, takeUnclearedBuffer, takeZeroedBuffer } from '@migsim/mmu';
 import { ABSENT_PAGE_VERSION, INITIAL_PAGE_VERSION, isNewerPageVersion } from './page-version';
-import { INITIAL_VERSION_WORD, versionWordShare } from './version-words';
+import { foldVersionWord, GROUP_FOLD_SEED, INITIAL_VERSION_WORD, UNIFORM_GROUP_FOLD, versionGroupShare } from './version-words';
 
 const GROUP_PAGES = 32;
 /** Chunks made room for at first: grows by doubling. */
@@ -159,22 +159,23 @@ export class GroupedPageVersions {
   /** `versionsDigest` of the flat array these versions stand for, a group at a time. */
   digest(): number {
     let sum = 0;
+    const words = this.chunkWords;
     for (let group = 0; group < this.groupCount; group++) {
       const chunk = this.chunkOf[group]!;
-      const firstWord = group << 3;
       if (chunk === 0) {
         const version = this.uniform[group]!;
-        if (version === INITIAL_PAGE_VERSION) continue;
-        const word = Math.imul(version, 0x01010101) >>> 0;
-        for (let k = 0; k < 8; k++) sum = (sum + versionWordShare(firstWord + k, word)) | 0;
-      } else {
-        const words = this.chunkWords;
-        const base = (chunk - 1) << 3;
-        for (let k = 0; k < 8; k++) {
-          const word = words[base + k]!;
-          if (word !== INITIAL_VERSION_WORD) sum = (sum + versionWordShare(firstWord + k, word)) | 0;
-        }
+        if (version !== INITIAL_PAGE_VERSION) sum = (sum + versionGroupShare(group, UNIFORM_GROUP_FOLD[version]!)) | 0;
+        continue;
       }
+      const base = (chunk - 1) << 3;
+      let hash = GROUP_FOLD_SEED;
+      let initial = true;
+      for (let k = 0; k < 8; k++) {
+        const word = words[base + k]!;
+        if (word !== INITIAL_VERSION_WORD) initial = false;
+        hash = foldVersionWord(hash, word);
+      }
+      if (!initial) sum = (sum + versionGroupShare(group, hash)) | 0;
     }
     return sum >>> 0;
   }

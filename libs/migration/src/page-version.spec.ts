@@ -64,6 +64,15 @@ describe('page versions', () => {
     expect(versionsDigest(versions)).not.toBe(before);
   });
 
+  it('the digest depends on where a version is inside a group of 32 pages (two words of a group swapped)', () => {
+    const versions = allocateVersions(64, 1);
+    versions.fill(3, 0, 4);
+    const before = versionsDigest(versions);
+    versions.fill(1, 0, 4);
+    versions.fill(3, 4, 8);
+    expect(versionsDigest(versions)).not.toBe(before);
+  });
+
   it('a page absent (version 0) and a page at the initial version digest differently', () => {
     const versions = allocateVersions(64, 1);
     const before = versionsDigest(versions);

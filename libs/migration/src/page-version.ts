@@ -19,7 +19,7 @@
  */
 
 import { takeFilledBuffer } from '@migsim/mmu';
-import { INITIAL_VERSION_WORD, versionWordShare } from './version-words';
+import { foldVersionWord, GROUP_FOLD_SEED, INITIAL_VERSION_WORD, versionGroupShare } from './version-words';
 
 export const ABSENT_PAGE_VERSION = 0;
 export const INITIAL_PAGE_VERSION = 1;
@@ -60,32 +60,25 @@ export interface UnwrittenPages {
 }
 
 /**
- * A 32-bit digest of a version array: the sum (mod 2^32) over its 32-bit
- * words (4 pages each) of a mix of the word and its position, leaving out
- * words whose four pages are all at the initial version. Equal arrays give
- * equal digests; two arrays that differ collide with probability about
- * 2^-32. Leaving out the initial words is what lets a source skip every
- * group of 32 pages its guest never wrote (`unwritten`) without reading
- * them, and a destination skip its groups still at the initial version
- * (`GroupedPageVersions.digest`): the digests at a switchover then cost in
- * proportion to the pages written, not to the VM's size. With `absentMask` (one bit per page), pages whose bit is
+ * A 32-bit digest of a version array: the sum (mod 2^32) over its groups of
+ * 32 pages (8 32-bit words) of a mix of the group's folded words and its
+ * position (see version-words.ts), leaving out groups whose 32 pages are
+ * all at the initial version. Equal arrays give equal digests; two arrays
+ * that differ collide with probability about 2^-32. Leaving out the initial
+ * groups is what lets a source skip every group of 32 pages its guest never
+ * wrote (`unwritten`) without reading them, and a destination skip its
+ * groups still at the initial version (`GroupedPageVersions.digest`): the
+ * digests at a switchover then cost in proportion to the pages written, not
+ * to the VM's size. With `absentMask` (one bit per page), pages whose bit is
  * set count as absent: that is what a post-copy destination holds for pages
  * still to come.
  */
 export function versionsDigest(versions: Uint8Array, absentMask?: Uint32Array, unwritten?: UnwrittenPages): number {
   const words = new Uint32Array(versions.buffer, versions.byteOffset, versions.length >>> 2);
   const n = words.length;
-  let sum = 0;
-  if (absentMask === undefined && unwritten === undefined) {
-    for (let i = 0; i < n; i++) {
-      const word = words[i]!;
-      if (word !== INITIAL_VERSION_WORD) sum = (sum + versionWordShare(i, word)) | 0;
-    }
-    return sum >>> 0;
-  }
-  // By groups of 32 pages (8 version words, one mask or written word).
   const written = unwritten?.written;
   const initialGroups = unwritten === undefined ? 0 : unwritten.initialPages >>> 5;
+  let sum = 0;
   for (let first = 0; first < n; first += 8) {
     const group = first >>> 3;
     const mask = absentMask === undefined ? 0 : (absentMask[group] ?? 0);
@@ -93,18 +86,25 @@ export function versionsDigest(versions: Uint8Array, absentMask?: Uint32Array, u
     const unwrittenGroup = group < initialGroups && (written![group] ?? 1) === 0;
     if (mask === 0 && unwrittenGroup) continue;
     const end = Math.min(first + 8, n);
+    let hash = GROUP_FOLD_SEED;
+    let initial = true;
     for (let i = first; i < end; i++) {
       let word = unwrittenGroup ? INITIAL_VERSION_WORD : words[i]!;
-      if (mask !== 0) {
-        const nibble = (mask >>> ((i & 7) << 2)) & 0xf;
-        if (nibble & 1) word &= 0xffffff00;
-        if (nibble & 2) word &= 0xffff00ff;
-        if (nibble & 4) word &= 0xff00ffff;
-        if (nibble & 8) word &= 0x00ffffff;
-        word >>>= 0;
-      }
-      if (word !== INITIAL_VERSION_WORD) sum = (sum + versionWordShare(i, word)) | 0;
+      if (mask !== 0) word = maskAbsent(word, (mask >>> ((i & 7) << 2)) & 0xf);
+      if (word !== INITIAL_VERSION_WORD) initial = false;
+      hash = foldVersionWord(hash, word);
     }
+    if (!initial) sum = (sum + versionGroupShare(group, hash)) | 0;
   }
   return sum >>> 0;
+}
+
+/** `word` with the pages whose bit is set in `nibble` (its 4 pages' absent bits) at version 0. */
+function maskAbsent(word: number, nibble: number): number {
+  if (nibble === 0) return word;
+  if (nibble & 1) word &= 0xffffff00;
+  if (nibble & 2) word &= 0xffff00ff;
+  if (nibble & 4) word &= 0xff00ffff;
+  if (nibble & 8) word &= 0x00ffffff;
+  return word >>> 0;
 }
