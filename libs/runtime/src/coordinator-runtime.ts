@@ -2,7 +2,7 @@ import { ActorSlot, assembleVariantReport, CONTROLLER_ID, hostOfActor, type Clus
 import type { VariantReport } from '@migsim/report';
 import type { RunWorlds } from './run-worlds';
 import { finiteOrNull } from './shard-runtime';
-import { COORDINATOR, type MailItem, type RunFactsV1, type RunFinishV1, type WindowDoneV1, type WindowOpenV1 } from '@migsim/protocol';
+import { COORDINATOR, type MailItem, type PageStreamV1, type RunFactsV1, type RunFinishV1, type WindowDoneV1, type WindowOpenV1 } from '@migsim/protocol';
 
 /** The earliest delivery of a counted message among `items` (Infinity: none). */
 function earliestCounted(items: readonly MailItem[] | undefined): number {
@@ -51,6 +51,8 @@ export class CoordinatorRuntime {
   private readonly done = new Map<string, WindowDoneV1>();
   private readonly facts = new Map<string, RunFactsV1>();
   private outgoing = new Map<string, MailItem[]>();
+  /** Page streams from shard to shard, forwarded packed as they came (nothing here reads page data). */
+  private outgoingStreams = new Map<string, PageStreamV1[]>();
   private controllerMail: MailItem[] = [];
   /** Where the running controller stops: its bound, or sooner once it sent something. */
   private controllerLimitNs = 0;
@@ -117,6 +119,11 @@ export class CoordinatorRuntime {
     for (const bag of done.mail) {
       if (bag.to === COORDINATOR) this.controllerMail.push(...bag.items);
       else this.mailTo(bag.to).push(...bag.items);
+      if (bag.streams === undefined || bag.streams.length === 0) continue;
+      if (bag.to === COORDINATOR) throw new Error(`shard ${done.shard} sent page data to the coordinator`);
+      const streams = this.outgoingStreams.get(bag.to);
+      if (streams === undefined) this.outgoingStreams.set(bag.to, [...bag.streams]);
+      else streams.push(...bag.streams);
     }
     if (this.done.size < this.shardIds.length) return undefined;
     if (this.final && this.everyPartyThrough()) return { kind: 'finish', messages: this.shardIds.map((shard) => ({ v: 1, type: 'migsim.run-finish', run: this.run, shard })) };
@@ -199,8 +206,17 @@ export class CoordinatorRuntime {
     this.done.clear();
     this.history.push({ window: this.window, boundNs, final });
     const outgoing = this.outgoing;
+    const streams = this.outgoingStreams;
     this.outgoing = new Map();
-    return { kind: 'open', messages: opens.map((open) => ({ ...open, window: this.window, mail: outgoing.get(open.shard) ?? [] })) };
+    this.outgoingStreams = new Map();
+    return {
+      kind: 'open',
+      messages: opens.map((open) => {
+        const withMail = { ...open, window: this.window, mail: outgoing.get(open.shard) ?? [] };
+        const packed = streams.get(open.shard);
+        return packed === undefined ? withMail : { ...withMail, streams: packed };
+      }),
+    };
   }
 
   /** The open of `shard` without its mail; `open` adds the mail and the window's number. */

@@ -1,6 +1,6 @@
 import { ActorSlot, hostActorId, hostOfActor, IndexedMinHeap, LAZY_FLUSH_NS, type ClusterMessage, type Delivery, type HostActor, type HostFacts, type HostLive } from '@migsim/cluster';
 import type { RunWorlds } from './run-worlds';
-import { COORDINATOR, type MailBag, type MailItem, type RunFactsV1, type WindowDoneV1, type WindowOpenV1 } from '@migsim/protocol';
+import { COORDINATOR, packPageStreams, unpackPageStreams, type MailBag, type MailItem, type RunFactsV1, type WindowDoneV1, type WindowOpenV1 } from '@migsim/protocol';
 
 interface LocalHost {
   variant: number;
@@ -28,7 +28,8 @@ interface LocalHost {
  * could reach it) or, once it sent a counted message out (to the
  * coordinator or another shard), until that message could have been
  * answered: its send time plus two of the smallest latency. Everything sent
- * out leaves in the window's done message, grouped by recipient. So a shard
+ * out leaves in the window's done message, grouped by recipient, page data
+ * packed by stream (libs/protocol `packPageStreams`). So a shard
  * synchronises at what it actually sends out, not at each time one of its
  * migrations might switch over.
  */
@@ -92,6 +93,8 @@ export class ShardRuntime {
     if (bound < this.reachedNs) throw new Error(`shard ${this.shard} of run ${this.run}: window ${open.window} ends at ${bound} ns, before the ${this.reachedNs} ns the shard reached`);
     this.limitNs = bound;
     for (const item of open.mail) this.deliverLocal(item.variant, item.delivery);
+    // Page data waits in its channel's order whatever the order it is handed over in (see ActorSlot.deliver).
+    for (const item of unpackPageStreams(open.streams)) this.deliverLocal(item.variant, item.delivery);
     this.rekeyTouched();
     let steps = 0;
     for (let index = this.due.peek(); index >= 0; index = this.due.peek()) {
@@ -113,7 +116,10 @@ export class ShardRuntime {
     this.stale.clear();
     let earliest = Infinity;
     for (const host of this.ordered) if (host.outputNs < earliest) earliest = host.outputNs;
-    const mail: MailBag[] = [...this.outgoing].map(([to, items]) => ({ to, items }));
+    const mail: MailBag[] = [...this.outgoing].map(([to, items]) => {
+      const packed = packPageStreams(items);
+      return packed.streams.length === 0 ? { to, items } : { to, items: packed.items, streams: packed.streams };
+    });
     const live = new Map<number, HostLive[]>();
     // Without a request for news, the hosts keep them (events and samples since their cursors) for a later window.
     for (const host of open.live === false ? [] : this.ordered) {

@@ -1,25 +1,14 @@
 import { CLUSTER_MESSAGE_KINDS, type ClusterMessage } from '@migsim/cluster';
-import { isTransportError } from '@migsim/transport';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clusterMessageArbitraries, clusterMessageArbitrary } from './cluster-arbitraries';
 import { CLUSTER_MESSAGE_DECODERS, decodeClusterMessage } from './cluster-message';
 import { MUTATIONS, mutate } from './json-mutations';
+import { refusal } from './refusal';
 
 /** Through the wire as the services carry it: JSON text, parsed back. */
 function overTheWire<T>(value: T): unknown {
   return JSON.parse(JSON.stringify(value));
-}
-
-/** The message of the MESSAGE_MALFORMED error `action` throws (fails the test on anything else). */
-function refusal(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (isTransportError(error, 'MESSAGE_MALFORMED')) return error.message;
-    throw error;
-  }
-  throw new Error('expected MESSAGE_MALFORMED, but it decoded');
 }
 
 describe('protocol: every cluster message kind has a validator', () => {

@@ -1,19 +1,9 @@
-import { isTransportError } from '@migsim/transport';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clusterDeliveryArbitrary } from './cluster-arbitraries';
 import { decodeDeliveries, decodeDelivery } from './delivery';
 import { MUTATIONS, mutate } from './json-mutations';
-
-function refusal(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (isTransportError(error, 'MESSAGE_MALFORMED')) return error.message;
-    throw error;
-  }
-  throw new Error('expected MESSAGE_MALFORMED, but it decoded');
-}
+import { refusal } from './refusal';
 
 const batchDelivery = () => ({
   from: 'host:src-1',

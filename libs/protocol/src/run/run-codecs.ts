@@ -16,10 +16,15 @@ const mailItems: FieldCheck = (value) => {
   return undefined;
 };
 
+/** Page streams: their packed shape and content are checked by `unpackPageStreams` and `decodeDelivery` where they are taken in. */
+const pageStreams: FieldCheck = (value) => (value === undefined || Array.isArray(value) ? undefined : 'a list of page streams');
+
 const mailBags: FieldCheck = (value) => {
-  if (!Array.isArray(value)) return 'a list of { to, items } mail bags';
+  if (!Array.isArray(value)) return 'a list of { to, items, streams? } mail bags';
   for (const bag of value as MailBag[]) {
-    if (typeof bag !== 'object' || bag === null || typeof bag.to !== 'string' || bag.to === '' || mailItems(bag.items) !== undefined) return 'a list of { to, items } mail bags';
+    if (typeof bag !== 'object' || bag === null || typeof bag.to !== 'string' || bag.to === '' || mailItems(bag.items) !== undefined || pageStreams(bag.streams) !== undefined) {
+      return 'a list of { to, items, streams? } mail bags';
+    }
   }
   return undefined;
 };
@@ -57,6 +62,7 @@ export const windowOpenCodecV1 = defineCodec<WindowOpenV1>('migsim.window-open',
   boundNs: nonNegativeFinite,
   final: boolean,
   mail: mailItems,
+  streams: checks.optional(pageStreams),
   live: checks.optional(boolean),
 });
 

@@ -1,5 +1,6 @@
 import type { ClusterMessage, Delivery, HostFacts, HostLive } from '@migsim/cluster';
 import type { Envelope } from '@migsim/transport';
+import type { PageStreamV1 } from './page-streams';
 
 /** A delivery between two actors of one variant of a run. */
 export interface MailItem {
@@ -42,6 +43,8 @@ export interface WindowOpenV1 extends Envelope<'migsim.window-open', 1> {
   readonly boundNs: number;
   readonly final: boolean;
   readonly mail: readonly MailItem[];
+  /** The page data among that mail, packed by stream (see page-streams.ts; absent: none). */
+  readonly streams?: readonly PageStreamV1[];
   /** Whether the done report carries the hosts' live news (absent: it does). Never changes what is simulated. */
   readonly live?: boolean;
 }
@@ -50,6 +53,8 @@ export interface WindowOpenV1 extends Envelope<'migsim.window-open', 1> {
 export interface MailBag {
   readonly to: string;
   readonly items: readonly MailItem[];
+  /** The page data for that recipient, packed by stream (see page-streams.ts; absent: none). */
+  readonly streams?: readonly PageStreamV1[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ClusterTestHooks, ControllerActor, FaultEntry } from '@migsim/cluster';
-import { decodeDelivery } from '@migsim/protocol';
+import { decodeDelivery, unpackPageStreams } from '@migsim/protocol';
 import type { Report } from '@migsim/report';
 import { runReport } from '@migsim/sim';
 import type { Journal, JsonValue } from '@migsim/transport';
@@ -171,7 +171,10 @@ export class RunCoordinator {
     if (message.type === 'migsim.window-done') {
       if (message.window !== active.runtime.currentWindow) return; // a re-sent report of a window already closed
       // Validated at the edge: every delivery against its message kind (libs/protocol), before it is journaled.
-      for (const [bag, { items }] of message.mail.entries()) items.forEach((item, index) => decodeDelivery(item.delivery, `$.mail[${bag}].items[${index}].delivery`));
+      for (const [bag, { items, streams }] of message.mail.entries()) {
+        items.forEach((item, index) => decodeDelivery(item.delivery, `$.mail[${bag}].items[${index}].delivery`));
+        unpackPageStreams(streams, `$.mail[${bag}].streams`, decodeDelivery);
+      }
       // A replay never reads the live news, so the journal leaves it out. The window is worked out while the
       // entry is on its way to Redis; what it decided goes out only once the entry is in.
       const journaled = this.deps.journal.append(coordinatorJournalKey(message.run), [{ ...message, live: [] } as unknown as JsonValue]);

@@ -1,5 +1,5 @@
 import type { ClusterTestHooks } from '@migsim/cluster';
-import { decodeDelivery } from '@migsim/protocol';
+import { decodeDelivery, unpackPageStreams } from '@migsim/protocol';
 import type { Journal, JsonValue } from '@migsim/transport';
 import { RunWorlds } from '../run-worlds';
 import { ShardRuntime } from '../shard-runtime';
@@ -52,6 +52,7 @@ export class ShardWorker {
       case 'migsim.window-open': {
         // Validated at the edge: every delivery against its message kind (libs/protocol), before anything runs.
         message.mail.forEach((item, index) => decodeDelivery(item.delivery, `$.mail[${index}].delivery`));
+        unpackPageStreams(message.streams, '$.streams', decodeDelivery);
         const runtime = await this.runtime(message.run);
         // Only the next window is an input to keep: the last one is answered again from what it sent, and any
         // other is refused by runWindow. A refused open in the journal would stop every later rebuild of the shard.
