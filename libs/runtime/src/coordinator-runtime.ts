@@ -115,12 +115,13 @@ export class CoordinatorRuntime {
   /** A shard finished a window. Returns the next command once every shard did (undefined until then). */
   onDone(done: WindowDoneV1): CoordinatorCommand | undefined {
     if (done.window !== this.window || this.done.has(done.shard) || !this.shardIds.includes(done.shard)) return undefined;
+    // Page data goes from host to host only: the controllers take none.
+    if (done.mail.some((bag) => bag.to === COORDINATOR && (bag.streams?.length ?? 0) > 0)) throw new Error(`shard ${done.shard} sent page data to the coordinator`);
     this.done.set(done.shard, done);
     for (const bag of done.mail) {
       if (bag.to === COORDINATOR) this.controllerMail.push(...bag.items);
       else this.mailTo(bag.to).push(...bag.items);
       if (bag.streams === undefined || bag.streams.length === 0) continue;
-      if (bag.to === COORDINATOR) throw new Error(`shard ${done.shard} sent page data to the coordinator`);
       const streams = this.outgoingStreams.get(bag.to);
       if (streams === undefined) this.outgoingStreams.set(bag.to, [...bag.streams]);
       else streams.push(...bag.streams);

@@ -6,7 +6,7 @@ import { CoordinatorRuntime, type CoordinatorCommand } from './coordinator-runti
 import { RunWorlds } from './run-worlds';
 import { ShardRuntime } from './shard-runtime';
 import { planShards } from './shard-plan';
-import { runCodecs, unpackPageStreams, type WindowDoneV1, type WindowOpenV1 } from '@migsim/protocol';
+import { COORDINATOR, runCodecs, unpackPageStreams, type WindowDoneV1, type WindowOpenV1 } from '@migsim/protocol';
 
 const scenariosDir = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
 
@@ -47,4 +47,16 @@ describe('page data between shards', () => {
     expect(received).toEqual(sent.slice(0, received.length));
     expect(received).toEqual([...received].sort((a, b) => a - b));
   }, 120_000);
+
+  it('the coordinator refuses page data addressed to itself (the controllers take none)', () => {
+    const file = 'converging-precopy.yaml';
+    const text = readFileSync(`${scenariosDir}${file}`, 'utf8');
+    const scenario = loadScenario(text, `scenarios/${file}`);
+    const shards = planShards(scenario, ['source-0'], ['destination-0']);
+    const coordinator = new CoordinatorRuntime('run', new RunWorlds(text, `scenarios/${file}`, scenario.seed, shards));
+    coordinator.begin();
+    const stream = { variant: 0, from: 'host:h-1', fromRank: 1, to: 'controller', attemptId: 'm#1', batches: [] };
+    const done: WindowDoneV1 = { v: 1, type: 'migsim.window-done', run: 'run', shard: 'source-0', window: 0, reachedNs: 0, earliestOutputNs: null, steps: 0, sent: 0, mail: [{ to: COORDINATOR, items: [], streams: [stream] }], live: [] };
+    expect(() => coordinator.onDone(done)).toThrow('shard source-0 sent page data to the coordinator');
+  });
 });

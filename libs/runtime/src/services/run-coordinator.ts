@@ -1,5 +1,5 @@
 import type { ClusterTestHooks, ControllerActor, FaultEntry } from '@migsim/cluster';
-import { decodeDelivery, unpackPageStreams } from '@migsim/protocol';
+import { COORDINATOR, decodeDelivery, malformedMail, unpackPageStreams } from '@migsim/protocol';
 import type { Report } from '@migsim/report';
 import { runReport } from '@migsim/sim';
 import type { Journal, JsonValue } from '@migsim/transport';
@@ -171,8 +171,9 @@ export class RunCoordinator {
     if (message.type === 'migsim.window-done') {
       if (message.window !== active.runtime.currentWindow) return; // a re-sent report of a window already closed
       // Validated at the edge: every delivery against its message kind (libs/protocol), before it is journaled.
-      for (const [bag, { items, streams }] of message.mail.entries()) {
+      for (const [bag, { to, items, streams }] of message.mail.entries()) {
         items.forEach((item, index) => decodeDelivery(item.delivery, `$.mail[${bag}].items[${index}].delivery`));
+        if (to === COORDINATOR && (streams?.length ?? 0) > 0) throw malformedMail(`$.mail[${bag}].streams: expected none for the coordinator (page data goes from host to host)`);
         unpackPageStreams(streams, `$.mail[${bag}].streams`, decodeDelivery);
       }
       // A replay never reads the live news, so the journal leaves it out. The window is worked out while the
