@@ -4,5 +4,5 @@ export { decodeDeliveries, decodeDelivery } from './cluster/delivery';
 export type { Decoder } from './cluster/rules';
 // The window protocol's envelopes between the coordinator and the shard workers (libs/runtime).
 export * from './run/run-messages';
-export { packPageStreams, unpackPageStreams, type PackedPageBatch, type PageStreamV1 } from './run/page-streams';
+export { packPageStreams, unpackPageStreams } from './run/page-streams';
 export { runCodecs, runStartCodecV1, windowOpenCodecV1, windowDoneCodecV1, runFinishCodecV1, runFactsCodecV1, malformedMail, type RunWireMessage } from './run/run-codecs';

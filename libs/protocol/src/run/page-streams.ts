@@ -1,34 +1,15 @@
-import type { ActorId, ClusterMessage, Delivery } from '@migsim/cluster';
+import type { ClusterMessage, Delivery } from '@migsim/cluster';
 import { malformed } from '../cluster/decode-error';
-import type { MailItem } from './run-messages';
+import type { MailItem, PackedPageBatch, PageStreamV1 } from './run-messages';
 
-/**
- * The window protocol's compact form of page data: one migration stream's
- * `stream.batch` deliveries of one window (one sender, one recipient, one
- * attempt), with what they share written once and each batch as a tuple.
- * A pre-copy stream sends a batch every few milliseconds and a shard's mail
- * is mostly such batches; as `{ variant, delivery }` objects each costs
- * ~450 bytes of JSON, written and parsed by the shard, Redis, the
- * coordinator and the recipient shard, and journaled twice. Packed it costs
- * ~80. `unpackPageStreams` gives back deliveries equal to the packed ones,
- * field for field, each stream's in the order they were sent.
+/*
+ * The window protocol's compact form of page data (`PageStreamV1`, in
+ * run-messages.ts): a pre-copy stream sends a batch every few milliseconds
+ * and a shard's mail is mostly such batches; as `{ variant, delivery }`
+ * objects each costs ~450 bytes of JSON, written and parsed by the shard,
+ * Redis, the coordinator and the recipient shard, and journaled twice.
+ * Packed it costs ~80.
  */
-export interface PageStreamV1 {
-  readonly variant: number;
-  readonly from: ActorId;
-  readonly fromRank: number;
-  readonly to: ActorId;
-  /** The message's `attemptId`, which is also every batch's `migrationId`. */
-  readonly attemptId: string;
-  readonly batches: readonly PackedPageBatch[];
-}
-
-/**
- * One batch: the delivery's `seq`, `sentNs`, `deliverNs`, then the batch's
- * `seq`, `phase`, `syncCount`, `kind`, `ranges`, `versionRuns`,
- * `zeroPageCount`, `normalPageCount` and `wireBytes`.
- */
-export type PackedPageBatch = readonly [number, number, number, number, string, number, string, readonly number[], readonly number[], number, number, number];
 
 const PACKED_FIELDS = 12;
 /** A packable message has exactly `kind`, `attemptId` and `batch`, and its batch exactly these keys (no `urgent`, no `discardRanges`). */

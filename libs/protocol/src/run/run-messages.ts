@@ -1,6 +1,5 @@
-import type { ClusterMessage, Delivery, HostFacts, HostLive } from '@migsim/cluster';
+import type { ActorId, ClusterMessage, Delivery, HostFacts, HostLive } from '@migsim/cluster';
 import type { Envelope } from '@migsim/transport';
-import type { PageStreamV1 } from './page-streams';
 
 /** A delivery between two actors of one variant of a run. */
 export interface MailItem {
@@ -8,6 +7,30 @@ export interface MailItem {
   variant: number;
   delivery: Delivery<ClusterMessage>;
 }
+
+/**
+ * The window protocol's compact form of page data: one migration stream's
+ * `stream.batch` deliveries of one window (one sender, one recipient, one
+ * attempt), with what they share written once and each batch as a tuple.
+ * `unpackPageStreams` (page-streams.ts) gives back deliveries equal to the
+ * packed ones, field for field, each stream's in the order they were sent.
+ */
+export interface PageStreamV1 {
+  readonly variant: number;
+  readonly from: ActorId;
+  readonly fromRank: number;
+  readonly to: ActorId;
+  /** The message's `attemptId`, which is also every batch's `migrationId`. */
+  readonly attemptId: string;
+  readonly batches: readonly PackedPageBatch[];
+}
+
+/**
+ * One batch: the delivery's `seq`, `sentNs`, `deliverNs`, then the batch's
+ * `seq`, `phase`, `syncCount`, `kind`, `ranges`, `versionRuns`,
+ * `zeroPageCount`, `normalPageCount` and `wireBytes`.
+ */
+export type PackedPageBatch = readonly [number, number, number, number, string, number, string, readonly number[], readonly number[], number, number, number];
 
 /** Which hosts one shard of a run serves. */
 export interface ShardAssignment {
@@ -43,7 +66,7 @@ export interface WindowOpenV1 extends Envelope<'migsim.window-open', 1> {
   readonly boundNs: number;
   readonly final: boolean;
   readonly mail: readonly MailItem[];
-  /** The page data among that mail, packed by stream (see page-streams.ts; absent: none). */
+  /** The page data among that mail, packed by stream (`PageStreamV1`; absent: none). */
   readonly streams?: readonly PageStreamV1[];
   /** Whether the done report carries the hosts' live news (absent: it does). Never changes what is simulated. */
   readonly live?: boolean;
@@ -53,7 +76,7 @@ export interface WindowOpenV1 extends Envelope<'migsim.window-open', 1> {
 export interface MailBag {
   readonly to: string;
   readonly items: readonly MailItem[];
-  /** The page data for that recipient, packed by stream (see page-streams.ts; absent: none). */
+  /** The page data for that recipient, packed by stream (`PageStreamV1`; absent: none). */
   readonly streams?: readonly PageStreamV1[];
 }
 
