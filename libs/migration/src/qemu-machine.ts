@@ -109,9 +109,10 @@ export class QemuMachine extends PageMachineBase {
    * threshold stays as it is until the rate window closes (a pump at or
    * after its end); from then on it is bounded by the fastest bandwidth QEMU
    * could measure over a window of at least 100 ms: the rate limit (plus
-   * one batch of overshoot) or the link plus a full socket buffer. The auto-converge dirty-sync
-   * timer only adds dirty pages, but announces a round: it is a bound too,
-   * as is the end of setup (round 1 begins). In stop-and-copy the destination is told to resume once every byte left
+   * one batch of overshoot) or the link plus a full socket buffer. The
+   * auto-converge dirty-sync timer only adds dirty pages, but announces a
+   * round: it is a bound too, as is the end of setup (round 1 begins). In
+   * stop-and-copy the destination is told to resume once every byte left
    * (queued, dirty, device state) has crossed the link. A post-copy already
    * requested (or any other stage) gets no bound better than the next wake.
    */
@@ -192,12 +193,11 @@ export class QemuMachine extends PageMachineBase {
         if (this.continueIterate(out) === 'blocked') return;
         continue;
       }
-      const transferred = this.counters.transferredBytes;
-      if (this.window.exceeded(transferred)) return;
-      // migration_iteration_run
+      if (this.window.exceeded(this.counters.transferredBytes)) return;
+      // migration_iteration_run: a sync once the estimate fits (`must_precopy <= threshold_size`): a stop always follows one, even at a threshold of 0 after an outage.
       const threshold = this.window.thresholdBytes;
       const deviceBytes = this.params.model.deviceStateBytes;
-      if (this.remainingBytes() + deviceBytes < threshold) this.syncAndAnnounce(out);
+      if (this.remainingBytes() + deviceBytes <= threshold) this.syncAndAnnounce(out);
       const pending = this.remainingBytes() + deviceBytes;
       // With postcopy-ram, RAM is all "can_postcopy": only the device state must go before the switch.
       const mustPrecopy = this.params.capabilities['postcopy-ram'] ? deviceBytes : pending;
