@@ -1,4 +1,4 @@
-import type { ScenarioVariant } from '@migsim/scenario';
+import type { VmSpec } from '@migsim/scenario';
 
 export type ViewedVmState = 'running' | 'down' | 'lost';
 
@@ -12,11 +12,17 @@ export class ClusterView {
   private readonly vmHost = new Map<string, string | undefined>();
   private readonly vmState = new Map<string, ViewedVmState>();
   private readonly down = new Set<string>();
+  /** The VMs each host holds (running or down with it), for the per-host questions of a 20,000-VM cluster. */
+  private readonly onHost = new Map<string, Set<string>>();
+  /** Each VM's position in the scenario: the order per-host lists are given in. */
+  private readonly order = new Map<string, number>();
 
-  constructor(variant: ScenarioVariant) {
+  constructor(variant: { readonly vms: readonly Pick<VmSpec, 'name' | 'host'>[] }) {
     for (const vm of variant.vms) {
+      this.order.set(vm.name, this.order.size);
       this.vmHost.set(vm.name, vm.host);
       this.vmState.set(vm.name, 'running');
+      this.place(vm.name, vm.host);
     }
   }
 
@@ -39,25 +45,28 @@ export class ClusterView {
 
   /** The VM runs on `host` now. */
   moved(vm: string, host: string): void {
+    this.unplace(vm);
     this.vmHost.set(vm, host);
     this.vmState.set(vm, 'running');
+    this.place(vm, host);
   }
 
   lost(vm: string): void {
+    this.unplace(vm);
     this.vmHost.set(vm, undefined);
     this.vmState.set(vm, 'lost');
   }
 
   /** Every VM on a crashed host goes down with it (its memory stays there). */
   hostCrashed(host: string): void {
-    for (const [vm, where] of this.vmHost) if (where === host && this.vmState.get(vm) !== 'lost') this.vmState.set(vm, 'down');
+    for (const vm of this.vmsOn(host)) this.vmState.set(vm, 'down');
   }
 
   /** VM names on `host` (VMs down with a crashed host count), in scenario order. */
   vmsOn(host: string): string[] {
-    const names: string[] = [];
-    for (const [vm, where] of this.vmHost) if (where === host && this.vmState.get(vm) !== 'lost') names.push(vm);
-    return names;
+    const held = this.onHost.get(host);
+    if (held === undefined) return [];
+    return [...held].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
   }
 
   /** Every VM that still has a host, with it, in scenario order. */
@@ -65,5 +74,16 @@ export class ClusterView {
     const placed: { vm: string; host: string }[] = [];
     for (const [vm, host] of this.vmHost) if (host !== undefined && this.vmState.get(vm) !== 'lost') placed.push({ vm, host });
     return placed;
+  }
+
+  private place(vm: string, host: string): void {
+    let held = this.onHost.get(host);
+    if (held === undefined) this.onHost.set(host, (held = new Set()));
+    held.add(vm);
+  }
+
+  private unplace(vm: string): void {
+    const host = this.vmHost.get(vm);
+    if (host !== undefined) this.onHost.get(host)?.delete(vm);
   }
 }

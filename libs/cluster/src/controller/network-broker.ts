@@ -1,19 +1,14 @@
 import type { HostSpec, NetworkSpec } from '@migsim/scenario';
 import { MIN_PATH_LATENCY_NS } from '../constants';
-import { LinkModel } from '../network/link-model';
+import { LinkModel, type FlowState } from '../network/link-model';
 import { LinkUsageRecorder, type TierSeries } from '../network/link-usage';
 import type { MigrationRate } from '../messages/messages';
 
-export interface FlowRate {
-  rateBytesPerSec: number;
-  burstRateBytesPerSec: number;
-  latencyNs: number;
-  pathUp: boolean;
-}
+/** What a flow's source is told: its rate, burst rate, path latency and path state. */
+export type FlowRate = FlowState;
 
 interface Flow {
   source: string;
-  destination: string;
   last: FlowRate;
 }
 
@@ -32,6 +27,8 @@ export class NetworkBroker {
   readonly links = new LinkModel();
   readonly usage = new LinkUsageRecorder();
   private readonly flows = new Map<string, Flow>();
+  /** Where `changedRates` reads each flow's state (a re-rating visits every flow; only a change is copied). */
+  private readonly scratch: FlowRate = { rateBytesPerSec: 0, burstRateBytesPerSec: 0, latencyNs: 0, pathUp: false };
 
   constructor(hosts: readonly HostSpec[], network?: NetworkSpec) {
     for (const host of hosts) this.links.addHost(host.name, host.linkBytesPerSec, host.latencyNs);
@@ -46,8 +43,8 @@ export class NetworkBroker {
   /** Adds an attempt's flow; returns its rates (other flows' changes come from `changedRates`). */
   startFlow(attemptId: string, source: string, destination: string, capBytesPerSec: number): FlowRate {
     this.links.startFlow({ id: attemptId, sourceHost: source, destinationHost: destination, capBytesPerSec });
-    const rate = this.rateOf(attemptId, source, destination);
-    this.flows.set(attemptId, { source, destination, last: rate });
+    const rate = this.read(attemptId, { rateBytesPerSec: 0, burstRateBytesPerSec: 0, latencyNs: 0, pathUp: false });
+    this.flows.set(attemptId, { source, last: rate });
     return rate;
   }
 
@@ -62,17 +59,19 @@ export class NetworkBroker {
    */
   changedRates(nowNs?: number): { source: string; message: MigrationRate }[] {
     const changed: { source: string; message: MigrationRate }[] = [];
+    const now = this.scratch;
     for (const [attemptId, flow] of this.flows) {
-      const rate = this.rateOf(attemptId, flow.source, flow.destination);
+      this.read(attemptId, now);
       const last = flow.last;
       if (
-        rate.rateBytesPerSec === last.rateBytesPerSec &&
-        rate.burstRateBytesPerSec === last.burstRateBytesPerSec &&
-        rate.latencyNs === last.latencyNs &&
-        rate.pathUp === last.pathUp
+        now.rateBytesPerSec === last.rateBytesPerSec &&
+        now.burstRateBytesPerSec === last.burstRateBytesPerSec &&
+        now.latencyNs === last.latencyNs &&
+        now.pathUp === last.pathUp
       ) {
         continue;
       }
+      const rate = { ...now };
       flow.last = rate;
       changed.push({ source: flow.source, message: { kind: 'migration.rate', attemptId, ...rate } });
     }
@@ -85,12 +84,10 @@ export class NetworkBroker {
     return this.usage.series(horizonNs, binNs);
   }
 
-  private rateOf(attemptId: string, source: string, destination: string): FlowRate {
-    return {
-      rateBytesPerSec: this.links.rateBytesPerSec(attemptId),
-      burstRateBytesPerSec: this.links.burstRateBytesPerSec(attemptId),
-      latencyNs: this.latencyNs(source, destination),
-      pathUp: this.links.isPathUp(source, destination),
-    };
+  /** The flow's rates as its source is told them (the path latency never below the floor), into `out`. */
+  private read(attemptId: string, out: FlowRate): FlowRate {
+    if (!this.links.flowState(attemptId, out)) throw new Error(`flow ${attemptId} is not on the links`);
+    out.latencyNs = Math.max(MIN_PATH_LATENCY_NS, out.latencyNs);
+    return out;
   }
 }

@@ -27,6 +27,8 @@ export interface HostActorOptions {
   scenario: Scenario;
   variant: ScenarioVariant;
   spec: HostSpec;
+  /** The VMs placed on this host at t = 0, in the variant's order. */
+  vms: readonly VmSpec[];
   /**
    * The run's workload stream: each VM draws from `vm:<name>`, each of its
    * builds from `placement:<n>`. It depends on the seed only, not on the
@@ -85,9 +87,7 @@ export class HostActor implements Actor<ClusterMessage>, HostPort {
     this.controlLatencyNs = options.controlLatencyNs;
     this.sampler = new TimelineSampler(options.sampleIntervalNs, GUEST_STEP_NS, FINE_SPAN_NS);
     this.records = new HostRecords(this.name, (vm) => this.breakpoint(vm));
-    for (const vm of options.variant.vms) {
-      if (vm.host === this.name) this.addVm(new HostedVm(vm, this.spec, options.workloadRng.fork(`vm:${vm.name}`), 0, 0, 'running'));
-    }
+    for (const vm of options.vms) this.addVm(new HostedVm(vm, this.spec, options.workloadRng.fork(`vm:${vm.name}`), 0, 0, 'running'));
   }
 
   // ---- Actor ------------------------------------------------------------------

@@ -1,8 +1,22 @@
 import fc from 'fast-check';
+import type { NetworkSpec } from '@migsim/scenario';
 import { describe, expect, it } from 'vitest';
 import { LinkModel } from './link-model';
 
 const GBPS_1 = 125_000_000; // 1 Gbps in bytes/s
+
+/** h0..h2 and h3..h5 in two racks behind a core (4 of the 6 flows' paths in the properties cross it). */
+const TWO_RACKS: NetworkSpec = {
+  racks: [
+    { name: 'r0', hosts: ['h0', 'h1', 'h2'], uplinkBytesPerSec: 90, migrationUplinkBytesPerSec: null },
+    { name: 'r1', hosts: ['h3', 'h4', 'h5'], uplinkBytesPerSec: 70, migrationUplinkBytesPerSec: null },
+  ],
+  coreBytesPerSec: 100,
+  rackLatencyNs: 3,
+  coreLatencyNs: 11,
+  backgroundFraction: 0,
+  migrationNetwork: null,
+};
 
 function model(hosts: Record<string, number>): LinkModel {
   const links = new LinkModel();
@@ -123,6 +137,53 @@ describe('LinkModel: max-min fair sharing', () => {
             const ingressBottleneck = inn[spec.d] >= nic[spec.d]! - 1e-6 && rate >= maxOn('d', spec.d) - 1e-6;
             expect(egressBottleneck || ingressBottleneck).toBe(true);
           });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('flowState tells each flow exactly what rateBytesPerSec, burstRateBytesPerSec, latencyNs and isPathUp tell, whatever faults act', () => {
+    const fault = fc.oneof(
+      fc.record({ kind: fc.constant('path-down' as const), a: fc.nat(5), b: fc.nat(5), down: fc.boolean() }),
+      fc.record({ kind: fc.constant('path-cap' as const), a: fc.nat(5), b: fc.nat(5), cap: fc.integer({ min: 1, max: 300 }) }),
+      fc.record({ kind: fc.constant('path-latency' as const), a: fc.nat(5), b: fc.nat(5), ns: fc.integer({ min: -50, max: 500 }) }),
+      fc.record({ kind: fc.constant('host-latency' as const), a: fc.nat(5), ns: fc.integer({ min: -50, max: 500 }) }),
+      fc.record({ kind: fc.constant('host-down' as const), a: fc.nat(5), down: fc.boolean() }),
+      fc.record({ kind: fc.constant('nic-down' as const), a: fc.nat(5), down: fc.boolean() }),
+      fc.record({ kind: fc.constant('nic-rate' as const), a: fc.nat(5), rate: fc.integer({ min: 1, max: 300 }) }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ s: fc.nat(5), d: fc.nat(5), cap: fc.option(fc.integer({ min: 1, max: 200 }), { nil: undefined }) }), { minLength: 1, maxLength: 10 }),
+        fc.array(fault, { maxLength: 8 }),
+        fc.boolean(),
+        (flows, faults, racks) => {
+          const links = new LinkModel(7);
+          [100, 50, 80, 120, 30, 60].forEach((rate, i) => links.addHost(`h${i}`, rate, 10 * i));
+          if (racks) links.setNetwork(TWO_RACKS);
+          flows.forEach((flow, i) => links.startFlow({ id: `f${i}`, sourceHost: `h${flow.s}`, destinationHost: `h${flow.d}`, capBytesPerSec: flow.cap ?? Infinity }));
+          for (const f of faults) {
+            if (f.kind === 'path-down') links.setPathDown(`h${f.a}`, `h${f.b}`, f.down);
+            else if (f.kind === 'path-cap') links.setPathCap(`h${f.a}`, `h${f.b}`, f.cap);
+            else if (f.kind === 'path-latency') links.addPathLatency(`h${f.a}`, `h${f.b}`, f.ns);
+            else if (f.kind === 'host-latency') links.addHostLatency(`h${f.a}`, f.ns);
+            else if (f.kind === 'host-down') links.setHostUp(`h${f.a}`, !f.down);
+            else if (f.kind === 'nic-down') links.setHostNicDown(`h${f.a}`, f.down);
+            else links.setHostNicRate(`h${f.a}`, f.rate);
+          }
+          flows.forEach((flow, i) => {
+            const id = `f${i}`;
+            const state = { rateBytesPerSec: -1, burstRateBytesPerSec: -1, latencyNs: -1, pathUp: false };
+            expect(links.flowState(id, state)).toBe(true);
+            expect(state).toEqual({
+              rateBytesPerSec: links.rateBytesPerSec(id),
+              burstRateBytesPerSec: links.burstRateBytesPerSec(id),
+              latencyNs: links.latencyNs(`h${flow.s}`, `h${flow.d}`),
+              pathUp: links.isPathUp(`h${flow.s}`, `h${flow.d}`),
+            });
+          });
+          expect(links.flowState('nowhere', { rateBytesPerSec: 0, burstRateBytesPerSec: 0, latencyNs: 0, pathUp: false })).toBe(false);
         },
       ),
       { numRuns: 200 },

@@ -1,7 +1,7 @@
 import type { NetworkSpec } from '@migsim/scenario';
 import { MaxMinSolver } from './max-min';
-import { TierCapacities } from './tier-capacity';
-import { Topology, type LinkTier } from './topology';
+import { loadsByTier, TierCapacities, uniqueSorted, type TierLoad } from './tier-capacity';
+import { Topology } from './topology';
 
 /**
  * The in-memory network: every host has a full-duplex NIC (the same rate
@@ -38,19 +38,12 @@ interface FlowEntry {
   index: number;
 }
 
-/** How loaded one tier of links is, as of the last recompute. */
-export interface TierLoad {
-  tier: LinkTier;
-  /** Links of the tier (each direction counts). */
-  links: number;
-  /** Their capacities summed (what migrations may use of them). */
-  capacityBytesPerSec: number;
-  /** Sum of the tier's loads over the sum of its capacities. */
-  meanFraction: number;
-  /** The most loaded link's load over its capacity. */
-  maxFraction: number;
-  /** Links carrying something. */
-  busyLinks: number;
+/** What a flow's source is told at a re-rating (see `LinkModel.flowState`). */
+export interface FlowState {
+  rateBytesPerSec: number;
+  burstRateBytesPerSec: number;
+  latencyNs: number;
+  pathUp: boolean;
 }
 
 export class LinkModel {
@@ -186,9 +179,16 @@ export class LinkModel {
   latencyNs(a: string, b: string): number {
     const ha = this.index.get(a);
     const hb = this.index.get(b);
-    const access = (ha === undefined ? 0 : this.accessLatencyNs(ha)) + (hb === undefined ? 0 : this.accessLatencyNs(hb));
-    const fabric = ha === undefined || hb === undefined ? 0 : this.topologyNow().fabricLatencyNs(ha, hb);
-    return this.baseLatencyNs + access + fabric + (this.pathOf(a, b)?.addedLatencyNs ?? 0);
+    if (ha === undefined || hb === undefined) {
+      const access = (ha === undefined ? 0 : this.accessLatencyNs(ha)) + (hb === undefined ? 0 : this.accessLatencyNs(hb));
+      return this.baseLatencyNs + access + (this.pathOf(a, b)?.addedLatencyNs ?? 0);
+    }
+    return this.pathLatencyNs(ha, hb, this.pathOf(a, b));
+  }
+
+  private pathLatencyNs(ha: number, hb: number, path: PathState | undefined): number {
+    const access = this.accessLatencyNs(ha) + this.accessLatencyNs(hb);
+    return this.baseLatencyNs + access + this.topologyNow().fabricLatencyNs(ha, hb) + (path?.addedLatencyNs ?? 0);
   }
 
   /** The state set on the path between two hosts (a fault's), if any: no key is built while none is set (the usual run, asked per flow at every re-rating). */
@@ -249,9 +249,40 @@ export class LinkModel {
     const flow = this.flows.get(id);
     if (flow === undefined) return 0;
     this.refresh();
-    if (!this.isPathUp(flow.spec.sourceHost, flow.spec.destinationHost)) return 0;
+    const path = this.pathOf(flow.spec.sourceHost, flow.spec.destinationHost);
+    return this.flowPathUp(flow, path) ? this.burstOf(flow, path) : 0;
+  }
+
+  /**
+   * Everything a flow's source is told at a re-rating (`NetworkBroker`),
+   * written into `out`: its rate, its burst rate, its path's one-way latency
+   * and whether the path is up — from the flow's host indices, so that
+   * re-rating a hundred flows at every start and stop costs no name lookup.
+   * The same values as `rateBytesPerSec`, `burstRateBytesPerSec`,
+   * `latencyNs` and `isPathUp`. False (and `out` untouched): no such flow.
+   */
+  flowState(id: string, out: FlowState): boolean {
+    const flow = this.flows.get(id);
+    if (flow === undefined) return false;
+    this.refresh();
+    const path = this.pathOf(flow.spec.sourceHost, flow.spec.destinationHost);
+    const up = this.flowPathUp(flow, path);
+    out.rateBytesPerSec = this.rates[flow.index]!;
+    out.burstRateBytesPerSec = up ? this.burstOf(flow, path) : 0;
+    out.latencyNs = this.pathLatencyNs(flow.source, flow.destination, path);
+    out.pathUp = up;
+    return true;
+  }
+
+  private flowPathUp(flow: FlowEntry, path: PathState | undefined): boolean {
+    if (path?.down ?? false) return false;
+    const { source, destination } = flow;
+    return !this.hostDown.has(source) && !this.hostDown.has(destination) && !this.nicDown.has(source) && !this.nicDown.has(destination);
+  }
+
+  private burstOf(flow: FlowEntry, path: PathState | undefined): number {
     const own = this.rates[flow.index]!;
-    let left = this.pathOf(flow.spec.sourceHost, flow.spec.destinationHost)?.capBytesPerSec ?? Infinity;
+    let left = path?.capBytesPerSec ?? Infinity;
     for (let p = this.pathStart[flow.index]!; p < this.pathStart[flow.index + 1]!; p++) {
       const r = this.pathResources[p]!;
       left = Math.min(left, this.capacity[r]! - this.load[r]! + own);
@@ -271,25 +302,8 @@ export class LinkModel {
   tierLoads(): TierLoad[] {
     this.refresh();
     const topology = this.topologyNow();
-    const totals = this.tierCapacities!.totals();
-    const loads = new Map<LinkTier, { used: number; max: number; busy: number }>(totals.map((total) => [total.tier, { used: 0, max: 0, busy: 0 }]));
-    // Only the links a flow crosses carry load. Summed in resource order they
-    // give the same sums as every link would (the others add exactly 0), at a
-    // cost that follows the flows, not the cluster's size.
-    this.crossed ??= Int32Array.from(new Set(this.pathResources)).sort();
-    for (const r of this.crossed) {
-      const capacity = this.capacity[r]!;
-      const used = this.load[r]!;
-      if (!Number.isFinite(capacity) || !(used > 0)) continue;
-      const load = loads.get(topology.tier[r]!)!;
-      load.used += used;
-      load.busy += 1;
-      if (capacity > 0) load.max = Math.max(load.max, used / capacity);
-    }
-    return totals.map(({ tier, links, capacity }) => {
-      const load = loads.get(tier)!;
-      return { tier, links, capacityBytesPerSec: capacity, meanFraction: capacity > 0 ? load.used / capacity : 0, maxFraction: load.max, busyLinks: load.busy };
-    });
+    this.crossed ??= uniqueSorted(this.pathResources);
+    return loadsByTier(topology, this.tierCapacities!.totals(), this.crossed, this.capacity, this.load);
   }
 
   /** Max-min fair allocation (progressive filling over every link each path crosses). */

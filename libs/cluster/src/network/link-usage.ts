@@ -1,4 +1,4 @@
-import type { TierLoad } from './link-model';
+import type { TierLoad } from './tier-capacity';
 import type { LinkTier } from './topology';
 
 /**

@@ -89,3 +89,50 @@ export class TierCapacities {
     this.blockLinks[range.firstBlock + b] = links;
   }
 }
+
+/** How loaded one tier of links is, as of the last recompute. */
+export interface TierLoad {
+  tier: LinkTier;
+  /** Links of the tier (each direction counts). */
+  links: number;
+  /** Their capacities summed (what migrations may use of them). */
+  capacityBytesPerSec: number;
+  /** Sum of the tier's loads over the sum of its capacities. */
+  meanFraction: number;
+  /** The most loaded link's load over its capacity. */
+  maxFraction: number;
+  /** Links carrying something. */
+  busyLinks: number;
+}
+
+/**
+ * Per tier: how much of its links the flows use, from the links the flows
+ * cross (`crossed`, in resource order) and their loads. Only those carry
+ * load: summed in resource order they give the same sums as every link
+ * would (the others add exactly 0), at a cost that follows the flows, not
+ * the cluster's size.
+ */
+export function loadsByTier(topology: Topology, totals: readonly TierCapacity[], crossed: Int32Array, capacity: Float64Array, load: Float64Array): TierLoad[] {
+  const loads = new Map<LinkTier, { used: number; max: number; busy: number }>(totals.map((total) => [total.tier, { used: 0, max: 0, busy: 0 }]));
+  for (const r of crossed) {
+    const linkCapacity = capacity[r]!;
+    const used = load[r]!;
+    if (!Number.isFinite(linkCapacity) || !(used > 0)) continue;
+    const tier = loads.get(topology.tier[r]!)!;
+    tier.used += used;
+    tier.busy += 1;
+    if (linkCapacity > 0) tier.max = Math.max(tier.max, used / linkCapacity);
+  }
+  return totals.map(({ tier, links, capacity: tierCapacity }) => {
+    const tierLoad = loads.get(tier)!;
+    return { tier, links, capacityBytesPerSec: tierCapacity, meanFraction: tierCapacity > 0 ? tierLoad.used / tierCapacity : 0, maxFraction: tierLoad.max, busyLinks: tierLoad.busy };
+  });
+}
+
+/** The distinct values of `values`, ascending. */
+export function uniqueSorted(values: Int32Array): Int32Array {
+  const sorted = values.slice().sort();
+  let count = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[count++] = sorted[i]!;
+  return sorted.subarray(0, count);
+}
