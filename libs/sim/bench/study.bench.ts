@@ -219,14 +219,10 @@ function growthOf(small: Pair[], large: Pair[], read: (run: Pair) => number | nu
   const runs = small.map((pair, r) => {
     const a = read(pair);
     const b = read(large[r]!);
-    return a === null || b === null || a === 0 ? null : round3(b / a / 10);
+    return a === null || b === null || a === 0 ? null : round(b / a / 10, 3);
   });
   const known = runs.filter((value): value is number => value !== null);
-  return { median: known.length === runs.length ? round3(median(known)) : null, runs };
-}
-
-function round3(value: number): number {
-  return round(value, 3);
+  return { median: known.length === runs.length ? round(median(known), 3) : null, runs };
 }
 
 function describe(name: string, result: SizeResult): string {

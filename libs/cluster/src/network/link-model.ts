@@ -201,10 +201,7 @@ export class LinkModel {
   }
 
   isPathUp(a: string, b: string): boolean {
-    if (this.pathOf(a, b)?.down ?? false) return false;
-    const ha = this.requireHost(a);
-    const hb = this.requireHost(b);
-    return !this.hostDown.has(ha) && !this.hostDown.has(hb) && !this.nicDown.has(ha) && !this.nicDown.has(hb);
+    return this.pathUpBetween(this.requireHost(a), this.requireHost(b), this.pathOf(a, b));
   }
 
   startFlow(flow: FlowSpec): void {
@@ -250,7 +247,7 @@ export class LinkModel {
     if (flow === undefined) return 0;
     this.refresh();
     const path = this.pathOf(flow.spec.sourceHost, flow.spec.destinationHost);
-    return this.flowPathUp(flow, path) ? this.burstOf(flow, path) : 0;
+    return this.pathUpBetween(flow.source, flow.destination, path) ? this.burstOf(flow, path) : 0;
   }
 
   /**
@@ -266,7 +263,7 @@ export class LinkModel {
     if (flow === undefined) return false;
     this.refresh();
     const path = this.pathOf(flow.spec.sourceHost, flow.spec.destinationHost);
-    const up = this.flowPathUp(flow, path);
+    const up = this.pathUpBetween(flow.source, flow.destination, path);
     out.rateBytesPerSec = this.rates[flow.index]!;
     out.burstRateBytesPerSec = up ? this.burstOf(flow, path) : 0;
     out.latencyNs = this.pathLatencyNs(flow.source, flow.destination, path);
@@ -274,10 +271,10 @@ export class LinkModel {
     return true;
   }
 
-  private flowPathUp(flow: FlowEntry, path: PathState | undefined): boolean {
+  /** Neither the path (a fault's state, if any) nor either host or its NIC is down. */
+  private pathUpBetween(ha: number, hb: number, path: PathState | undefined): boolean {
     if (path?.down ?? false) return false;
-    const { source, destination } = flow;
-    return !this.hostDown.has(source) && !this.hostDown.has(destination) && !this.nicDown.has(source) && !this.nicDown.has(destination);
+    return !this.hostDown.has(ha) && !this.hostDown.has(hb) && !this.nicDown.has(ha) && !this.nicDown.has(hb);
   }
 
   private burstOf(flow: FlowEntry, path: PathState | undefined): number {
