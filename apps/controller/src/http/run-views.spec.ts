@@ -1,10 +1,11 @@
 import type { Report } from '@migsim/report';
 import type { ResolvedRedis } from '@migsim/transport';
 import { resolveTestRedis } from '@migsim/transport/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RunStore } from '../runs/run-store';
 import { startController, startShardWorkers, type RunningController } from './controller-app.testing';
 
-/** Short and paced (20x: at least 1 s of wall time), so a scrape can catch it mid-run; one migration completes, one is cancelled. */
+/** Short and paced (10x: at least 2 s of wall time), so a scrape catches it mid-run even on a loaded machine; one migration completes, one is cancelled. */
 const SCENARIO = `name: controller-run-views
 description: two VMs leave src-1 for dst-1; an operator cancels mb's migration
 seed: 7
@@ -45,6 +46,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
+  vi.restoreAllMocks();
 });
 afterAll(async () => {
   await redis?.stop();
@@ -61,11 +63,21 @@ const windowOf = (metrics: string, run: string) => Number(new RegExp(`^migsim_ru
 
 describe('a run over the controller and in-process shard workers, start to end', () => {
   it('run views: migsim_run_window follows the run and goes when it completes; its migrations then come from the report, in the running shape', async () => {
-    const controller: RunningController = await startController({ redisUrl: redis.url, env: { MIGSIM_SPEED: '20', MIGSIM_START_DELAY_MS: '0' }, estimateModelMemory: null, coordinator: true });
+    const controller: RunningController = await startController({ redisUrl: redis.url, env: { MIGSIM_SPEED: '10', MIGSIM_START_DELAY_MS: '0' }, estimateModelMemory: null, coordinator: true });
     closers.push(() => controller.close());
     const workers = await startShardWorkers(controller);
     closers.push(() => workers.close());
     const url = controller.url;
+    // The completed record's save waits until the test has looked: what GET /runs/:id says and what /metrics
+    // says must agree from the moment the status is visible, not only once the record is in Redis.
+    let releaseSave = (): void => undefined;
+    const held = new Promise<void>((resolve) => (releaseSave = resolve));
+    closers.push(async () => releaseSave());
+    const save = RunStore.prototype.save;
+    vi.spyOn(RunStore.prototype, 'save').mockImplementation(async function (this: RunStore, record) {
+      if (record.status === 'completed') await held;
+      return save.call(this, record);
+    });
 
     const created = await fetch(`${url}/runs?file=run-views.yaml`, { method: 'POST', body: SCENARIO });
     expect(created.status).toBe(201);
@@ -81,6 +93,7 @@ describe('a run over the controller and in-process shard workers, start to end',
     const metrics = await scrape(url);
     expect(metrics).not.toMatch(new RegExp(`^migsim_run_window\\{run="${id}"\\}`, 'm'));
     expect(metrics).toMatch(/^migsim_runs_ended_total\{status="completed"\} 1$/m);
+    releaseSave();
 
     const report = await getJson<Report>(`${url}/runs/${id}/report`);
     const completed = await getJson<RunView>(`${url}/runs/${id}`);

@@ -258,10 +258,12 @@ export class RunsService implements OnModuleInit, BeforeApplicationShutdown, OnA
     const record = this.records.get(run);
     if (record === undefined) return;
     await this.store.saveReport(run, renderJson(report));
+    // The status GET /runs/:id reads and the metrics change in one step: whoever sees `completed` finds the
+    // run counted and its window series gone, even while the record is still being saved.
     record.status = 'completed';
     record.finishedAtMs = Date.now();
-    await this.store.save(record);
     this.metrics.runEnded(run, 'completed');
+    await this.store.save(record);
     this.controllerEventsSent.delete(run);
     this.publish('run-completed', { run, checks: report.summary.checks, windows: report.execution?.windows ?? null });
   }
